@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Turn the measurements of run.sh into a summary on stdout and a section of BENCHMARKS.md.
+
+usage: report.py RESULTS_DIR BENCHMARKS.md
+
+RESULTS_DIR holds what run.sh wrote:
+  runs.tsv          one line per timed run: label, customers, rows, contestant, run, exit,
+                    wall_s, peak_kb
+  meta.tsv          key<TAB>value facts gathered by run.sh (date, swift version, data origin...)
+  check-LABEL.json  check.py's comparison of the outputs of one data set
+
+Only the section between `<!-- summary:begin -->` and `<!-- summary:end -->` is replaced, so
+other benchmarks keep their own sections in the same file. Every number written comes from
+those files; nothing here is typed in by hand.
+"""
+import csv
+import json
+import os
+import platform
+import statistics
+import sys
+from importlib import metadata
+
+BEGIN, END = "<!-- summary:begin -->", "<!-- summary:end -->"
+INTRO = """# Benchmarks
+
+Measured by the scripts under `Benchmarks/`, which generate data with `cva generate`, run `cva`
+and its peers on the same input side by side in one run, and write their own section of this
+file. Peers are installed from PyPI into a throwaway virtual environment under `.build/`; they
+are only compared against and never dependencies of CVA. Each script replaces only the text
+between its own `<!-- NAME:begin -->` and `<!-- NAME:end -->` markers: do not edit inside them
+by hand, re-run the script instead.
+"""
+CONTESTANT_ORDER = ["cva", "duckdb", "lifetimes"]
+
+
+def package_version(name):
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def memory_gib():
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemTotal:"):
+                    return f"{int(line.split()[1]) / 1024 ** 2:.1f} GiB"
+    except OSError:
+        pass
+    return "unknown"
+
+
+def read_meta(path):
+    meta = {}
+    with open(path) as handle:
+        for line in handle:
+            if "\t" in line:
+                key, value = line.rstrip("\n").split("\t", 1)
+                meta[key] = value
+    return meta
+
+
+def read_runs(path):
+    """{label: {"customers", "rows", "contestants": {name: [(exit, wall_s, peak_kb)]}}}."""
+    sets = {}
+    with open(path) as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            entry = sets.setdefault(row["label"], {"customers": int(row["customers"]),
+                                                   "rows": int(row["rows"]), "contestants": {}})
+            entry["contestants"].setdefault(row["contestant"], []).append(
+                (int(row["exit"]), float(row["wall_s"]), int(row["peak_kb"])))
+    return sets
+
+
+def describe(name, meta):
+    versions = {
+        "cva": f"cva ({meta.get('cva_commit', 'unknown commit')})",
+        "duckdb": f"DuckDB {package_version('duckdb')}",
+        "lifetimes": f"pandas {package_version('pandas')} + lifetimes {package_version('lifetimes')}",
+    }
+    return versions.get(name, name)
+
+
+def correctness(name, check):
+    if check is None:
+        return "not checked"
+    if name == check["reference"]:
+        return "reference"
+    result = check["candidates"].get(name)
+    if result is None:
+        return "not checked"
+    if not result["ok"]:
+        return "FAIL: " + "; ".join(result["problems"])
+    return (f"ok: {result['customers']:,} customers, frequency/recency/T equal, "
+            f"monetary_value max rel diff {result['max_rel_diff_monetary_value']:.1e}")
+
+
+def table_rows(entry, check, meta):
+    """One row per contestant: name, median wall s, median MB, ratios, runs, correctness."""
+    medians = {}
+    for name, runs in entry["contestants"].items():
+        if all(code == 0 for code, _, _ in runs):
+            medians[name] = (statistics.median(w for _, w, _ in runs),
+                             statistics.median(kb for _, _, kb in runs) / 1024)
+    base = medians.get("cva")
+    rows = []
+    names = sorted(entry["contestants"], key=lambda n: (CONTESTANT_ORDER + [n]).index(n))
+    for name in names:
+        runs = entry["contestants"][name]
+        all_runs = ", ".join(f"{w:.2f}" for _, w, _ in runs)
+        if name not in medians:
+            codes = sorted({code for code, _, _ in runs if code != 0})
+            rows.append([describe(name, meta), "failed", "failed", "", "", all_runs,
+                         f"FAIL: exit status {', '.join(map(str, codes))}"])
+            continue
+        wall, mb = medians[name]
+        time_ratio = f"{wall / base[0]:.2f}" if base and base[0] > 0 else "n/a"
+        mem_ratio = f"{mb / base[1]:.2f}" if base and base[1] > 0 else "n/a"
+        rows.append([describe(name, meta), f"{wall:.2f}", f"{mb:.0f}", time_ratio, mem_ratio,
+                     all_runs, correctness(name, check)])
+    return rows
+
+
+HEADER = ["contestant", "median wall s", "median peak MB", "time ratio vs cva",
+          "memory ratio vs cva", "all runs (s)", "correctness vs reference"]
+
+
+def markdown_table(rows):
+    lines = ["| " + " | ".join(HEADER) + " |",
+             "|" + "|".join(["---"] + ["---:"] * 5 + ["---"]) + "|"]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def text_table(rows):
+    widths = [max(len(str(r[i])) for r in rows + [HEADER]) for i in range(len(HEADER))]
+    fmt = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths))  # noqa: E731
+    return "\n".join([fmt(HEADER), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows])
+
+
+def build_section(results_dir, meta, sets):
+    python = platform.python_version()
+    out = [BEGIN, "## Customer summary (BTYD frequency, recency, T, monetary_value)", ""]
+    out.append(f"Written by `Benchmarks/summary/run.sh` on {meta.get('date', 'unknown date')}. "
+               "Re-run with `bash Benchmarks/summary/run.sh` (environment: `N`, `RUNS`, "
+               "`LARGE=1`, `LARGE_N`, `LARGE_PEERS`, `CVA_BIN`; see the script's header).")
+    out.append("")
+    out.append(f"- Machine: {os.cpu_count()} cores (nproc {meta.get('nproc', '?')}), "
+               f"{cpu_model()}, {memory_gib()} RAM, {platform.system()} {platform.release()}")
+    out.append(f"- Versions: {meta.get('swift_version', 'swift: unknown')}; cva "
+               f"{meta.get('cva_commit', 'unknown')}; DuckDB {package_version('duckdb')}; "
+               f"pandas {package_version('pandas')}; lifetimes {package_version('lifetimes')}; "
+               f"numpy {package_version('numpy')}; scipy {package_version('scipy')}; "
+               f"Python {python} (peers' venv `.build/bench-venv`, pins in "
+               "`Benchmarks/summary/requirements.txt`)")
+    out.append("- Task: per customer, purchases on one calendar day form one period (amounts "
+               "summed); frequency = periods − 1, recency = last − first period, T = last date "
+               "in the file − first period (days), monetary_value = mean of the repeat periods' "
+               "amounts (0 without repeats).")
+    out.append("- Contestants: `cva summary FILE --format csv --unit day --out OUT.csv`; DuckDB: "
+               "one SQL query over `read_csv` (group by customer and day, then by customer) "
+               "written with `COPY ... TO` CSV, `threads = 2` (`peer_duckdb.py`); pandas + "
+               "lifetimes: `pd.read_csv` (3 columns), `summary_data_from_transaction_data(..., "
+               "freq='D')`, `to_csv` (`peer_lifetimes.py`). Each is timed as a whole process, "
+               "interpreter start-up and imports included.")
+    out.append(f"- Measurement: {meta.get('runs', '?')} runs per contestant, interleaved, on the "
+               "same file (read once beforehand, so it is in the page cache); wall-clock seconds "
+               "and peak RSS from GNU time `-f \"%e %M\"`; medians shown. Ratios are peer / cva: "
+               "above 1 means cva is faster or uses less memory.")
+    out.append("- Correctness: `check.py` compares each output with the reference (lifetimes when "
+               "it ran, else DuckDB) customer by customer: the customer sets must match and "
+               "frequency, recency, T must be equal; the largest relative difference of "
+               "monetary_value is shown.")
+    if meta.get("cva_status"):
+        out.append(f"- cva: {meta['cva_status']}")
+    for label in sets:
+        entry = sets[label]
+        check_path = os.path.join(results_dir, f"check-{label}.json")
+        check = json.load(open(check_path)) if os.path.exists(check_path) else None
+        rows = table_rows(entry, check, meta)
+        out.append("")
+        origin = meta.get(f"data_origin_{label}", "unknown generator")
+        size = meta.get(f"data_bytes_{label}")
+        size_text = f", {int(size) / 1e6:.0f} MB" if size else ""
+        out.append(f"### {entry['customers']:,} customers, {entry['rows']:,} rows")
+        out.append("")
+        out.append(f"Data: {origin}{size_text}.")
+        out.append("")
+        out.append(markdown_table(rows))
+    out.append(END)
+    return "\n".join(out) + "\n"
+
+
+def replace_section(path, section):
+    text = open(path).read() if os.path.exists(path) else INTRO
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1].lstrip("\n")
+        text = head + section + ("\n" + tail if tail else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    tmp = path + ".tmp"
+    with open(tmp, "w") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__.split("\n")[2])
+    results_dir, markdown = sys.argv[1], sys.argv[2]
+    meta = read_meta(os.path.join(results_dir, "meta.tsv"))
+    sets = read_runs(os.path.join(results_dir, "runs.tsv"))
+    if not sets:
+        sys.exit("report.py: no runs were measured; BENCHMARKS.md left as it was")
+
+    for label, entry in sets.items():
+        check_path = os.path.join(results_dir, f"check-{label}.json")
+        check = json.load(open(check_path)) if os.path.exists(check_path) else None
+        print(f"\n== {label}: {entry['customers']:,} customers, {entry['rows']:,} rows ==")
+        print(text_table(table_rows(entry, check, meta)))
+    replace_section(markdown, build_section(results_dir, meta, sets))
+    print(f"\nwrote the summary section of {markdown}")
+
+
+if __name__ == "__main__":
+    main()

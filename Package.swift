@@ -1,0 +1,37 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "cva",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "CustomerValue", targets: ["CustomerValue"]),
+        .executable(name: "cva", targets: ["cva"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+    ],
+    targets: [
+        .target(name: "CustomerValue"),
+        .executableTarget(
+            name: "cva",
+            dependencies: [
+                "CustomerValue",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "CustomerValueTests",
+            dependencies: [
+                "CustomerValue",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "cvaTests",
+            dependencies: ["cva"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,228 @@
+/// Which order a numeric date like `03/04/2024` is written in.
+public enum DayMonthOrder: String, Sendable, Codable {
+    /// `dd/MM/yyyy` (Europe, most of Asia outside China).
+    case dayFirst
+    /// `MM/dd/yyyy` (United States).
+    case monthFirst
+}
+
+/// Parses the date forms CRM exports use into a ``CalendarDay``.
+///
+/// Recognised without configuration: ISO 8601 dates and date-times (`2024-03-05`,
+/// `2024-03-05T14:30:00Z`, `2024-03-05 14:30`), `yyyyMMdd`, `yyyy/M/d`, `yyyy.M.d`,
+/// `yyyy年M月d日` (each optionally followed by a time). Day-first and month-first forms
+/// (`05/03/2024`) need an order, given as a pattern (``init(pattern:)``) or inferred from the
+/// data by ``inferOrder(from:)``. A time part is ignored: dates are calendar days in the data's
+/// own time, so `2024-03-05T23:30:00+08:00` is 5 March whatever the offset.
+public struct DateParser: Sendable {
+    /// The order used for `a/b/yyyy` dates; nil when none was given or inferred.
+    public var order: DayMonthOrder?
+    private var pattern: [PatternToken]?
+
+    /// A parser for the automatic forms; `order` settles `a/b/yyyy` dates.
+    public init(order: DayMonthOrder? = nil) {
+        self.order = order
+        self.pattern = nil
+    }
+
+    /// A parser for an explicit pattern such as `dd/MM/yyyy`, `MM/dd/yyyy`, `d.M.yyyy`,
+    /// `yyyy-MM-dd`, `dd-MM-yy` or `yyyyMMdd`: `yyyy` four-digit year, `yy` two-digit year
+    /// (2000–2099), `MM`/`M` month, `dd`/`d` day (the short forms take one or two digits); any
+    /// other character must match literally. Text after the date (a time) is ignored.
+    /// - Throws: ``DateFormatError`` when the pattern lacks a year, month or day.
+    public init(pattern text: String) throws {
+        var tokens: [PatternToken] = []
+        let chars = Array(text.utf8)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            var run = 1
+            while i + run < chars.count && chars[i + run] == c { run += 1 }
+            switch (c, run) {
+            case (UInt8(ascii: "y"), 4): tokens.append(.year4)
+            case (UInt8(ascii: "y"), 2): tokens.append(.year2)
+            case (UInt8(ascii: "M"), 1), (UInt8(ascii: "M"), 2): tokens.append(run == 2 ? .month(fixed: true) : .month(fixed: false))
+            case (UInt8(ascii: "d"), 1), (UInt8(ascii: "d"), 2): tokens.append(run == 2 ? .day(fixed: true) : .day(fixed: false))
+            case (UInt8(ascii: "y"), _), (UInt8(ascii: "M"), _), (UInt8(ascii: "d"), _):
+                throw DateFormatError(message: "date format \"\(text)\": use yyyy or yy, MM or M, dd or d")
+            default:
+                for _ in 0..<run { tokens.append(.literal(c)) }
+            }
+            i += run
+        }
+        let hasYear = tokens.contains { if case .year4 = $0 { return true }; if case .year2 = $0 { return true }; return false }
+        let hasMonth = tokens.contains { if case .month = $0 { return true }; return false }
+        let hasDay = tokens.contains { if case .day = $0 { return true }; return false }
+        guard hasYear, hasMonth, hasDay else {
+            throw DateFormatError(message: "date format \"\(text)\" needs a year (yyyy), a month (MM) and a day (dd), e.g. dd/MM/yyyy")
+        }
+        self.pattern = tokens
+        self.order = nil
+    }
+
+    enum PatternToken: Sendable, Equatable {
+        case year4, year2
+        case month(fixed: Bool)
+        case day(fixed: Bool)
+        case literal(UInt8)
+    }
+
+    /// Parses a date; nil when the text is not a valid date in a recognised form.
+    public func parse(_ text: String) -> CalendarDay? {
+        var copy = text
+        return copy.withUTF8 { parse($0) }
+    }
+
+    /// Parses a date from UTF-8 bytes; nil when it is not a valid date in a recognised form.
+    /// Surrounding spaces are ignored.
+    @inline(__always)
+    public func parse(_ raw: UnsafeBufferPointer<UInt8>) -> CalendarDay? {
+        var lo = 0
+        var hi = raw.count
+        while lo < hi && (raw[lo] == 0x20 || raw[lo] == 0x09) { lo += 1 }
+        while hi > lo && (raw[hi - 1] == 0x20 || raw[hi - 1] == 0x09) { hi -= 1 }
+        guard hi > lo else { return nil }
+        if let pattern { return DateParser.parse(raw, lo, hi, pattern: pattern) }
+        // Fast path: yyyy-MM-dd, optionally followed by a time.
+        if hi - lo >= 10, raw[lo + 4] == 0x2D, raw[lo + 7] == 0x2D,
+           let y = digits(raw, lo, 4), let m = digits(raw, lo + 5, 2), let d = digits(raw, lo + 8, 2) {
+            if hi - lo > 10 && !isTimeSeparator(raw[lo + 10]) { return nil }
+            return CalendarDay(year: y, month: m, day: d)
+        }
+        return parseGeneral(raw, lo, hi)
+    }
+
+    @inline(__always)
+    private func isTimeSeparator(_ c: UInt8) -> Bool { c == 0x20 || c == 0x54 || c == 0x74 || c == 0x09 }
+
+    @inline(__always)
+    private func digits(_ raw: UnsafeBufferPointer<UInt8>, _ at: Int, _ count: Int) -> Int? {
+        var v = 0
+        for k in at..<(at + count) {
+            let c = raw[k] &- 0x30
+            guard c < 10 else { return nil }
+            v = v * 10 + Int(c)
+        }
+        return v
+    }
+
+    /// Splits the date part into up to three numbers and the separators between them.
+    private func parseGeneral(_ raw: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> CalendarDay? {
+        var numbers: [(value: Int, length: Int)] = []
+        numbers.reserveCapacity(3)
+        var separators: [UInt8] = []
+        var i = lo
+        while i < hi && numbers.count < 3 {
+            var v = 0
+            let s = i
+            while i < hi, raw[i] &- 0x30 < 10 {
+                v = v * 10 + Int(raw[i] &- 0x30)
+                i += 1
+                if i - s > 8 { return nil }
+            }
+            guard i > s else { return nil }
+            numbers.append((v, i - s))
+            if numbers.count == 3 || i >= hi { break }
+            // Separator: one ASCII byte, or the three-byte UTF-8 of 年 / 月 (E5 B9 B4 / E6 9C 88).
+            if raw[i] < 0x80 {
+                separators.append(raw[i])
+                i += 1
+            } else if i + 3 <= hi, (raw[i] == 0xE5 && raw[i + 1] == 0xB9 && raw[i + 2] == 0xB4) || (raw[i] == 0xE6 && raw[i + 1] == 0x9C && raw[i + 2] == 0x88) {
+                separators.append(raw[i] == 0xE5 ? 0x01 : 0x02)   // 0x01 = 年, 0x02 = 月
+                i += 3
+            } else {
+                return nil
+            }
+        }
+        // What may follow the date: nothing, 日 (E6 97 A5), or a time after a space or T.
+        if i < hi {
+            if i + 3 <= hi && raw[i] == 0xE6 && raw[i + 1] == 0x97 && raw[i + 2] == 0xA5 { i += 3 }
+            if i < hi && !isTimeSeparator(raw[i]) { return nil }
+        }
+        if numbers.count == 1 {
+            // yyyyMMdd
+            guard numbers[0].length == 8 else { return nil }
+            let v = numbers[0].value
+            return CalendarDay(year: v / 10000, month: v / 100 % 100, day: v % 100)
+        }
+        guard numbers.count == 3, separators.count == 2 else { return nil }
+        let (a, b, c) = (numbers[0], numbers[1], numbers[2])
+        if separators == [0x01, 0x02] {
+            guard a.length == 4 else { return nil }
+            return CalendarDay(year: a.value, month: b.value, day: c.value)
+        }
+        guard separators[0] == separators[1], [0x2D, 0x2F, 0x2E].contains(separators[0]) else { return nil }
+        if a.length == 4 && b.length <= 2 && c.length <= 2 {
+            return CalendarDay(year: a.value, month: b.value, day: c.value)
+        }
+        if c.length == 4 && a.length <= 2 && b.length <= 2 {
+            switch order {
+            case .dayFirst: return CalendarDay(year: c.value, month: b.value, day: a.value)
+            case .monthFirst: return CalendarDay(year: c.value, month: a.value, day: b.value)
+            case nil:
+                // Unambiguous only when one part cannot be a month.
+                if a.value > 12 { return CalendarDay(year: c.value, month: b.value, day: a.value) }
+                if b.value > 12 { return CalendarDay(year: c.value, month: a.value, day: b.value) }
+                return nil
+            }
+        }
+        return nil
+    }
+
+    private static func parse(_ raw: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, pattern: [PatternToken]) -> CalendarDay? {
+        var i = lo
+        var year = -1, month = -1, day = -1
+        func number(maxDigits: Int, minDigits: Int) -> Int? {
+            var v = 0
+            let s = i
+            while i < hi && i - s < maxDigits, raw[i] &- 0x30 < 10 {
+                v = v * 10 + Int(raw[i] &- 0x30)
+                i += 1
+            }
+            return i - s >= minDigits ? v : nil
+        }
+        for token in pattern {
+            switch token {
+            case .year4: guard let v = number(maxDigits: 4, minDigits: 4) else { return nil }; year = v
+            case .year2: guard let v = number(maxDigits: 2, minDigits: 2) else { return nil }; year = 2000 + v
+            case .month(let fixed): guard let v = number(maxDigits: 2, minDigits: fixed ? 2 : 1) else { return nil }; month = v
+            case .day(let fixed): guard let v = number(maxDigits: 2, minDigits: fixed ? 2 : 1) else { return nil }; day = v
+            case .literal(let c): guard i < hi, raw[i] == c else { return nil }; i += 1
+            }
+        }
+        if i < hi && !(raw[i] == 0x20 || raw[i] == 0x54 || raw[i] == 0x74) { return nil }
+        return CalendarDay(year: year, month: month, day: day)
+    }
+
+    /// Infers the day/month order from sample date texts: a first part above 12 means day-first,
+    /// a second part above 12 month-first.
+    /// - Returns: the order, or nil when the samples hold no `a/b/yyyy` date or none decides it.
+    /// - Throws: ``DateFormatError`` when the samples contradict each other.
+    public static func inferOrder(from samples: [String]) throws -> DayMonthOrder? {
+        var dayFirst: String?
+        var monthFirst: String?
+        for sample in samples {
+            let parts = sample.split(whereSeparator: { $0 == " " || $0 == "T" }).first.map(String.init) ?? ""
+            for sep: Character in ["/", ".", "-"] {
+                let p = parts.split(separator: sep, omittingEmptySubsequences: false)
+                guard p.count == 3, p[2].count == 4, p[0].count <= 2, p[1].count <= 2,
+                      let a = Int(p[0]), let b = Int(p[1]) else { continue }
+                if a > 12 && b <= 12 { dayFirst = dayFirst ?? sample }
+                if b > 12 && a <= 12 { monthFirst = monthFirst ?? sample }
+            }
+        }
+        if let dayFirst, let monthFirst {
+            throw DateFormatError(message: "dates are written both day-first (\"\(dayFirst)\") and month-first (\"\(monthFirst)\"); pass --date-format to say which the file uses")
+        }
+        if dayFirst != nil { return .dayFirst }
+        if monthFirst != nil { return .monthFirst }
+        return nil
+    }
+}
+
+/// Error for a date format that cannot be used.
+public struct DateFormatError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong.
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,49 @@
+/// What to do with negative amounts (returns and refunds).
+public enum ReturnPolicy: String, Sendable, Codable, CaseIterable {
+    /// Subtract each return from the same customer's purchases (the default): from the order with
+    /// the same order id when there is one, else from the latest purchase on or before the return.
+    case net
+    /// Leave returns out (counted and quarantined).
+    case drop
+    /// Keep returns as transactions with a negative amount.
+    case keep
+}
+
+/// How to read a transactions file.
+public struct TransactionIngestOptions: Sendable {
+    /// The field delimiter; nil to detect it.
+    public var delimiter: UInt8?
+    /// The text encoding; nil to detect it.
+    public var encoding: TextEncoding?
+    /// Role name (`customer_id`, `date`, `amount`, `order_id`, `quantity`, `unit_price`, `status`) → header name or 1-based column.
+    public var columns: [String: String]
+    /// An explicit date pattern such as `dd/MM/yyyy`; nil for automatic.
+    public var dateFormat: String?
+    /// Returns policy.
+    public var returns: ReturnPolicy
+    /// An order above this multiple of the median order is flagged as an outlier (not dropped).
+    public var outlierFactor: Double
+    /// The observation end: later rows are left out and counted. Nil: the last date in the file.
+    public var observationEnd: CalendarDay?
+    /// With no explicit observation end, rows dated after this day (normally today) are treated as
+    /// typing errors and left out, so one mistyped year cannot stretch every customer's age.
+    public var latestPlausibleDay: CalendarDay?
+    /// Keep exact duplicate rows instead of leaving them out.
+    public var keepDuplicates: Bool
+
+    public init(
+        delimiter: UInt8? = nil, encoding: TextEncoding? = nil, columns: [String: String] = [:],
+        dateFormat: String? = nil, returns: ReturnPolicy = .net, outlierFactor: Double = 10,
+        observationEnd: CalendarDay? = nil, latestPlausibleDay: CalendarDay? = nil, keepDuplicates: Bool = false
+    ) {
+        self.delimiter = delimiter
+        self.encoding = encoding
+        self.columns = columns
+        self.dateFormat = dateFormat
+        self.returns = returns
+        self.outlierFactor = outlierFactor
+        self.observationEnd = observationEnd
+        self.latestPlausibleDay = latestPlausibleDay
+        self.keepDuplicates = keepDuplicates
+    }
+}

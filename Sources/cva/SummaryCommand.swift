@@ -1,0 +1,92 @@
+import ArgumentParser
+import CustomerValue
+import Foundation
+
+/// `cva summary`: one row per customer (frequency, recency, T, monetary value, RFM window).
+struct SummaryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summary",
+        abstract: "One row per customer: orders, spend, and the BTYD frequency / recency / T / monetary_value.")
+
+    @Argument(help: "A transactions CSV, or a data set folder holding transactions.csv.")
+    var input: String
+
+    @OptionGroup var transactions: TransactionOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "Unit of recency, T and duration_holdout: day, week or month.")
+    var unit: TimeUnit = .day
+    @Option(name: .customLong("calibration-end"), help: "Split at this day (inclusive): frequency/recency/T/monetary_value on the calibration period, plus holdout columns.")
+    var calibrationEnd: String?
+    @Option(name: .customLong("window-days"), help: "Trailing window (days) for days_since_last, window_orders and window_spend.")
+    var windowDays: Int = 365
+    @Option(help: "Write rows that were set aside to this CSV (file, line, column, reason, raw).")
+    var quarantine: String?
+
+    func run() throws {
+        try runReportingErrors {
+            let path = try transactionsPath(input)
+            let sink = try quarantine.map { try QuarantineFile(path: $0) }
+            let history = try loadTransactions(path: path, options: transactions, quarantine: sink)
+            try sink?.close()
+            let options = SummaryOptions(
+                unit: unit, calibrationEnd: try calibrationEnd.map { try parseDay($0, flag: "--calibration-end") },
+                windowDays: windowDays)
+            let summary = try CustomerSummary(history: history, options: options)
+            noteSetAside(history.report, quarantinePath: quarantine)
+            if summary.customersAfterCalibration > 0 {
+                Console.note("note: \(summary.customersAfterCalibration) customers first bought after the calibration end and are left out")
+            }
+            if summary.customersWithoutPurchases > 0 {
+                Console.note("note: \(summary.customersWithoutPurchases) customers have no purchase left once returns are netted and are left out")
+            }
+            let out = try ByteSink(path: output.out)
+            try summary.outputTable.write(output.resolvedFormat, to: out)
+            try out.close()
+        }
+    }
+}
+
+extension CustomerSummary {
+    /// The summary as an output table, columns as in ``columnNames``.
+    var outputTable: OutputTable {
+        let rows = self.rows
+        let split = calibrationEnd != nil
+        return OutputTable(columns: columnNames, rowCount: rows.count) { r, k in
+            let row = rows[r]
+            switch k {
+            case 0: return .text(row.customerID)
+            case 1: return .date(row.firstPurchase)
+            case 2: return .date(row.lastPurchase)
+            case 3: return .int(row.orders)
+            case 4: return .number(row.totalSpend)
+            case 5: return .number(row.averageOrderValue)
+            case 6: return .int(row.frequency)
+            case 7: return .number(row.recency)
+            case 8: return .number(row.T)
+            case 9: return .number(row.monetaryValue)
+            case 10: return .int(row.daysSinceLast)
+            case 11: return .int(row.windowOrders)
+            case 12: return .number(row.windowSpend)
+            case 13 where split: return row.frequencyHoldout.map { .int($0) } ?? .empty
+            case 14 where split: return row.monetaryValueHoldout.map { .number($0) } ?? .empty
+            case 15 where split: return row.durationHoldout.map { .number($0) } ?? .empty
+            default: return .empty
+            }
+        }
+    }
+}
+
+/// Runs `body`, turning any error into one message on standard error and a non-zero exit.
+func runReportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as CleanExit {
+        throw error
+    } catch {
+        Console.note("error: \(error)")
+        throw ExitCode(2)
+    }
+}
