@@ -87,7 +87,7 @@ def read_runs(path):
 
 def describe(name, meta):
     versions = {
-        "cva": f"cva ({meta.get('cva_commit', 'unknown commit')})",
+        "cva": "cva",
         "duckdb": f"DuckDB {package_version('duckdb')}",
         "lifetimes": f"pandas {package_version('pandas')} + lifetimes {package_version('lifetimes')}",
     }
@@ -160,7 +160,7 @@ def build_section(results_dir, meta, sets):
     out.append("")
     out.append(f"- Machine: {os.cpu_count()} cores (nproc {meta.get('nproc', '?')}), "
                f"{cpu_model()}, {memory_gib()} RAM, {platform.system()} {platform.release()}")
-    out.append(f"- Versions: {meta.get('swift_version', 'swift: unknown')}; cva "
+    out.append(f"- Versions: {meta.get('swift_version', 'swift: unknown')}; cva at commit "
                f"{meta.get('cva_commit', 'unknown')}; DuckDB {package_version('duckdb')}; "
                f"pandas {package_version('pandas')}; lifetimes {package_version('lifetimes')}; "
                f"numpy {package_version('numpy')}; scipy {package_version('scipy')}; "
@@ -179,7 +179,9 @@ def build_section(results_dir, meta, sets):
     out.append(f"- Measurement: {meta.get('runs', '?')} runs per contestant, interleaved, on the "
                "same file (read once beforehand, so it is in the page cache); wall-clock seconds "
                "and peak RSS from GNU time `-f \"%e %M\"`; medians shown. Ratios are peer / cva: "
-               "above 1 means cva is faster or uses less memory.")
+               "above 1 means cva is faster or uses less memory. Load average (1, 5, 15 min) "
+               f"when the script started: {meta.get('loadavg', 'unknown')}; well above 0 means "
+               "something else was using the 2 cores.")
     out.append("- Correctness: `check.py` compares each output with the reference (lifetimes when "
                "it ran, else DuckDB) customer by customer: the customer sets must match and "
                "frequency, recency, T must be equal; the largest relative difference of "

@@ -39,6 +39,9 @@ VENV="$ROOT/.build/bench-venv"
 PY="$VENV/bin/python"
 RESULTS="$BENCH_DIR/results"
 SEED=42
+# Taken before this script's own build and data generation load the machine: a high value means
+# something else was running and the timings are suspect.
+LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 say() { printf '\n==> %s\n' "$*"; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
@@ -192,6 +195,7 @@ meta nproc "$(nproc)"
 meta swift_version "${swift_version%%$'\n'*}"
 meta cva_commit "$(git -C "$ROOT" rev-parse --short --verify -q HEAD || echo 'no commit yet')$([ -z "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ] || echo ' (uncommitted changes)')"
 meta runs "$RUNS"
+meta loadavg "$LOAD_AT_START"
 [ -z "$CVA_STATUS" ] || meta cva_status "$CVA_STATUS"
 
 contestants=()
