@@ -1,0 +1,146 @@
+import ArgumentParser
+import CustomerValue
+import Foundation
+
+/// `cva analyze`: every analysis the data allows, written to a folder, with a short digest.
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Run every analysis the data allows and write the results to a folder.",
+        discussion: """
+            Reads a data set folder (transactions.csv required; customers, tickets, surveys, events and \
+            opportunities files when present) or a single transactions file, and writes:
+              quality.txt, quality.json   the data-quality report of every file
+              quarantine.csv              every row set aside, with file, line, column and reason
+              customer_summary.csv        one row per customer (see `cva summary`)
+            then prints a short digest.
+            """)
+
+    @Argument(help: "A data set folder or a transactions CSV.")
+    var input: String
+
+    @Option(name: .long, help: "Folder for the results (created if needed).")
+    var out: String = "cva-out"
+
+    @OptionGroup var transactions: TransactionOptions
+
+    @Option(help: "Unit of recency and T in the summary: day, week or month.")
+    var unit: TimeUnit = .day
+    @Option(name: .customLong("window-days"), help: "Trailing window (days) for the RFM columns of the summary.")
+    var windowDays: Int = 365
+
+    func run() throws {
+        try runReportingErrors { try Analysis(input: input, outputFolder: out, transactions: transactions, unit: unit, windowDays: windowDays).run() }
+    }
+}
+
+/// The steps of `cva analyze`, shared with `cva demo`.
+struct Analysis {
+    var input: String
+    var outputFolder: String
+    var transactions: TransactionOptions
+    var unit: TimeUnit = .day
+    var windowDays: Int = 365
+
+    func run() throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
+            throw CLIError("\(input): no such file or folder")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
+        } catch {
+            throw CLIError("\(outputFolder): cannot create the output folder (\(error.localizedDescription))")
+        }
+        let started = Date()
+        let options = try transactions.ingestOptions()
+        let quarantinePath = (outputFolder as NSString).appendingPathComponent("quarantine.csv")
+        try? FileManager.default.removeItem(atPath: quarantinePath)
+        let sink = LazyQuarantineFile(path: quarantinePath)
+        let bar = ProgressBar(label: "reading", unit: "MB")
+        let dataSet: DataSet
+        if isDirectory.boolValue {
+            dataSet = try DataSet(directory: input)
+        } else {
+            dataSet = try DataSet(directory: (input as NSString).deletingLastPathComponent.isEmpty ? "." : (input as NSString).deletingLastPathComponent)
+                .onlyTransactions(input)
+        }
+        let (profile, loaded) = try DataSetProfile.profile(dataSet, options: options, quarantine: sink, requireTransactions: true) { bytes, total in
+            bar.update(done: bytes, total: total, rateCount: bytes / 1_000_000)
+        }
+        bar.finish()
+        try sink.close()
+        guard let history = loaded else { throw CLIError("\(input): no transactions could be read") }
+
+        var written: [String] = []
+        func write(_ name: String, _ body: (ByteSink) throws -> Void) throws {
+            let path = (outputFolder as NSString).appendingPathComponent(name)
+            let out = try ByteSink(path: path)
+            try body(out)
+            try out.close()
+            written.append(path)
+        }
+        try write("quality.txt") { try $0.write(QualityText.render(profile)) }
+        try write("quality.json") { try $0.write(jsonText(profile)) }
+        if sink.count > 0 { written.append(quarantinePath) }
+
+        let summary = try CustomerSummary(history: history, options: SummaryOptions(unit: unit, windowDays: windowDays))
+        try write("customer_summary.csv") { try summary.outputTable.writeCSV(to: $0) }
+
+        let digest = Digest(profile: profile, summary: summary, written: written, seconds: Date().timeIntervalSince(started))
+        print(digest.text)
+    }
+}
+
+extension DataSet {
+    /// The same data set limited to one transactions file.
+    func onlyTransactions(_ path: String) -> DataSet {
+        var copy = self
+        copy.transactions = path
+        copy.files = [:]
+        copy.unrecognized = []
+        return copy
+    }
+}
+
+/// The short printed digest of an analysis.
+struct Digest {
+    var profile: DataSetProfile
+    var summary: CustomerSummary
+    var written: [String]
+    var seconds: Double
+
+    var text: String {
+        var out = "CVA analysis\n"
+        if let t = profile.transactions {
+            out += "  transactions: \(t.rowsRead) rows read, \(t.accepted) purchases used"
+            if t.returns.netted + t.returns.kept > 0 { out += ", \(t.returns.netted + t.returns.kept) returns applied" }
+            out += ", \(t.setAside) set aside"
+            out += t.setAside > 0 ? " (see quarantine.csv)\n" : "\n"
+            if let first = t.firstDate, let last = t.lastDate {
+                out += "  period: \(first.iso) … \(last.iso), observation end \(summary.observationEnd.iso)\n"
+            }
+        }
+        for f in profile.files {
+            let rejected = f.rejected.values.reduce(0, +) + f.duplicates
+            out += "  \(f.kind): \(f.rowsRead) rows, \(f.accepted) accepted\(rejected > 0 ? ", \(rejected) set aside" : "")\n"
+        }
+        for u in profile.unusable { out += "  UNUSABLE \(u.file): \(u.message)\n" }
+        let rows = summary.rows
+        let customers = rows.count
+        let repeaters = rows.filter { $0.frequency > 0 }.count
+        let revenue = rows.reduce(0) { $0 + $1.totalSpend }
+        let orders = rows.reduce(0) { $0 + $1.orders }
+        out += "  customers: \(customers)"
+        if customers > 0 {
+            out += String(format: ", repeat buyers %.1f%%, revenue %.2f, %.2f per customer, average order %.2f",
+                          100 * Double(repeaters) / Double(customers), revenue, revenue / Double(customers),
+                          orders > 0 ? revenue / Double(orders) : 0)
+            let active = rows.filter { $0.windowOrders > 0 }.count
+            out += String(format: "\n  active in the last %d days: %d (%.1f%%)", summary.windowDays, active, 100 * Double(active) / Double(customers))
+        }
+        out += "\n  written:\n" + written.map { "    \($0)\n" }.joined()
+        out += String(format: "  done in %.2f s\n", seconds)
+        return out
+    }
+}
