@@ -126,17 +126,16 @@ struct Digest {
             out += "  \(f.kind): \(f.rowsRead) rows, \(f.accepted) accepted\(rejected > 0 ? ", \(rejected) set aside" : "")\n"
         }
         for u in profile.unusable { out += "  UNUSABLE \(u.file): \(u.message)\n" }
-        let rows = summary.rows
-        let customers = rows.count
-        let repeaters = rows.filter { $0.frequency > 0 }.count
-        let revenue = rows.reduce(0) { $0 + $1.totalSpend }
-        let orders = rows.reduce(0) { $0 + $1.orders }
+        let customers = summary.count
+        let repeaters = summary.frequency.filter { $0 > 0 }.count
+        let revenue = summary.totalSpend.reduce(0, +)
+        let orders = summary.orders.reduce(0) { $0 + Int($1) }
         out += "  customers: \(customers)"
         if customers > 0 {
             out += String(format: ", repeat buyers %.1f%%, revenue %.2f, %.2f per customer, average order %.2f",
                           100 * Double(repeaters) / Double(customers), revenue, revenue / Double(customers),
                           orders > 0 ? revenue / Double(orders) : 0)
-            let active = rows.filter { $0.windowOrders > 0 }.count
+            let active = summary.windowOrders.filter { $0 > 0 }.count
             out += String(format: "\n  active in the last %d days: %d (%.1f%%)", summary.windowDays, active, 100 * Double(active) / Double(customers))
         }
         out += "\n  written:\n" + written.map { "    \($0)\n" }.joined()

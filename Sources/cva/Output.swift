@@ -247,13 +247,49 @@ enum NumberFormatting {
         }
     }
 
-    /// Shortest text that reads back as the same Double; integral values without a decimal point.
+    /// Numbers to 10 significant digits, trailing zeros dropped: `326.67` rather than the
+    /// `326.66999999999996` a sum of cents leaves, yet far finer than any analysis needs.
+    /// Whole numbers print without a decimal point.
     static func append(_ v: Double, to buffer: inout [UInt8]) {
         if v == v.rounded(), abs(v) < 1e15 {
             append(Int(v), to: &buffer)
-        } else {
-            buffer.append(contentsOf: v.description.utf8)
+            return
         }
+        let magnitude = abs(v)
+        guard v.isFinite, magnitude >= 1e-4, magnitude < 1e15 else {
+            buffer.append(contentsOf: v.description.utf8)
+            return
+        }
+        var integerDigits = 1
+        var bound = 10.0
+        while magnitude >= bound { integerDigits += 1; bound *= 10 }
+        let decimals = max(0, 10 - integerDigits)
+        let scale = decimalScales[decimals]
+        let scaled = (magnitude * scale).rounded()
+        if scaled >= 9.007_199_254_740_992e15 {
+            buffer.append(contentsOf: v.description.utf8)
+            return
+        }
+        if v < 0 { buffer.append(0x2D) }
+        let units = Int(scaled)
+        let whole = units / Int(scale)
+        var fraction = units % Int(scale)
+        append(whole, to: &buffer)
+        guard fraction > 0 else { return }
+        var width = decimals
+        while fraction % 10 == 0 { fraction /= 10; width -= 1 }
+        buffer.append(0x2E)
+        var digits = 1
+        var probe = fraction
+        while probe >= 10 { probe /= 10; digits += 1 }
+        for _ in 0..<(width - digits) { buffer.append(0x30) }
+        append(fraction, to: &buffer)
+    }
+
+    private static let decimalScales: [Double] = (0...10).map { k in
+        var v = 1.0
+        for _ in 0..<k { v *= 10 }
+        return v
     }
 
     static func append(_ d: CalendarDay, to buffer: inout [UInt8]) {

@@ -50,27 +50,26 @@ struct SummaryCommand: ParsableCommand {
 extension CustomerSummary {
     /// The summary as an output table, columns as in ``columnNames``.
     var outputTable: OutputTable {
-        let rows = self.rows
-        let split = calibrationEnd != nil
-        return OutputTable(columns: columnNames, rowCount: rows.count) { r, k in
-            let row = rows[r]
+        let s = self
+        let holdoutDuration = durationHoldout
+        return OutputTable(columns: columnNames, rowCount: count) { r, k in
             switch k {
-            case 0: return .text(row.customerID)
-            case 1: return .date(row.firstPurchase)
-            case 2: return .date(row.lastPurchase)
-            case 3: return .int(row.orders)
-            case 4: return .number(row.totalSpend)
-            case 5: return .number(row.averageOrderValue)
-            case 6: return .int(row.frequency)
-            case 7: return .number(row.recency)
-            case 8: return .number(row.T)
-            case 9: return .number(row.monetaryValue)
-            case 10: return .int(row.daysSinceLast)
-            case 11: return .int(row.windowOrders)
-            case 12: return .number(row.windowSpend)
-            case 13 where split: return row.frequencyHoldout.map { .int($0) } ?? .empty
-            case 14 where split: return row.monetaryValueHoldout.map { .number($0) } ?? .empty
-            case 15 where split: return row.durationHoldout.map { .number($0) } ?? .empty
+            case 0: return .text(s.customerID(r))
+            case 1: return .date(s.firstPurchase[r])
+            case 2: return .date(s.lastPurchase[r])
+            case 3: return .int(Int(s.orders[r]))
+            case 4: return .number(s.totalSpend[r])
+            case 5: return .number(s.averageOrderValue(r))
+            case 6: return .int(Int(s.frequency[r]))
+            case 7: return .number(s.recency[r])
+            case 8: return .number(s.T[r])
+            case 9: return .number(s.monetaryValue[r])
+            case 10: return .int(Int(s.daysSinceLast[r]))
+            case 11: return .int(Int(s.windowOrders[r]))
+            case 12: return .number(s.windowSpend[r])
+            case 13: return .int(Int(s.frequencyHoldout[r]))
+            case 14: return .number(s.monetaryValueHoldout[r])
+            case 15: return holdoutDuration.map { .number($0) } ?? .empty
             default: return .empty
             }
         }

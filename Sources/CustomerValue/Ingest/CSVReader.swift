@@ -31,8 +31,13 @@ public final class CSVReader {
     private var eof = false
     private var linesConsumed = 0
 
-    private var fieldStarts: [Int] = []
-    private var fieldEnds: [Int] = []
+    // Field offsets of the current record in `buffer`; raw storage so that field access in the
+    // per-row loop costs no bounds, uniqueness or exclusivity checks.
+    private var fieldStarts: UnsafeMutablePointer<Int>
+    private var fieldEnds: UnsafeMutablePointer<Int>
+    private var fieldCapacity = 64
+    /// Number of fields in the current record.
+    public private(set) var fieldCount = 0
     private var escapedFields: [Int] = []
     private var scratch: [UInt8] = []
     private var recordStart = 0
@@ -40,8 +45,6 @@ public final class CSVReader {
 
     /// Line number (1-based) of the first line of the current record.
     public private(set) var line = 0
-    /// Number of fields in the current record.
-    public var fieldCount: Int { fieldStarts.count }
     /// Why the current record is not well-formed CSV, or nil when it is.
     public private(set) var malformation: String?
     /// Bytes of the file consumed so far (for progress).
@@ -66,12 +69,39 @@ public final class CSVReader {
         source = try TextSource(path: path, encoding: encoding)
         capacity = TextSource.chunkSize * 2
         buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        fieldStarts = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
+        fieldEnds = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
         self.delimiter = delimiter ?? 0x2C
         try refill()
         if delimiter == nil { self.delimiter = detectDelimiter() }
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        buffer.deallocate()
+        fieldStarts.deallocate()
+        fieldEnds.deallocate()
+    }
+
+    @inline(__always)
+    private func appendField(_ start: Int, _ end: Int) {
+        if fieldCount == fieldCapacity { growFields() }
+        fieldStarts[fieldCount] = start
+        fieldEnds[fieldCount] = end
+        fieldCount += 1
+    }
+
+    private func growFields() {
+        let bigger = fieldCapacity * 2
+        let starts = UnsafeMutablePointer<Int>.allocate(capacity: bigger)
+        let ends = UnsafeMutablePointer<Int>.allocate(capacity: bigger)
+        starts.update(from: fieldStarts, count: fieldCount)
+        ends.update(from: fieldEnds, count: fieldCount)
+        fieldStarts.deallocate()
+        fieldEnds.deallocate()
+        fieldStarts = starts
+        fieldEnds = ends
+        fieldCapacity = bigger
+    }
 
     /// Moves unconsumed bytes to the front and reads more. Returns false at the end of the file.
     private func refill() throws {
@@ -147,16 +177,14 @@ public final class CSVReader {
     private func finishAsUnterminated() {
         // Keep only the first physical line of the record as its raw text, so the quarantine
         // shows where the stray quote began; everything up to the end of the file is consumed.
-        fieldStarts.removeAll(keepingCapacity: true)
-        fieldEnds.removeAll(keepingCapacity: true)
+        fieldCount = 0
         escapedFields.removeAll(keepingCapacity: true)
         line = linesConsumed + 1
         recordStart = start
         var i = start
         while i < end && buffer[i] != CSVReader.newline { i += 1 }
         recordEnd = i
-        fieldStarts.append(start)
-        fieldEnds.append(i)
+        appendField(start, i)
         var extraLines = 0
         for j in start..<end where buffer[j] == CSVReader.newline { extraLines += 1 }
         malformation = "unterminated quoted field starting at line \(line) (a quote opened and never closed; everything to the end of the file was skipped)"
@@ -165,8 +193,7 @@ public final class CSVReader {
     }
 
     private func parseRecord() -> Outcome {
-        fieldStarts.removeAll(keepingCapacity: true)
-        fieldEnds.removeAll(keepingCapacity: true)
+        fieldCount = 0
         malformation = nil
         escapedFields.removeAll(keepingCapacity: true)
         let d = delimiter
@@ -197,15 +224,14 @@ public final class CSVReader {
                 }
                 let contentEnd = i
                 i += 1
-                if hasEscapes { escapedFields.append(fieldStarts.count) }
-                fieldStarts.append(contentStart)
-                fieldEnds.append(contentEnd)
+                if hasEscapes { escapedFields.append(fieldCount) }
+                appendField(contentStart, contentEnd)
                 if i < limit && buffer[i] != d && buffer[i] != CSVReader.newline && buffer[i] != CSVReader.carriageReturn {
                     // Text after the closing quote: not RFC 4180. Read on to the delimiter and flag it.
                     while i < limit && buffer[i] != d && buffer[i] != CSVReader.newline && buffer[i] != CSVReader.carriageReturn { i += 1 }
                     if i >= limit && !atEOF { return .needMore }
                     if malformation == nil {
-                        malformation = "text after the closing quote in field \(fieldStarts.count)"
+                        malformation = "text after the closing quote in field \(fieldCount)"
                     }
                 }
             } else {
@@ -216,8 +242,7 @@ public final class CSVReader {
                     i += 1
                 }
                 if i >= limit && !atEOF { return .needMore }
-                fieldStarts.append(fieldStart)
-                fieldEnds.append(i)
+                appendField(fieldStart, i)
             }
             if i >= limit {
                 // Last record of a file without a final line break.
@@ -287,7 +312,7 @@ public final class CSVReader {
 
     /// Whether the current record is an empty line.
     public var isBlankLine: Bool {
-        fieldStarts.count == 1 && fieldEnds[0] == fieldStarts[0] && malformation == nil
+        fieldCount == 1 && fieldEnds[0] == fieldStarts[0] && malformation == nil
             && (recordEnd - recordStart) == 0
     }
 

@@ -4,13 +4,15 @@ struct HistoryBuilder {
     private var rows: RowColumns
     private let customers: Int
     private let options: TransactionIngestOptions
+    private let hasOrderIDs: Bool
     private(set) var periodStart: [Int] = []
     private(set) var periodDay: [Int32] = []
     private(set) var periodAmount: [Double] = []
     private(set) var periodOrders: [Int32] = []
     private(set) var outlierExamples: [(customer: Int32, day: Int32, amount: Double, line: Int32)] = []
 
-    init(rows: RowColumns, customers: Int, options: TransactionIngestOptions) {
+    init(rows: RowColumns, customers: Int, options: TransactionIngestOptions, hasOrderIDs: Bool) {
+        self.hasOrderIDs = hasOrderIDs
         self.rows = rows
         self.customers = customers
         self.options = options
@@ -44,7 +46,7 @@ struct HistoryBuilder {
         var orderRefs: [Int32] = []   // first row of each order
         orderRefs.reserveCapacity(n)
         var returnRows: [Int32] = []
-        var customerOrderKeys: [(key: UInt64, day: Int32)] = []
+        var customerOrderKeys: [(key: UInt32, day: Int32)] = []
         let policy = options.returns
         let keepDuplicates = options.keepDuplicates
 
@@ -53,10 +55,14 @@ struct HistoryBuilder {
         rows.orderKey.withUnsafeBufferPointer { orderKey in
         rows.hash.withUnsafeBufferPointer { hash in
         rows.line.withUnsafeBufferPointer { line in
+            // Order: day, then order id (so an order's lines are adjacent), then row hash (so exact
+            // duplicates are adjacent), then line. Without order ids the key is the line number,
+            // which must not come before the hash or duplicates would be kept apart.
+            let useOrderKey = hasOrderIDs
             func precedes(_ x: Int32, _ y: Int32) -> Bool {
                 let i = Int(x), j = Int(y)
                 if day[i] != day[j] { return day[i] < day[j] }
-                if orderKey[i] != orderKey[j] { return orderKey[i] < orderKey[j] }
+                if useOrderKey && orderKey[i] != orderKey[j] { return orderKey[i] < orderKey[j] }
                 if hash[i] != hash[j] { return hash[i] < hash[j] }
                 return line[i] < line[j]
             }
@@ -81,8 +87,8 @@ struct HistoryBuilder {
                 let first = periodDay.count
                 returnRows.removeAll(keepingCapacity: true)
                 customerOrderKeys.removeAll(keepingCapacity: true)
-                var keptHash: UInt64 = 0, keptDay: Int32 = 0, keptLine: Int32 = -1
-                var currentKey: UInt64 = 0, currentDay: Int32 = 0, haveOrder = false
+                var keptHash: UInt32 = 0, keptDay: Int32 = 0, keptLine: Int32 = -1
+                var currentKey: UInt32 = 0, currentDay: Int32 = 0, haveOrder = false
                 for k in lo..<hi {
                     let idx = order[k]
                     let i = Int(idx)
@@ -132,6 +138,7 @@ struct HistoryBuilder {
         report.orders = periodOrders.reduce(0) { $0 + Int($1) }
         report.totalSpend = periodAmount.reduce(0, +)
         flagOutliers(orderTotals: orderTotals, orderRefs: orderRefs, report: &report)
+        rows = RowColumns()   // the periods are built: free the rows before the caller goes on
         deferred.sort { $0.line < $1.line }
         return deferred
     }
@@ -139,8 +146,8 @@ struct HistoryBuilder {
     /// Nets this customer's returns (in `returnRows`) against the periods from `first` on.
     private mutating func netReturns(
         _ returnRows: [Int32], first: Int, report: inout TransactionFileReport, deferred: inout [DeferredRejection],
-        day: UnsafeBufferPointer<Int32>, amount: UnsafeBufferPointer<Double>, orderKey: UnsafeBufferPointer<UInt64>,
-        line: UnsafeBufferPointer<Int32>, orderKeys: [(key: UInt64, day: Int32)]
+        day: UnsafeBufferPointer<Int32>, amount: UnsafeBufferPointer<Double>, orderKey: UnsafeBufferPointer<UInt32>,
+        line: UnsafeBufferPointer<Int32>, orderKeys: [(key: UInt32, day: Int32)]
     ) {
         var cancelled = [Bool](repeating: false, count: periodDay.count - first)
         for idx in returnRows {
@@ -148,8 +155,7 @@ struct HistoryBuilder {
             report.returns.amount -= amount[i]
             // The order it returns (same order id), else the latest purchase on or before it.
             var targetDay = day[i]
-            let hasOrderID = orderKey[i] & (1 << 63) == 0
-            if hasOrderID, let match = orderKeys.first(where: { $0.key == orderKey[i] }) {
+            if hasOrderIDs, let match = orderKeys.first(where: { $0.key == orderKey[i] }) {
                 targetDay = match.day
             }
             var p = periodDay.count - 1

@@ -5,9 +5,32 @@
 /// - `frequency` = purchase periods − 1 (repeat purchases); a period is a calendar day.
 /// - `recency` = last − first purchase period; `T` = observation (or calibration) end − first.
 /// - `monetary_value` = mean amount of the repeat periods (the first excluded), 0 when none.
-public struct CustomerSummary: Sendable, Codable {
-    /// The per-customer rows, in order of each customer's first appearance in the file.
-    public var rows: [Row]
+///
+/// Stored by column (about 70 bytes a customer), in order of each customer's first appearance
+/// in the file, so that model code can loop over contiguous `[Double]`s; ``row(_:)`` gives one
+/// customer as a value.
+public struct CustomerSummary: Sendable {
+    /// Customer ids; ``customerIndex`` points into it.
+    public var identifiers: IdentifierTable
+    /// Index of each row's customer in ``identifiers``.
+    public var customerIndex: [Int32]
+    public var firstPurchase: [CalendarDay]
+    public var lastPurchase: [CalendarDay]
+    /// Distinct orders (lines of one order count once).
+    public var orders: [Int32]
+    /// Net spend over the observation period.
+    public var totalSpend: [Double]
+    public var frequency: [Int32]
+    public var recency: [Double]
+    public var T: [Double]
+    public var monetaryValue: [Double]
+    public var daysSinceLast: [Int32]
+    public var windowOrders: [Int32]
+    public var windowSpend: [Double]
+    /// Purchase periods after the calibration end (calibration summaries only, else empty).
+    public var frequencyHoldout: [Int32]
+    public var monetaryValueHoldout: [Double]
+
     /// The last day counted.
     public var observationEnd: CalendarDay
     /// The end of the calibration period, when the summary was split.
@@ -21,14 +44,45 @@ public struct CustomerSummary: Sendable, Codable {
     /// Customers with no purchase left once returns were netted (left out).
     public var customersWithoutPurchases: Int
 
-    /// One customer.
+    /// Number of customers.
+    public var count: Int { customerIndex.count }
+
+    /// Length of the holdout period in `unit` (calibration summaries only).
+    public var durationHoldout: Double? {
+        calibrationEnd.map { Double(observationEnd.ordinal - $0.ordinal) / unit.days }
+    }
+
+    /// The id of customer row `i`.
+    public func customerID(_ i: Int) -> String { identifiers.string(at: Int(customerIndex[i])) }
+
+    /// Customer row `i` as a value.
+    public func row(_ i: Int) -> Row {
+        let split = calibrationEnd != nil
+        return Row(
+            customerID: customerID(i), firstPurchase: firstPurchase[i], lastPurchase: lastPurchase[i],
+            orders: Int(orders[i]), totalSpend: totalSpend[i], averageOrderValue: averageOrderValue(i),
+            frequency: Int(frequency[i]), recency: recency[i], T: T[i], monetaryValue: monetaryValue[i],
+            daysSinceLast: Int(daysSinceLast[i]), windowOrders: Int(windowOrders[i]), windowSpend: windowSpend[i],
+            frequencyHoldout: split ? Int(frequencyHoldout[i]) : nil,
+            monetaryValueHoldout: split ? monetaryValueHoldout[i] : nil,
+            durationHoldout: durationHoldout)
+    }
+
+    /// Net spend per order of customer row `i` (0 without orders).
+    @inline(__always)
+    public func averageOrderValue(_ i: Int) -> Double {
+        orders[i] > 0 ? totalSpend[i] / Double(orders[i]) : 0
+    }
+
+    /// All rows as values (allocates one String per customer: for small summaries and tests).
+    public var rows: [Row] { (0..<count).map(row) }
+
+    /// One customer of a summary.
     public struct Row: Sendable, Codable, Hashable {
         public var customerID: String
         public var firstPurchase: CalendarDay
         public var lastPurchase: CalendarDay
-        /// Distinct orders (lines of one order count once).
         public var orders: Int
-        /// Net spend over the observation period.
         public var totalSpend: Double
         public var averageOrderValue: Double
         public var frequency: Int
@@ -38,7 +92,6 @@ public struct CustomerSummary: Sendable, Codable {
         public var daysSinceLast: Int
         public var windowOrders: Int
         public var windowSpend: Double
-        /// Purchase periods after the calibration end (calibration summaries only).
         public var frequencyHoldout: Int?
         public var monetaryValueHoldout: Double?
         public var durationHoldout: Double?
@@ -51,12 +104,6 @@ public struct CustomerSummary: Sendable, Codable {
             case frequencyHoldout = "frequency_holdout", monetaryValueHoldout = "monetary_value_holdout"
             case durationHoldout = "duration_holdout"
         }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case rows = "customers", observationEnd = "observation_end", calibrationEnd = "calibration_end", unit
-        case windowDays = "window_days", customersAfterCalibration = "customers_after_calibration"
-        case customersWithoutPurchases = "customers_without_purchases"
     }
 
     /// The column names of a summary, in output order.
@@ -108,66 +155,83 @@ extension CustomerSummary {
             }
         }
         let unitDays = options.unit.days
-        let windowStart = end.ordinal - Int32(options.windowDays)   // window is (windowStart, end]
-        let calibration = options.calibrationEnd?.ordinal
-        var rows: [Row] = []
-        rows.reserveCapacity(history.customerCount)
-        var afterCalibration = 0
-        var withoutPurchases = 0
-        for c in 0..<history.customerCount {
-            let range = history.periods(of: c)
-            guard !range.isEmpty else { withoutPurchases += 1; continue }
-            let firstDay = history.periodDay[range.lowerBound]
-            if let calibration, firstDay > calibration { afterCalibration += 1; continue }
-            var orders = 0, total = 0.0, windowOrders = 0, windowSpend = 0.0
-            var calibrationPeriods = 0, calibrationLast = firstDay, calibrationRepeatSpend = 0.0
-            var holdoutPeriods = 0, holdoutSpend = 0.0
-            for p in range {
-                let day = history.periodDay[p]
-                let amount = history.periodAmount[p]
-                let periodOrders = Int(history.periodOrders[p])
-                orders += periodOrders
-                total += amount
-                if day > windowStart {
-                    windowOrders += periodOrders
-                    windowSpend += amount
-                }
-                if calibration == nil || day <= calibration! {
-                    calibrationPeriods += 1
-                    calibrationLast = day
-                    if p != range.lowerBound { calibrationRepeatSpend += amount }
-                } else {
-                    holdoutPeriods += 1
-                    holdoutSpend += amount
-                }
-            }
-            let lastDay = history.periodDay[range.upperBound - 1]
-            let frequency = calibrationPeriods - 1
-            let referenceEnd = calibration ?? end.ordinal
-            var row = Row(
-                customerID: history.customerID(c),
-                firstPurchase: CalendarDay(ordinal: firstDay),
-                lastPurchase: CalendarDay(ordinal: lastDay),
-                orders: orders,
-                totalSpend: total,
-                averageOrderValue: orders > 0 ? total / Double(orders) : 0,
-                frequency: frequency,
-                recency: Double(calibrationLast - firstDay) / unitDays,
-                T: Double(referenceEnd - firstDay) / unitDays,
-                monetaryValue: frequency > 0 ? calibrationRepeatSpend / Double(frequency) : 0,
-                daysSinceLast: Int(end.ordinal - lastDay),
-                windowOrders: windowOrders,
-                windowSpend: windowSpend)
-            if let calibration {
-                row.frequencyHoldout = holdoutPeriods
-                row.monetaryValueHoldout = holdoutPeriods > 0 ? holdoutSpend / Double(holdoutPeriods) : 0
-                row.durationHoldout = Double(end.ordinal - calibration) / unitDays
-            }
-            rows.append(row)
-        }
+        let windowStart = end.ordinal - Int32(options.windowDays)   // the window is (windowStart, end]
+        let split = options.calibrationEnd != nil
+        let calibration = options.calibrationEnd?.ordinal ?? end.ordinal
+        let n = history.customerCount
         self.init(
-            rows: rows, observationEnd: end, calibrationEnd: options.calibrationEnd, unit: options.unit,
-            windowDays: options.windowDays, customersAfterCalibration: afterCalibration,
-            customersWithoutPurchases: withoutPurchases)
+            identifiers: history.identifiers, customerIndex: [], firstPurchase: [], lastPurchase: [], orders: [],
+            totalSpend: [], frequency: [], recency: [], T: [], monetaryValue: [], daysSinceLast: [],
+            windowOrders: [], windowSpend: [], frequencyHoldout: [], monetaryValueHoldout: [],
+            observationEnd: end, calibrationEnd: options.calibrationEnd, unit: options.unit,
+            windowDays: options.windowDays, customersAfterCalibration: 0, customersWithoutPurchases: 0)
+        reserve(n, split: split)
+        history.periodDay.withUnsafeBufferPointer { day in
+        history.periodAmount.withUnsafeBufferPointer { amount in
+        history.periodOrders.withUnsafeBufferPointer { periodOrders in
+            for c in 0..<n {
+                let lo = history.periodStart[c], hi = history.periodStart[c + 1]
+                guard lo < hi else { customersWithoutPurchases += 1; continue }
+                let firstDay = day[lo]
+                if firstDay > calibration { customersAfterCalibration += 1; continue }
+                var orderCount: Int32 = 0, total = 0.0, inWindowOrders: Int32 = 0, inWindowSpend = 0.0
+                var calibrationPeriods: Int32 = 0, calibrationLast = firstDay, repeatSpend = 0.0
+                var holdoutPeriods: Int32 = 0, holdoutSpend = 0.0
+                for p in lo..<hi {
+                    let d = day[p]
+                    let a = amount[p]
+                    orderCount += periodOrders[p]
+                    total += a
+                    if d > windowStart {
+                        inWindowOrders += periodOrders[p]
+                        inWindowSpend += a
+                    }
+                    if d <= calibration {
+                        calibrationPeriods += 1
+                        calibrationLast = d
+                        if p != lo { repeatSpend += a }
+                    } else {
+                        holdoutPeriods += 1
+                        holdoutSpend += a
+                    }
+                }
+                let repeats = calibrationPeriods - 1
+                customerIndex.append(Int32(c))
+                firstPurchase.append(CalendarDay(ordinal: firstDay))
+                lastPurchase.append(CalendarDay(ordinal: day[hi - 1]))
+                orders.append(orderCount)
+                totalSpend.append(total)
+                frequency.append(repeats)
+                recency.append(Double(calibrationLast - firstDay) / unitDays)
+                T.append(Double(calibration - firstDay) / unitDays)
+                monetaryValue.append(repeats > 0 ? repeatSpend / Double(repeats) : 0)
+                daysSinceLast.append(end.ordinal - day[hi - 1])
+                windowOrders.append(inWindowOrders)
+                windowSpend.append(inWindowSpend)
+                if split {
+                    frequencyHoldout.append(holdoutPeriods)
+                    monetaryValueHoldout.append(holdoutPeriods > 0 ? holdoutSpend / Double(holdoutPeriods) : 0)
+                }
+            }
+        }}}
+    }
+
+    private mutating func reserve(_ n: Int, split: Bool) {
+        customerIndex.reserveCapacity(n)
+        firstPurchase.reserveCapacity(n)
+        lastPurchase.reserveCapacity(n)
+        orders.reserveCapacity(n)
+        totalSpend.reserveCapacity(n)
+        frequency.reserveCapacity(n)
+        recency.reserveCapacity(n)
+        T.reserveCapacity(n)
+        monetaryValue.reserveCapacity(n)
+        daysSinceLast.reserveCapacity(n)
+        windowOrders.reserveCapacity(n)
+        windowSpend.reserveCapacity(n)
+        if split {
+            frequencyHoldout.reserveCapacity(n)
+            monetaryValueHoldout.reserveCapacity(n)
+        }
     }
 }

@@ -166,3 +166,21 @@ struct CustomerSummaryTests {
         #expect(!summary.rows.contains { $0.customerID == "C" })
     }
 }
+
+extension CustomerSummaryTests {
+    @Test func duplicatesAreFoundWithoutOrderIDs() throws {
+        // Rows 3 and 5 are identical and not adjacent; the file has no order id column.
+        let text = """
+            customer_id,date,amount
+            A,2024-01-01,10
+            A,2024-01-02,4
+            B,2024-01-02,6
+            A,2024-01-02,4
+
+            """
+        let history = try Self.history(text)
+        #expect(history.report.duplicates == 1)
+        let a = try Self.row(CustomerSummary(history: history), "A")
+        #expect(a.totalSpend == 14 && a.orders == 2)
+    }
+}
