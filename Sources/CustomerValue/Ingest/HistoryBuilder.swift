@@ -134,6 +134,12 @@ struct HistoryBuilder {
             }
         }}}}}
 
+        // Only customer, day and line are needed from here on (outlier examples): free the rest.
+        order = []
+        offsets = []
+        rows.orderKey = []
+        rows.hash = []
+        rows.amount = []
         report.purchasePeriods = periodDay.count
         report.orders = periodOrders.reduce(0) { $0 + Int($1) }
         report.totalSpend = periodAmount.reduce(0, +)
