@@ -49,6 +49,8 @@ final class TextSource {
     let path: String
     private let fd: Int32
     private(set) var encoding: TextEncoding
+    /// Whether the encoding was detected rather than given or marked.
+    private var detected = false
     private var raw: [UInt8]
     private var rawStart = 0
     private var rawEnd = 0
@@ -83,6 +85,13 @@ final class TextSource {
         raw = [UInt8](repeating: 0, count: TextSource.chunkSize)
         encoding = .utf8
         try fillRaw()
+        // Workbooks rather than CSV: xlsx is a ZIP archive, xls an OLE compound file.
+        if rawEnd >= 4, raw[0] == 0x50, raw[1] == 0x4B, raw[2] == 0x03, raw[3] == 0x04 {
+            throw InputError(file: path, message: "looks like an Excel workbook (.xlsx), not CSV: save it as \"CSV UTF-8\" first")
+        }
+        if rawEnd >= 4, raw[0] == 0xD0, raw[1] == 0xCF, raw[2] == 0x11, raw[3] == 0xE0 {
+            throw InputError(file: path, message: "looks like an old Excel workbook (.xls), not CSV: save it as \"CSV UTF-8\" first")
+        }
         // Byte-order marks decide the encoding outright.
         if rawEnd - rawStart >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF {
             rawStart = 3
@@ -101,6 +110,7 @@ final class TextSource {
                 probe.validate(UnsafeBufferPointer(rebasing: buffer[rawStart..<rawEnd]), isFinal: rawEOF) == nil
             }
             encoding = valid ? .utf8 : .gb18030
+            detected = true
         }
     }
 
@@ -175,7 +185,9 @@ final class TextSource {
                         try gbDecoder.decode(UnsafeRawBufferPointer(rebasing: b[rawStart..<rawEnd]), into: &pending, isFinal: isLast)
                     }
                 } catch let error as TextDecodingError {
-                    throw InputError(file: path, message: "is not valid GB18030 text: \(error.description); pass --encoding utf8 if it is UTF-8")
+                    throw InputError(file: path, message: detected
+                        ? "is neither UTF-8 nor GB18030 text (\(error.description)): a binary file? Save it as CSV, or pass --encoding"
+                        : "is not valid GB18030 text: \(error.description); pass --encoding utf8 if it is UTF-8")
                 }
                 rawStart = rawEnd
             case .utf16LittleEndian, .utf16BigEndian:
