@@ -71,11 +71,14 @@ public enum AmountParser {
         // Currency signs and codes, before or after the number.
         let symbols = ["¥", "￥", "$", "€", "£", "元", "RMB", "CNY", "USD", "EUR", "GBP", "HK$", "US$"]
         var changed = true
+        var signSeen = negative   // "(…)" is a sign already: "(-5)" is not an amount
         while changed {
             changed = false
             text = text.trimming(" \t\u{00A0}")
             if text.hasPrefix("-") || text.hasPrefix("+") || text.hasPrefix("−") {
-                if text.hasPrefix("-") || text.hasPrefix("−") { negative.toggle() }
+                guard !signSeen else { return nil }
+                signSeen = true
+                if text.hasPrefix("-") || text.hasPrefix("−") { negative = true }
                 text = String(text.dropFirst())
                 changed = true
                 continue
@@ -85,7 +88,11 @@ public enum AmountParser {
                 if text.uppercased().hasSuffix(s) { text = String(text.dropLast(s.count)); changed = true; break }
             }
         }
-        if text.hasSuffix("-") { negative.toggle(); text = String(text.dropLast()) }
+        if text.hasSuffix("-") {
+            guard !signSeen else { return nil }
+            negative = true
+            text = String(text.dropLast())
+        }
         guard !text.isEmpty else { return nil }
         // Grouping and decimal separators.
         text = text.replacingOccurrences(of: " ", with: "")

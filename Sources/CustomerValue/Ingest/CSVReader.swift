@@ -209,7 +209,15 @@ public final class CSVReader {
                 var hasEscapes = false
                 while true {
                     while i < limit && buffer[i] != CSVReader.quote {
-                        if buffer[i] == CSVReader.newline { lines += 1 }
+                        let c = buffer[i]
+                        if c == CSVReader.newline {
+                            lines += 1
+                        } else if c == CSVReader.carriageReturn {
+                            // A lone CR is a line break too (it ends records outside quotes);
+                            // CRLF counts once, at its LF. The LF may be in the next chunk.
+                            if i + 1 >= limit && !atEOF { return .needMore }
+                            if i + 1 >= limit || buffer[i + 1] != CSVReader.newline { lines += 1 }
+                        }
                         i += 1
                     }
                     if i >= limit { return atEOF ? unterminatedAtEOF(contentStart: contentStart) : .needMore }

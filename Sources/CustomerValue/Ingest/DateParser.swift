@@ -123,6 +123,8 @@ public struct DateParser: Sendable {
             guard i > s else { return nil }
             numbers.append((v, i - s))
             if numbers.count == 3 || i >= hi { break }
+            // yyyyMMdd followed by a time: the date is complete.
+            if numbers.count == 1 && i - s == 8 && isTimeSeparator(raw[i]) { break }
             // Separator: one ASCII byte, or the three-byte UTF-8 of 年 / 月 (E5 B9 B4 / E6 9C 88).
             if raw[i] < 0x80 {
                 separators.append(raw[i])

@@ -46,6 +46,7 @@ struct HistoryBuilder {
         var orderRefs: [Int32] = []   // first row of each order
         orderRefs.reserveCapacity(n)
         var returnRows: [Int32] = []
+        var dayHashes: [(hash: UInt32, line: Int32)] = []
         var customerOrderKeys: [(key: UInt32, day: Int32)] = []
         let policy = options.returns
         let keepDuplicates = options.keepDuplicates
@@ -87,17 +88,26 @@ struct HistoryBuilder {
                 let first = periodDay.count
                 returnRows.removeAll(keepingCapacity: true)
                 customerOrderKeys.removeAll(keepingCapacity: true)
-                var keptHash: UInt32 = 0, keptDay: Int32 = 0, keptLine: Int32 = -1
+                // Rows kept so far for this customer on the current day, to spot exact copies
+                // wherever they sort (an empty order id sorts by line, not next to its copy).
+                dayHashes.removeAll(keepingCapacity: true)
+                var hashDay: Int32 = .min
                 var currentKey: UInt32 = 0, currentDay: Int32 = 0, haveOrder = false
                 for k in lo..<hi {
                     let idx = order[k]
                     let i = Int(idx)
-                    if !keepDuplicates && keptLine >= 0 && hash[i] == keptHash && day[i] == keptDay {
-                        report.duplicates += 1
-                        deferred.append(DeferredRejection(line: line[i], column: nil, reason: "exact duplicate of line \(keptLine)"))
-                        continue
+                    if !keepDuplicates {
+                        if day[i] != hashDay {
+                            dayHashes.removeAll(keepingCapacity: true)
+                            hashDay = day[i]
+                        }
+                        if let original = dayHashes.first(where: { $0.hash == hash[i] }) {
+                            report.duplicates += 1
+                            deferred.append(DeferredRejection(line: line[i], column: nil, reason: "exact duplicate of line \(original.line)"))
+                            continue
+                        }
+                        dayHashes.append((hash[i], line[i]))
                     }
-                    keptHash = hash[i]; keptDay = day[i]; keptLine = line[i]
                     let a = amount[i]
                     if a < 0 {
                         if policy == .net { returnRows.append(idx); continue }

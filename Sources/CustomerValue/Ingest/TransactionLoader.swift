@@ -118,11 +118,9 @@ public enum TransactionLoader {
                 continue
             }
             // Customer id (surrounding spaces ignored).
-            let customer: Int32? = reader.withField(customerColumn) { raw in
-                let t = trimmed(raw)
-                return t.isEmpty ? nil : ids.intern(t)
-            }
-            guard let customer else {
+            // The id is interned only once the row is accepted, so a customer whose every row
+            // is rejected does not appear as a customer.
+            guard reader.withField(customerColumn, { !trimmed($0).isEmpty }) else {
                 try reject(.missingCustomerID, "missing customer id", column: customerName)
                 continue
             }
@@ -177,6 +175,7 @@ public enum TransactionLoader {
                 try setAside("return (negative amount) left out by --returns drop", column: amountName)
                 continue
             }
+            let customer = reader.withField(customerColumn) { ids.intern(trimmed($0)) }
             // 32-bit keys suffice: they are only compared between rows of one customer on one day.
             let line = UInt32(truncatingIfNeeded: reader.line)
             let orderKey: UInt32 = orderColumn.map { column in
