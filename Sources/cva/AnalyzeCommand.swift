@@ -113,7 +113,7 @@ struct Digest {
     var text: String {
         var out = "CVA analysis\n"
         if let t = profile.transactions {
-            out += "  transactions: \(t.rowsRead) rows read, \(t.accepted) purchases used"
+            out += "  transactions.csv: \(t.rowsRead) rows read, \(t.accepted) purchases used"
             if t.returns.netted + t.returns.kept > 0 { out += ", \(t.returns.netted + t.returns.kept) returns applied" }
             out += ", \(t.setAside) set aside"
             out += t.setAside > 0 ? " (see quarantine.csv)\n" : "\n"
@@ -123,7 +123,7 @@ struct Digest {
         }
         for f in profile.files {
             let rejected = f.rejected.values.reduce(0, +) + f.duplicates
-            out += "  \(f.kind): \(f.rowsRead) rows, \(f.accepted) accepted\(rejected > 0 ? ", \(rejected) set aside" : "")\n"
+            out += "  \(f.kind).csv: \(f.rowsRead) rows, \(f.accepted) accepted\(rejected > 0 ? ", \(rejected) set aside" : "")\n"
         }
         for u in profile.unusable { out += "  UNUSABLE \(u.file): \(u.message)\n" }
         let customers = summary.count
