@@ -88,28 +88,34 @@ public enum TableProfiler {
         }
         let customerColumn = mapping[.customerID]
         let nameColumn = mapping.indexes["name"]
+        let isCustomersFile = schema.name == FileSchema.customers.name
         var seenRows = Set<UInt64>()
-        var customerNames: [String: String] = [:]
-        var conflicted = Set<String>()
-        var dates = [String: CalendarDay]()
+        seenRows.reserveCapacity(min((reader.fileSize ?? 0) / 40, 100_000_000))
+        // customers file: each id's first name (hash), to spot one id with two names.
+        var idsSeen = IdentifierTable()
+        var firstNameHash: [UInt64] = []
+        var conflicted: [Bool] = []
+        var dates = [(name: String, day: CalendarDay)]()
 
         func setAside(_ reason: String, column: String?) throws {
             let row = RejectedRow(file: path, line: reader.line, column: column, reason: reason, raw: reader.rawRecord)
             if report.examples.count < 20 { report.examples.append(row) }
             try quarantine?.record(row)
         }
+        func reject(_ key: String, _ reason: String, column: Int?) throws {
+            report.rejected[key, default: 0] += 1
+            try setAside(reason, column: column.map { header[$0] })
+        }
 
         rows: while try reader.next() {
             report.rowsRead += 1
             if reader.isBlankLine { report.blankLines += 1; continue }
             if let malformation = reader.malformation {
-                report.rejected["malformed_csv", default: 0] += 1
-                try setAside("malformed CSV: \(malformation)", column: nil)
+                try reject("malformed_csv", "malformed CSV: \(malformation)", column: nil)
                 continue
             }
             if reader.fieldCount != header.count {
-                report.rejected["wrong_field_count", default: 0] += 1
-                try setAside("expected \(header.count) fields as in the header, found \(reader.fieldCount)", column: nil)
+                try reject("wrong_field_count", "expected \(header.count) fields as in the header, found \(reader.fieldCount)", column: nil)
                 continue
             }
             let hash = reader.withRawRecord { IdentifierTable.hash($0) }
@@ -119,76 +125,81 @@ public enum TableProfiler {
                 continue
             }
             dates.removeAll(keepingCapacity: true)
-            var empties: [String] = []
-            for (spec, index) in present {
-                let value = reader.string(index).trimmingCharacters(in: .whitespaces)
+            var emptyMask: UInt64 = 0
+            for (k, (spec, index)) in present.enumerated() {
                 let name = spec.role.name
-                if value.isEmpty {
+                // Checked on the bytes: no String per cell except in messages.
+                let empty = reader.withField(index) { TransactionLoader.trimmed($0).isEmpty }
+                if empty {
                     if spec.required {
-                        report.rejected["missing_\(name)", default: 0] += 1
-                        try setAside("missing \(name)", column: header[index])
+                        try reject("missing_\(name)", "missing \(name)", column: index)
                         continue rows
                     }
-                    empties.append(name)
+                    if k < 64 { emptyMask |= 1 << UInt64(k) }
                     continue
                 }
                 switch spec.kind {
                 case .identifier, .text:
                     break
                 case .date:
-                    guard let day = parser.parse(value) else {
-                        report.rejected["unparseable_\(name)", default: 0] += 1
-                        try setAside("unparseable date \"\(value)\" in \(name)", column: header[index])
+                    guard let day = reader.withField(index, { parser.parse($0) }) else {
+                        try reject("unparseable_\(name)", "unparseable date \"\(reader.string(index))\" in \(name)", column: index)
                         continue rows
                     }
-                    dates[name] = day
+                    dates.append((name, day))
                 case .number(let range, let integer):
-                    guard let number = AmountParser.parse(value) else {
-                        report.rejected["unparseable_\(name)", default: 0] += 1
-                        try setAside("\(name) \"\(value)\" is not a number", column: header[index])
+                    guard let number = reader.withField(index, { AmountParser.parse(TransactionLoader.trimmed($0)) }) else {
+                        try reject("unparseable_\(name)", "\(name) \"\(reader.string(index))\" is not a number", column: index)
                         continue rows
                     }
                     if let range, !range.contains(number) || (integer && number != number.rounded()) {
-                        report.rejected["out_of_range_\(name)", default: 0] += 1
                         let scale = range.upperBound == .greatestFiniteMagnitude
                             ? "at least \(NumberText.plain(range.lowerBound))"
                             : "\(integer ? "a whole number " : "")from \(NumberText.plain(range.lowerBound)) to \(NumberText.plain(range.upperBound))"
-                        try setAside("\(name) \(value) is outside its scale: expected \(scale)", column: header[index])
+                        try reject("out_of_range_\(name)", "\(name) \(reader.string(index).trimmingCharacters(in: .whitespaces)) is outside its scale: expected \(scale)", column: index)
                         continue rows
                     }
                 case .category(let allowed):
-                    if let allowed, !allowed.contains(value.lowercased()) {
-                        report.rejected["unknown_\(name)", default: 0] += 1
-                        try setAside("\(name) \"\(value)\" is not one of \(allowed.sorted().joined(separator: ", "))", column: header[index])
-                        continue rows
+                    if let allowed {
+                        let value = reader.string(index).trimmingCharacters(in: .whitespaces)
+                        if !allowed.contains(value.lowercased()) {
+                            try reject("unknown_\(name)", "\(name) \"\(value)\" is not one of \(allowed.sorted().joined(separator: ", "))", column: index)
+                            continue rows
+                        }
                     }
                 }
             }
             report.accepted += 1
-            for name in empties { report.emptyCells[name, default: 0] += 1 }
-            if let observationEnd, dates.values.contains(where: { $0 > observationEnd }) { report.afterObservationEnd += 1 }
+            if emptyMask != 0 {
+                for (k, (spec, _)) in present.enumerated() where k < 64 && emptyMask & (1 << UInt64(k)) != 0 {
+                    report.emptyCells[spec.role.name, default: 0] += 1
+                }
+            }
+            if let observationEnd, dates.contains(where: { $0.day > observationEnd }) { report.afterObservationEnd += 1 }
             for order in schema.orderedDates {
-                if let a = dates[order.earlier], let b = dates[order.later], b < a {
+                if let a = dates.first(where: { $0.name == order.earlier })?.day,
+                   let b = dates.first(where: { $0.name == order.later })?.day, b < a {
                     report.datesOutOfOrder += 1
                     break
                 }
             }
             if let customerColumn {
-                let known = reader.withField(customerColumn) { raw in
-                    knownCustomers.map { $0.find(TransactionLoader.trimmed(raw)) != nil } ?? true
+                if let knownCustomers {
+                    let known = reader.withField(customerColumn) { knownCustomers.find(TransactionLoader.trimmed($0)) != nil }
+                    if !known { report.unknownCustomers += 1 }
                 }
-                if !known { report.unknownCustomers += 1 }
-                if schema.name == FileSchema.customers.name {
-                    let id = reader.string(customerColumn).trimmingCharacters(in: .whitespaces)
-                    let name = nameColumn.map { reader.string($0).trimmingCharacters(in: .whitespaces) } ?? ""
-                    if let previous = customerNames[id] {
+                if isCustomersFile {
+                    let id = Int(reader.withField(customerColumn) { idsSeen.intern(TransactionLoader.trimmed($0)) })
+                    let nameHash = nameColumn.map { column in reader.withField(column) { IdentifierTable.hash(TransactionLoader.trimmed($0)) } } ?? 0
+                    if id == firstNameHash.count {
+                        firstNameHash.append(nameHash)
+                        conflicted.append(false)
+                    } else {
                         report.repeatedIDs += 1
-                        if previous != name && !conflicted.contains(id) {
-                            conflicted.insert(id)
+                        if firstNameHash[id] != nameHash && !conflicted[id] {
+                            conflicted[id] = true
                             report.conflictingNames += 1
                         }
-                    } else {
-                        customerNames[id] = name
                     }
                 }
             }
