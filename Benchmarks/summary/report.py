@@ -229,6 +229,8 @@ def main():
     if not sets:
         sys.exit("report.py: no runs were measured; BENCHMARKS.md left as it was")
 
+    print(f"load average when the script started: {meta.get('loadavg', 'unknown')} "
+          "(well above 0: something else was using the cores, timings are suspect)")
     for label, entry in sets.items():
         check_path = os.path.join(results_dir, f"check-{label}.json")
         check = json.load(open(check_path)) if os.path.exists(check_path) else None

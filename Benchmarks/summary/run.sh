@@ -12,7 +12,8 @@
 #   LARGE=0            1: also run cva at LARGE_N customers (time and peak memory)
 #   LARGE_N=10000000   customers in the large run (about 27 M rows)
 #   LARGE_RUNS=1       timed runs per contestant in the large run
-#   LARGE_PEERS=""     peers in the large run too, e.g. "duckdb" (lifetimes needs ~10 min there)
+#   LARGE_PEERS=duckdb  peers in the large run too ("" for cva alone; "duckdb lifetimes": lifetimes
+#                      takes ~6 min and 6 GB at 10 M customers)
 #   CVA_BIN=path       use this cva binary instead of building one
 #   SKIP_BUILD=0       1: do not run `swift build`, use .build/release/cva as it is
 #   DUCKDB_THREADS=2   threads DuckDB may use
@@ -31,7 +32,7 @@ PEERS="${PEERS:-duckdb lifetimes}"
 LARGE="${LARGE:-0}"
 LARGE_N="${LARGE_N:-10000000}"
 LARGE_RUNS="${LARGE_RUNS:-1}"
-LARGE_PEERS="${LARGE_PEERS:-}"
+LARGE_PEERS="${LARGE_PEERS-duckdb}"
 SKIP_BUILD="${SKIP_BUILD:-0}"
 DUCKDB_THREADS="${DUCKDB_THREADS:-2}"
 BENCH_DIR="${BENCH_DIR:-$ROOT/.build/bench-summary}"
