@@ -57,10 +57,13 @@ struct TransactionOptions: ParsableArguments {
         }
         if let dateFormat { _ = try DateParser(pattern: dateFormat) }
         let end = try observationEnd.map { try parseDay($0, flag: "--observation-end") }
-        return TransactionIngestOptions(
+        var options = TransactionIngestOptions(
             delimiter: delimiterValue, encoding: encodingValue, columns: columns, dateFormat: dateFormat,
             returns: returns, outlierFactor: outlierFactor, observationEnd: end,
             latestPlausibleDay: end == nil ? today() : nil, keepDuplicates: keepDuplicates)
+        // CVA_THREADS=1 reads with one thread (for measurements); the result is the same.
+        options.parallel = ProcessInfo.processInfo.environment["CVA_THREADS"] != "1"
+        return options
     }
 }
 

@@ -47,6 +47,9 @@ public final class CSVReader {
     public private(set) var line = 0
     /// Why the current record is not well-formed CSV, or nil when it is.
     public private(set) var malformation: String?
+    /// File offset where the next record starts (UTF-8 files), and its line number.
+    var nextRecord: (offset: Int, line: Int) { (source.fileOffsetOfNextByte - (end - start), linesConsumed + 1) }
+
     /// Bytes of the file consumed so far (for progress).
     public var bytesRead: Int { source.bytesRead }
     /// The file's size in bytes, when known.
@@ -74,6 +77,20 @@ public final class CSVReader {
         self.delimiter = delimiter ?? 0x2C
         try refill()
         if delimiter == nil { self.delimiter = detectDelimiter() }
+    }
+
+    /// Opens the bytes `range` of a UTF-8 file, which must start at the beginning of a record
+    /// (after a line break outside quotes); `firstLine` is the line number of its first byte.
+    init(path: String, delimiter: UInt8, range: Range<Int>, firstLine: Int) throws {
+        self.path = path
+        source = try TextSource(path: path, encoding: .utf8, range: range)
+        capacity = TextSource.chunkSize * 2
+        buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        fieldStarts = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
+        fieldEnds = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
+        self.delimiter = delimiter
+        linesConsumed = firstLine - 1
+        try refill()
     }
 
     deinit {

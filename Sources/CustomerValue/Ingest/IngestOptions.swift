@@ -30,6 +30,8 @@ public struct TransactionIngestOptions: Sendable {
     public var latestPlausibleDay: CalendarDay?
     /// Keep exact duplicate rows instead of leaving them out.
     public var keepDuplicates: Bool
+    /// Read large UTF-8 files with two threads (same result as one).
+    public var parallel = true
 
     public init(
         delimiter: UInt8? = nil, encoding: TextEncoding? = nil, columns: [String: String] = [:],

@@ -64,10 +64,19 @@ final class TextSource {
     private(set) var bytesRead: Int = 0
     /// Total size of the file in bytes, when known (for progress).
     let fileSize: Int?
+    /// File offset of the next byte not yet handed out (meaningful for UTF-8, where decoded and
+    /// file bytes are the same).
+    var fileOffsetOfNextByte: Int { startOffset + bytesRead - (rawEnd - rawStart) }
+    private var startOffset = 0
 
     static let chunkSize = 1 << 20
 
-    init(path: String, encoding requested: TextEncoding?) throws {
+    /// Bytes left to read when reading a range of the file (nil: to the end).
+    private var remaining: Int?
+
+    /// Opens `path`, or only the bytes `range` of it (UTF-8 only: a range starts mid-file, so
+    /// there is no byte-order mark to read and no encoding to detect).
+    init(path: String, encoding requested: TextEncoding?, range: Range<Int>? = nil) throws {
         self.path = path
         var st = stat()
         guard stat(path, &st) == 0 else {
@@ -84,6 +93,15 @@ final class TextSource {
         self.fd = fd
         raw = [UInt8](repeating: 0, count: TextSource.chunkSize)
         encoding = .utf8
+        if let range {
+            guard lseek(fd, off_t(range.lowerBound), SEEK_SET) >= 0 else {
+                throw InputError(file: path, message: "cannot seek: \(String(cString: strerror(errno)))")
+            }
+            remaining = range.count
+            startOffset = range.lowerBound
+            try fillRaw()
+            return
+        }
         try fillRaw()
         // Workbooks rather than CSV: xlsx is a ZIP archive, xls an OLE compound file.
         if rawEnd >= 4, raw[0] == 0x50, raw[1] == 0x4B, raw[2] == 0x03, raw[3] == 0x04 {
@@ -129,15 +147,17 @@ final class TextSource {
             rawEnd = 0
         }
         while rawEnd < raw.count && !rawEOF {
+            if remaining == 0 { rawEOF = true; break }
             let n = raw.withUnsafeMutableBufferPointer { b -> Int in
                 guard let base = b.baseAddress else { return 0 }
-                return Glibc.read(fd, base + rawEnd, b.count - rawEnd)
+                return Glibc.read(fd, base + rawEnd, min(b.count - rawEnd, remaining ?? Int.max))
             }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw InputError(file: path, message: "read failed: \(String(cString: strerror(errno)))")
             }
             if n == 0 { rawEOF = true; break }
+            if let left = remaining { remaining = left - n }
             rawEnd += n
             bytesRead += n
         }

@@ -74,122 +74,54 @@ public enum TransactionLoader {
         report.returns.policy = options.returns
         report.outliers.factor = options.outlierFactor
 
-        var rows = RowColumns()
-        // About 50 bytes a row in typical exports: reserve once instead of growing six arrays.
-        let expectedRows = min((reader.fileSize ?? 0) / 45, 200_000_000)
-        rows.reserve(expectedRows)
-        var ids = IdentifierTable(expectedCount: max(1 << 16, expectedRows / 3))
-        let fieldCount = header.count
-        let customerName = header[customerColumn]
-        let dateName = header[dateColumn]
-        let amountName = amountColumn.map { header[$0] } ?? "\(header[quantityColumn ?? 0]) × \(header[priceColumn ?? 0])"
-        var rowsSinceProgress = 0
-        var maxDay = Int32.min
-        var minDay = Int32.max
-        let cutoff = options.observationEnd ?? options.latestPlausibleDay
-        let cutoffReason = options.observationEnd != nil
-            ? "after the observation end \(options.observationEnd?.iso ?? "")"
-            : "after today (\(options.latestPlausibleDay?.iso ?? "")): a typing error? pass --observation-end to keep it"
-
-        func setAside(_ reason: String, column: String?, countExample: Bool = true) throws {
-            let row = RejectedRow(file: path, line: reader.line, column: column, reason: reason, raw: reader.rawRecord)
-            if report.examples.count < 20 { report.examples.append(row) }
-            try quarantine?.record(row)
+        let parser = RowParser(
+            path: path, options: options, fieldCount: header.count, customerColumn: customerColumn,
+            dateColumn: dateColumn, amountColumn: amountColumn, quantityColumn: quantityColumn,
+            priceColumn: priceColumn, orderColumn: orderColumn, statusColumn: statusColumn,
+            header: header, dateParser: dateParser)
+        let fileSize = reader.fileSize ?? 0
+        let (first, second) = options.parallel ? try splitPoint(reader: reader, fileSize: fileSize) : (nil, nil)
+        var parts: [ParsedRows]
+        if let second, let first {
+            // Two halves on two cores; merged below in file order, so the result is the same as
+            // reading the file in one pass.
+            let secondSink = quarantine == nil ? nil : QuarantineMemory()
+            let results = ParallelResults<Result<ParsedRows, any Error>>(count: 2)
+            let firstSink = UncheckedBox(quarantine)
+            let secondSinkBox = UncheckedBox(secondSink)
+            let progressBox = UncheckedBox(progress)
+            let delimiter = reader.delimiter
+            DispatchQueue.concurrentPerform(iterations: 2) { k in
+                results.set(k, Result {
+                    let range = k == 0 ? first : second
+                    let partReader = try CSVReader(path: path, delimiter: delimiter, range: range.bytes, firstLine: range.line)
+                    // The first part will receive the second: reserve for the whole file (pages
+                    // not yet written cost no memory) so the merge does not reallocate.
+                    var part = ParsedRows(expectedRows: (k == 0 ? fileSize : range.bytes.count) / 45)
+                    try parser.parse(partReader, into: &part, quarantine: k == 0 ? firstSink.value : secondSinkBox.value,
+                                     progress: k == 0 ? progressBox.value.map { p in { bytes, _ in p(2 * bytes, fileSize) } } : nil)
+                    return part
+                })
+            }
+            parts = try (0..<2).map { try results.value($0).get() }
+            if let quarantine, let secondSink {
+                for row in secondSink.rows { try quarantine.record(row) }
+            }
+        } else {
+            var part = ParsedRows(expectedRows: fileSize / 45)
+            try parser.parse(reader, into: &part, quarantine: quarantine, progress: progress)
+            parts = [part]
         }
-        func reject(_ kind: RejectReason, _ reason: String, column: String?) throws {
-            report.rejected[kind.rawValue, default: 0] += 1
-            try setAside(reason, column: column)
-        }
-
-        while try reader.next() {
-            rowsSinceProgress += 1
-            if rowsSinceProgress == 65_536 {
-                rowsSinceProgress = 0
-                progress?(reader.bytesRead, reader.fileSize)
-            }
-            if reader.isBlankLine { report.blankLines += 1; report.rowsRead += 1; continue }
-            report.rowsRead += 1
-            if let malformation = reader.malformation {
-                try reject(.malformedCSV, "malformed CSV: \(malformation)", column: nil)
-                continue
-            }
-            if reader.fieldCount != fieldCount {
-                try reject(.wrongFieldCount, "expected \(fieldCount) fields as in the header, found \(reader.fieldCount)", column: nil)
-                continue
-            }
-            // Customer id (surrounding spaces ignored).
-            // The id is interned only once the row is accepted, so a customer whose every row
-            // is rejected does not appear as a customer.
-            guard reader.withField(customerColumn, { !trimmed($0).isEmpty }) else {
-                try reject(.missingCustomerID, "missing customer id", column: customerName)
-                continue
-            }
-            guard let day = reader.withField(dateColumn, { dateParser.parse($0) }) else {
-                let text = reader.string(dateColumn)
-                let expected = options.dateFormat.map { "a date as \($0)" }
-                    ?? "a date such as 2024-03-05, 20240305, 2024/3/5 or 2024年3月5日 (day-first or month-first dates need --date-format)"
-                try reject(.unparseableDate, text.isEmpty ? "missing date" : "unparseable date \"\(text)\": expected \(expected)", column: dateName)
-                continue
-            }
-            var amount: Double
-            if let amountColumn {
-                let empty = reader.withField(amountColumn) { trimmed($0).isEmpty }
-                if empty {
-                    try reject(.missingAmount, "missing amount", column: amountName)
-                    continue
-                }
-                guard let value = reader.withField(amountColumn, { AmountParser.parse(trimmed($0)) }) else {
-                    try reject(.unparseableAmount, "unparseable amount \"\(reader.string(amountColumn))\": expected a number such as 1234.50, 1,234.50 or ¥12", column: amountName)
-                    continue
-                }
-                amount = value
-            } else if let quantityColumn, let priceColumn {
-                guard let q = reader.withField(quantityColumn, { AmountParser.parse(trimmed($0)) }),
-                      let p = reader.withField(priceColumn, { AmountParser.parse(trimmed($0)) }) else {
-                    let emptyCell = reader.string(quantityColumn).isEmpty || reader.string(priceColumn).isEmpty
-                    try reject(emptyCell ? .missingAmount : .unparseableAmount,
-                               "\(emptyCell ? "missing" : "unparseable") quantity or unit price (\"\(reader.string(quantityColumn))\" × \"\(reader.string(priceColumn))\")",
-                               column: amountName)
-                    continue
-                }
-                amount = q * p
-            } else {
-                amount = 0
-            }
-            if let statusColumn {
-                let status = reader.string(statusColumn).trimmingCharacters(in: .whitespaces).lowercased()
-                if !status.isEmpty && cancelledStatuses.contains(status) {
-                    report.cancelled += 1
-                    try setAside("status \"\(status)\": cancelled orders are left out", column: header[statusColumn])
-                    continue
-                }
-            }
-            if let cutoff, day > cutoff {
-                report.afterObservationEnd += 1
-                try setAside("date \(day.iso) is \(cutoffReason)", column: dateName)
-                continue
-            }
-            if amount < 0 && options.returns == .drop {
-                report.returns.dropped += 1
-                report.returns.amount -= amount
-                try setAside("return (negative amount) left out by --returns drop", column: amountName)
-                continue
-            }
-            let customer = reader.withField(customerColumn) { ids.intern(trimmed($0)) }
-            // 32-bit keys suffice: they are only compared between rows of one customer on one day.
-            let line = UInt32(truncatingIfNeeded: reader.line)
-            let orderKey: UInt32 = orderColumn.map { column in
-                reader.withField(column) { raw in
-                    let t = trimmed(raw)
-                    return t.isEmpty ? line : UInt32(truncatingIfNeeded: IdentifierTable.hash(t))
-                }
-            } ?? line
-            let rowHash = UInt32(truncatingIfNeeded: reader.withRawRecord { IdentifierTable.hash($0) })
-            rows.append(customer: customer, day: day.ordinal, amount: amount, orderKey: orderKey, line: Int32(clamping: reader.line), hash: rowHash)
-            if day.ordinal > maxDay { maxDay = day.ordinal }
-            if day.ordinal < minDay { minDay = day.ordinal }
-        }
-        progress?(reader.bytesRead, reader.fileSize)
+        progress?(fileSize, fileSize)
+        var merged = parts.removeFirst()
+        for part in parts { merged.append(part) }
+        parts = []
+        merged.addCounts(to: &report)
+        var rows = merged.rows
+        let ids = merged.ids
+        let minDay = merged.minDay
+        let maxDay = merged.maxDay
+        merged = ParsedRows(expectedRows: 0)
 
         let observationEnd = options.observationEnd ?? (maxDay == Int32.min ? nil : CalendarDay(ordinal: maxDay))
         report.observationEnd = observationEnd
@@ -222,6 +154,48 @@ public enum TransactionLoader {
             identifiers: ids, periodStart: builder.periodStart, periodDay: builder.periodDay,
             periodAmount: builder.periodAmount, periodOrders: builder.periodOrders,
             observationEnd: end, report: report)
+    }
+
+    /// Where to split a UTF-8 file into two halves for two workers: the first line break at or
+    /// after the middle that lies outside quotes (an even number of quotes before it). Nil for
+    /// small files, other encodings, or when no such line break exists.
+    static func splitPoint(reader: CSVReader, fileSize: Int) throws -> (first: FileRange?, second: FileRange?) {
+        let (headerEnd, firstLine) = reader.nextRecord
+        let dataBytes = fileSize - headerEnd
+        guard reader.encoding == .utf8, dataBytes >= 16 << 20, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+            return (nil, nil)
+        }
+        let middle = headerEnd + dataBytes / 2
+        let fd = open(reader.path, O_RDONLY)
+        guard fd >= 0 else { return (nil, nil) }
+        defer { close(fd) }
+        var block = [UInt8](repeating: 0, count: 1 << 20)
+        var offset = headerEnd
+        var quotes = 0
+        var lines = 0
+        var previous: UInt8 = 0
+        while offset < fileSize {
+            let n = block.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
+            guard n > 0 else { return (nil, nil) }
+            for k in 0..<n {
+                let c = block[k]
+                if c == 0x22 { quotes += 1 }
+                if c == 0x0A {
+                    lines += 1
+                    if offset + k >= middle && quotes % 2 == 0 {
+                        let split = offset + k + 1
+                        guard split < fileSize else { return (nil, nil) }
+                        return (FileRange(bytes: headerEnd..<split, line: firstLine),
+                                FileRange(bytes: split..<fileSize, line: firstLine + lines))
+                    }
+                } else if previous == 0x0D {
+                    lines += 1   // a lone CR before this byte ended a line
+                }
+                previous = c
+            }
+            offset += n
+        }
+        return (nil, nil)
     }
 
     @inline(__always)

@@ -1,0 +1,212 @@
+import Foundation
+
+/// A byte range of a file and the line number of its first byte.
+struct FileRange: Sendable {
+    var bytes: Range<Int>
+    var line: Int
+}
+
+/// What parsing (part of) a transactions file produced: the rows, their customers, and the
+/// row counts of the first pass.
+struct ParsedRows {
+    var rows = RowColumns()
+    var ids: IdentifierTable
+    var rowsRead = 0
+    var blankLines = 0
+    var rejected: [String: Int] = [:]
+    var cancelled = 0
+    var afterObservationEnd = 0
+    var returnsDropped = 0
+    var returnsDroppedAmount = 0.0
+    var examples: [RejectedRow] = []
+    var minDay = Int32.max
+    var maxDay = Int32.min
+
+    init(expectedRows: Int) {
+        rows.reserve(min(expectedRows, 200_000_000))
+        ids = IdentifierTable(expectedCount: max(1 << 12, expectedRows / 3))
+    }
+
+    /// Appends `next`, which comes after `self` in the file: its customers are renumbered so
+    /// that indexes stay in order of first appearance in the whole file.
+    mutating func append(_ next: ParsedRows) {
+        var mapping = [Int32](repeating: 0, count: next.ids.count)
+        for k in 0..<next.ids.count {
+            mapping[k] = next.ids.withBytes(at: k) { ids.intern($0) }
+        }
+        rows.reserve(rows.count + next.rows.count)
+        for i in 0..<next.rows.count {
+            rows.append(
+                customer: mapping[Int(next.rows.customer[i])], day: next.rows.day[i], amount: next.rows.amount[i],
+                orderKey: next.rows.orderKey[i], line: next.rows.line[i], hash: next.rows.hash[i])
+        }
+        rowsRead += next.rowsRead
+        blankLines += next.blankLines
+        for (reason, n) in next.rejected { rejected[reason, default: 0] += n }
+        cancelled += next.cancelled
+        afterObservationEnd += next.afterObservationEnd
+        returnsDropped += next.returnsDropped
+        returnsDroppedAmount += next.returnsDroppedAmount
+        examples += next.examples.prefix(max(0, 20 - examples.count))
+        minDay = min(minDay, next.minDay)
+        maxDay = max(maxDay, next.maxDay)
+    }
+
+    func addCounts(to report: inout TransactionFileReport) {
+        report.rowsRead += rowsRead
+        report.blankLines += blankLines
+        for (reason, n) in rejected { report.rejected[reason, default: 0] += n }
+        report.cancelled += cancelled
+        report.afterObservationEnd += afterObservationEnd
+        report.returns.dropped += returnsDropped
+        report.returns.amount += returnsDroppedAmount
+        report.examples += examples
+    }
+}
+
+/// The first pass over the rows of a transactions file: parses and checks each row, sets aside
+/// the ones that cannot be used (with line and reason), and stores the rest in compact columns.
+struct RowParser: Sendable {
+    let path: String
+    let options: TransactionIngestOptions
+    let fieldCount: Int
+    let customerColumn: Int
+    let dateColumn: Int
+    let amountColumn: Int?
+    let quantityColumn: Int?
+    let priceColumn: Int?
+    let orderColumn: Int?
+    let statusColumn: Int?
+    let header: [String]
+    let dateParser: DateParser
+
+    /// Parses every record `reader` has left into `out`.
+    func parse(_ reader: CSVReader, into out: inout ParsedRows, quarantine: QuarantineSink?, progress: ((Int, Int?) -> Void)?) throws {
+        let customerName = header[customerColumn]
+        let dateName = header[dateColumn]
+        let amountName = amountColumn.map { header[$0] } ?? "\(header[quantityColumn ?? 0]) × \(header[priceColumn ?? 0])"
+        let cutoff = options.observationEnd ?? options.latestPlausibleDay
+        let cutoffReason = options.observationEnd != nil
+            ? "after the observation end \(options.observationEnd?.iso ?? "")"
+            : "after today (\(options.latestPlausibleDay?.iso ?? "")): a typing error? pass --observation-end to keep it"
+        var rowsSinceProgress = 0
+
+        func setAside(_ reason: String, column: String?) throws {
+            let row = RejectedRow(file: path, line: reader.line, column: column, reason: reason, raw: reader.rawRecord)
+            if out.examples.count < 20 { out.examples.append(row) }
+            try quarantine?.record(row)
+        }
+        func reject(_ kind: TransactionLoader.RejectReason, _ reason: String, column: String?) throws {
+            out.rejected[kind.rawValue, default: 0] += 1
+            try setAside(reason, column: column)
+        }
+
+        while try reader.next() {
+            rowsSinceProgress += 1
+            if rowsSinceProgress == 65_536 {
+                rowsSinceProgress = 0
+                progress?(reader.bytesRead, reader.fileSize)
+            }
+            out.rowsRead += 1
+            if reader.isBlankLine { out.blankLines += 1; continue }
+            if let malformation = reader.malformation {
+                try reject(.malformedCSV, "malformed CSV: \(malformation)", column: nil)
+                continue
+            }
+            if reader.fieldCount != fieldCount {
+                try reject(.wrongFieldCount, "expected \(fieldCount) fields as in the header, found \(reader.fieldCount)", column: nil)
+                continue
+            }
+            // The id is interned only once the row is accepted, so a customer whose every row
+            // is rejected does not appear as a customer.
+            guard reader.withField(customerColumn, { !TransactionLoader.trimmed($0).isEmpty }) else {
+                try reject(.missingCustomerID, "missing customer id", column: customerName)
+                continue
+            }
+            guard let day = reader.withField(dateColumn, { dateParser.parse($0) }) else {
+                let text = reader.string(dateColumn)
+                let expected = options.dateFormat.map { "a date as \($0)" }
+                    ?? "a date such as 2024-03-05, 20240305, 2024/3/5 or 2024年3月5日 (day-first or month-first dates need --date-format)"
+                try reject(.unparseableDate, text.isEmpty ? "missing date" : "unparseable date \"\(text)\": expected \(expected)", column: dateName)
+                continue
+            }
+            var amount: Double
+            if let amountColumn {
+                let empty = reader.withField(amountColumn) { TransactionLoader.trimmed($0).isEmpty }
+                if empty {
+                    try reject(.missingAmount, "missing amount", column: amountName)
+                    continue
+                }
+                guard let value = reader.withField(amountColumn, { AmountParser.parse(TransactionLoader.trimmed($0)) }) else {
+                    try reject(.unparseableAmount, "unparseable amount \"\(reader.string(amountColumn))\": expected a number such as 1234.50, 1,234.50 or ¥12", column: amountName)
+                    continue
+                }
+                amount = value
+            } else if let quantityColumn, let priceColumn {
+                guard let q = reader.withField(quantityColumn, { AmountParser.parse(TransactionLoader.trimmed($0)) }),
+                      let p = reader.withField(priceColumn, { AmountParser.parse(TransactionLoader.trimmed($0)) }) else {
+                    let emptyCell = reader.string(quantityColumn).isEmpty || reader.string(priceColumn).isEmpty
+                    try reject(emptyCell ? .missingAmount : .unparseableAmount,
+                               "\(emptyCell ? "missing" : "unparseable") quantity or unit price (\"\(reader.string(quantityColumn))\" × \"\(reader.string(priceColumn))\")",
+                               column: amountName)
+                    continue
+                }
+                amount = q * p
+            } else {
+                amount = 0
+            }
+            if let statusColumn {
+                let status = reader.string(statusColumn).trimmingCharacters(in: .whitespaces).lowercased()
+                if !status.isEmpty && TransactionLoader.cancelledStatuses.contains(status) {
+                    out.cancelled += 1
+                    try setAside("status \"\(status)\": cancelled orders are left out", column: header[statusColumn])
+                    continue
+                }
+            }
+            if let cutoff, day > cutoff {
+                out.afterObservationEnd += 1
+                try setAside("date \(day.iso) is \(cutoffReason)", column: dateName)
+                continue
+            }
+            if amount < 0 && options.returns == .drop {
+                out.returnsDropped += 1
+                out.returnsDroppedAmount -= amount
+                try setAside("return (negative amount) left out by --returns drop", column: amountName)
+                continue
+            }
+            let customer = reader.withField(customerColumn) { out.ids.intern(TransactionLoader.trimmed($0)) }
+            // 32-bit keys suffice: they are only compared between rows of one customer on one day.
+            let line = UInt32(truncatingIfNeeded: reader.line)
+            let orderKey: UInt32 = orderColumn.map { column in
+                reader.withField(column) { raw in
+                    let t = TransactionLoader.trimmed(raw)
+                    return t.isEmpty ? line : UInt32(truncatingIfNeeded: IdentifierTable.hash(t))
+                }
+            } ?? line
+            let rowHash = UInt32(truncatingIfNeeded: reader.withRawRecord { IdentifierTable.hash($0) })
+            out.rows.append(customer: customer, day: day.ordinal, amount: amount, orderKey: orderKey, line: Int32(clamping: reader.line), hash: rowHash)
+            if day.ordinal > out.maxDay { out.maxDay = day.ordinal }
+            if day.ordinal < out.minDay { out.minDay = day.ordinal }
+        }
+    }
+}
+
+/// One result slot per parallel task; each task writes only its own slot.
+final class ParallelResults<T>: @unchecked Sendable {
+    private var slots: [T?]
+    private let lock = NSLock()
+    init(count: Int) { slots = [T?](repeating: nil, count: count) }
+    func set(_ k: Int, _ value: T) { lock.lock(); slots[k] = value; lock.unlock() }
+    func value(_ k: Int) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let v = slots[k] else { throw InputError(file: "", message: "internal error: a parallel task produced no result") }
+        return v
+    }
+}
+
+/// Hands a non-Sendable value to one other thread that alone uses it.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
