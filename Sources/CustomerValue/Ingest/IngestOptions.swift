@@ -32,6 +32,8 @@ public struct TransactionIngestOptions: Sendable {
     public var keepDuplicates: Bool
     /// Read large UTF-8 files with two threads (same result as one).
     public var parallel = true
+    /// Files with fewer data bytes are read with one thread (lowered by tests).
+    var minimumParallelBytes = 16 << 20
 
     public init(
         delimiter: UInt8? = nil, encoding: TextEncoding? = nil, columns: [String: String] = [:],

@@ -80,7 +80,7 @@ public enum TransactionLoader {
             priceColumn: priceColumn, orderColumn: orderColumn, statusColumn: statusColumn,
             header: header, dateParser: dateParser)
         let fileSize = reader.fileSize ?? 0
-        let (first, second) = options.parallel ? try splitPoint(reader: reader, fileSize: fileSize) : (nil, nil)
+        let (first, second) = options.parallel ? try splitPoint(reader: reader, fileSize: fileSize, minimumBytes: options.minimumParallelBytes) : (nil, nil)
         var parts: [ParsedRows]
         if let second, let first {
             // Two halves on two cores; merged below in file order, so the result is the same as
@@ -159,10 +159,10 @@ public enum TransactionLoader {
     /// Where to split a UTF-8 file into two halves for two workers: the first line break at or
     /// after the middle that lies outside quotes (an even number of quotes before it). Nil for
     /// small files, other encodings, or when no such line break exists.
-    static func splitPoint(reader: CSVReader, fileSize: Int) throws -> (first: FileRange?, second: FileRange?) {
+    static func splitPoint(reader: CSVReader, fileSize: Int, minimumBytes: Int) throws -> (first: FileRange?, second: FileRange?) {
         let (headerEnd, firstLine) = reader.nextRecord
         let dataBytes = fileSize - headerEnd
-        guard reader.encoding == .utf8, dataBytes >= 16 << 20, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+        guard reader.encoding == .utf8, dataBytes >= minimumBytes, ProcessInfo.processInfo.activeProcessorCount > 1 else {
             return (nil, nil)
         }
         let middle = headerEnd + dataBytes / 2

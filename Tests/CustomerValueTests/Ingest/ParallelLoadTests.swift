@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+@testable import CustomerValue
+
+/// Reading a file with two threads must give exactly what one pass gives.
+struct ParallelLoadTests {
+    /// A file with quoted multi-line fields, quotes, bad rows, duplicates and returns spread
+    /// through it, so that the split lands among them.
+    static func text() -> String {
+        var lines = ["order_id,customer_id,date,amount,note"]
+        for i in 0..<400 {
+            let customer = "C\(i % 37)"
+            let day = 1 + (i * 7) % 28
+            switch i % 9 {
+            case 0: lines.append("O\(i),\(customer),2024-02-\(String(format: "%02d", day)),\(i).5,\"two\nlines, \"\"quoted\"\"\"")
+            case 1: lines.append("O\(i),,2024-02-01,3,missing id")
+            case 2: lines.append("O\(i),\(customer),2024-02-30,3,bad date")
+            case 6: lines.append(lines[lines.count - 1])   // an exact duplicate of the plain row before
+            case 4: lines.append("O\(i),\(customer),2024-03-01,-2,return")
+            default: lines.append("O\(i),\(customer),2024-01-\(String(format: "%02d", day)),\(i),plain")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func twoThreadsGiveTheSameHistoryReportAndQuarantine() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("parallel-\(UUID().uuidString).csv")
+        try Self.text().write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        var single = TransactionIngestOptions(observationEnd: CalendarDay(isoText: "2024-03-31"))
+        single.parallel = false
+        let oneSink = QuarantineMemory()
+        let one = try TransactionLoader.load(path: url.path, options: single, quarantine: oneSink)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int)
+        // Split at many points: every 97 bytes of the data.
+        for minimum in stride(from: 1, to: size, by: 97) {
+            var split = single
+            split.parallel = true
+            split.minimumParallelBytes = minimum
+            let twoSink = QuarantineMemory()
+            let two = try TransactionLoader.load(path: url.path, options: split, quarantine: twoSink)
+            #expect(two.periodStart == one.periodStart)
+            #expect(two.periodDay == one.periodDay)
+            #expect(two.periodAmount == one.periodAmount)
+            #expect(two.periodOrders == one.periodOrders)
+            #expect((0..<one.customerCount).map(two.customerID) == (0..<one.customerCount).map(one.customerID))
+            #expect(two.report == one.report)
+            #expect(twoSink.rows == oneSink.rows)
+        }
+        #expect(one.report.duplicates > 0 && one.report.returns.netted > 0 && !one.report.rejected.isEmpty)
+    }
+}
