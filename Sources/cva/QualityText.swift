@@ -112,8 +112,9 @@ enum QualityText {
             rows += [(f, r.kind, "unknown_customers", r.unknownCustomers), (f, r.kind, "after_observation_end", r.afterObservationEnd),
                      (f, r.kind, "dates_out_of_order", r.datesOutOfOrder), (f, r.kind, "conflicting_names", r.conflictingNames)]
         }
-        return OutputTable(columns: ["file", "kind", "check", "count"], rowCount: rows.count) { r, k in
-            let row = rows[r]
+        let table = rows
+        return OutputTable(columns: ["file", "kind", "check", "count"], rowCount: table.count) { r, k in
+            let row = table[r]
             switch k {
             case 0: return .text(row.0)
             case 1: return .text(row.1)

@@ -1,5 +1,9 @@
+import Foundation
+
 /// The second step of loading: groups the parsed rows by customer and turns them into purchase
-/// periods, deciding duplicates, returns and outliers on the way.
+/// periods, deciding duplicates, returns and outliers on the way. Large inputs are split into two
+/// ranges of customers built on two threads and joined in order, so the result does not depend
+/// on the split.
 struct HistoryBuilder {
     private var rows: RowColumns
     private let customers: Int
@@ -27,39 +31,165 @@ struct HistoryBuilder {
         for c in rows.customer { offsets[Int(c) + 1] += 1 }
         for c in 0..<customers { offsets[c + 1] += offsets[c] }
         var order = [Int32](repeating: 0, count: n)
-        var cursor = offsets
-        for i in 0..<n {
-            let c = Int(rows.customer[i])
-            order[cursor[c]] = Int32(i)
-            cursor[c] += 1
+        do {
+            var cursor = offsets
+            for i in 0..<n {
+                let c = Int(rows.customer[i])
+                order[cursor[c]] = Int32(i)
+                cursor[c] += 1
+            }
         }
-        cursor = []
-        periodStart.reserveCapacity(customers + 1)
-        periodDay.reserveCapacity(n)
-        periodAmount.reserveCapacity(n)
-        periodOrders.reserveCapacity(n)
-        periodStart.append(0)
+        // Two ranges of customers with about half the rows each.
+        var ranges = [0..<customers]
+        if options.parallel && n >= options.minimumParallelRows && customers > 1 {
+            var middle = 0
+            while middle < customers && offsets[middle] < n / 2 { middle += 1 }
+            ranges = [0..<middle, middle..<customers]
+        }
+        let work = CustomerRangeWork(rows: rows, order: order, offsets: offsets, options: options, hasOrderIDs: hasOrderIDs)
+        let results = ParallelResults<CustomerRangeResult>(count: ranges.count)
+        let split = ranges
+        DispatchQueue.concurrentPerform(iterations: split.count) { k in
+            results.set(k, work.run(split[k]))
+        }
+        order = []
+        offsets = []
+        // Only customer, day and line are needed from here on (outlier examples): free the rest.
+        rows.orderKey = []
+        rows.hash = []
+        rows.amount = []
 
+        var parts = ranges.indices.compactMap { try? results.value($0) }
+        results.clear()
+        let totalPeriods = parts.reduce(0) { $0 + $1.periodDay.count }
+        periodStart = [0]
+        periodStart.reserveCapacity(customers + 1)
+        periodDay.reserveCapacity(totalPeriods)
+        periodAmount.reserveCapacity(totalPeriods)
+        periodOrders.reserveCapacity(totalPeriods)
         var deferred: [DeferredRejection] = []
-        var orderTotals: [Double] = []
-        orderTotals.reserveCapacity(n)
-        var orderRefs: [Int32] = []   // first row of each order
-        orderRefs.reserveCapacity(n)
+        for k in parts.indices {
+            // Each part's periods are moved over and freed at once, so at most one part is
+            // held twice.
+            let base = periodDay.count
+            periodStart.append(contentsOf: parts[k].periodEnds.lazy.map { $0 + base })
+            periodDay.append(contentsOf: parts[k].periodDay)
+            periodAmount.append(contentsOf: parts[k].periodAmount)
+            periodOrders.append(contentsOf: parts[k].periodOrders)
+            parts[k].periodEnds = []
+            parts[k].periodDay = []
+            parts[k].periodAmount = []
+            parts[k].periodOrders = []
+            deferred.append(contentsOf: parts[k].deferred)
+            parts[k].counts.add(to: &report)
+        }
+        report.purchasePeriods = periodDay.count
+        report.orders = periodOrders.reduce(0) { $0 + Int($1) }
+        report.totalSpend = periodAmount.reduce(0, +)
+        flagOutliers(parts: parts, report: &report)
+        parts = []
+        rows = RowColumns()   // the periods are built: free the rows before the caller goes on
+        deferred.sort { $0.line < $1.line }
+        return deferred
+    }
+
+    /// Flags orders above `factor` × the median positive order.
+    private mutating func flagOutliers(parts: [CustomerRangeResult], report: inout TransactionFileReport) {
+        var positive: [Double] = []
+        positive.reserveCapacity(parts.reduce(0) { $0 + $1.orderTotals.count })
+        for part in parts { positive.append(contentsOf: part.orderTotals.lazy.filter { $0 > 0 }) }
+        guard !positive.isEmpty else { return }
+        let median = Quantiles.median(&positive)
+        positive = []
+        let threshold = median * options.outlierFactor
+        report.outliers.medianOrder = median
+        report.outliers.threshold = threshold
+        var flagged: [(Double, Int32)] = []
+        for part in parts {
+            for k in part.orderTotals.indices where part.orderTotals[k] > threshold {
+                flagged.append((part.orderTotals[k], part.orderRefs[k]))
+            }
+        }
+        report.outliers.count = flagged.count
+        flagged.sort { $0.0 > $1.0 }
+        outlierExamples = flagged.prefix(10).map { (total, ref) in
+            let i = Int(ref)
+            return (rows.customer[i], rows.day[i], total, rows.line[i])
+        }
+    }
+}
+
+/// Row counts decided while building periods.
+struct BuildCounts {
+    var accepted = 0
+    var zeroAmounts = 0
+    var duplicates = 0
+    var returnsKept = 0
+    var returnsNetted = 0
+    var returnsUnmatched = 0
+    var periodsCancelled = 0
+    var returnedAmount = 0.0
+    var customersWithoutPurchases = 0
+
+    func add(to report: inout TransactionFileReport) {
+        report.accepted += accepted
+        report.zeroAmounts += zeroAmounts
+        report.duplicates += duplicates
+        report.returns.kept += returnsKept
+        report.returns.netted += returnsNetted
+        report.returns.unmatched += returnsUnmatched
+        report.returns.periodsCancelled += periodsCancelled
+        report.returns.amount += returnedAmount
+        report.customersWithoutPurchases += customersWithoutPurchases
+    }
+}
+
+/// The periods of one range of customers.
+struct CustomerRangeResult: Sendable {
+    /// End of each customer's periods, relative to this part.
+    var periodEnds: [Int] = []
+    var periodDay: [Int32] = []
+    var periodAmount: [Double] = []
+    var periodOrders: [Int32] = []
+    var orderTotals: [Double] = []
+    /// First row of each order.
+    var orderRefs: [Int32] = []
+    var deferred: [DeferredRejection] = []
+    var counts = BuildCounts()
+}
+
+/// Builds the periods of a range of customers from the rows sorted by customer (read only).
+struct CustomerRangeWork: Sendable {
+    let rows: RowColumns
+    let order: [Int32]
+    let offsets: [Int]
+    let options: TransactionIngestOptions
+    let hasOrderIDs: Bool
+
+    func run(_ range: Range<Int>) -> CustomerRangeResult {
+        var out = CustomerRangeResult()
+        let rowCount = range.isEmpty ? 0 : offsets[range.upperBound] - offsets[range.lowerBound]
+        out.periodEnds.reserveCapacity(range.count)
+        out.periodDay.reserveCapacity(rowCount)
+        out.periodAmount.reserveCapacity(rowCount)
+        out.periodOrders.reserveCapacity(rowCount)
+        out.orderTotals.reserveCapacity(rowCount)
+        out.orderRefs.reserveCapacity(rowCount)
+        var sorted: [Int32] = []
         var returnRows: [Int32] = []
         var dayHashes: [(hash: UInt32, line: Int32)] = []
         var customerOrderKeys: [(key: UInt32, day: Int32)] = []
         let policy = options.returns
         let keepDuplicates = options.keepDuplicates
+        let useOrderKey = hasOrderIDs
 
         rows.day.withUnsafeBufferPointer { day in
         rows.amount.withUnsafeBufferPointer { amount in
         rows.orderKey.withUnsafeBufferPointer { orderKey in
         rows.hash.withUnsafeBufferPointer { hash in
         rows.line.withUnsafeBufferPointer { line in
-            // Order: day, then order id (so an order's lines are adjacent), then row hash (so exact
-            // duplicates are adjacent), then line. Without order ids the key is the line number,
-            // which must not come before the hash or duplicates would be kept apart.
-            let useOrderKey = hasOrderIDs
+            // Order: day, then order id (so an order's lines are adjacent), then row hash, then
+            // line. Without order ids the key is the line number and is not used.
             func precedes(_ x: Int32, _ y: Int32) -> Bool {
                 let i = Int(x), j = Int(y)
                 if day[i] != day[j] { return day[i] < day[j] }
@@ -67,25 +197,25 @@ struct HistoryBuilder {
                 if hash[i] != hash[j] { return hash[i] < hash[j] }
                 return line[i] < line[j]
             }
-            for c in 0..<customers {
+            for c in range {
                 let lo = offsets[c], hi = offsets[c + 1]
+                sorted.removeAll(keepingCapacity: true)
+                sorted.append(contentsOf: order[lo..<hi])
                 // Insertion sort: linear for the already-ordered rows of date-sorted files.
-                if hi - lo > 1 {
-                    if hi - lo > 64 {
-                        order[lo..<hi].sort(by: precedes)
-                    } else {
-                        for k in (lo + 1)..<hi {
-                            let v = order[k]
-                            var m = k - 1
-                            while m >= lo && precedes(v, order[m]) {
-                                order[m + 1] = order[m]
-                                m -= 1
-                            }
-                            order[m + 1] = v
+                if sorted.count > 64 {
+                    sorted.sort(by: precedes)
+                } else if sorted.count > 1 {
+                    for k in 1..<sorted.count {
+                        let v = sorted[k]
+                        var m = k - 1
+                        while m >= 0 && precedes(v, sorted[m]) {
+                            sorted[m + 1] = sorted[m]
+                            m -= 1
                         }
+                        sorted[m + 1] = v
                     }
                 }
-                let first = periodDay.count
+                let first = out.periodDay.count
                 returnRows.removeAll(keepingCapacity: true)
                 customerOrderKeys.removeAll(keepingCapacity: true)
                 // Rows kept so far for this customer on the current day, to spot exact copies
@@ -93,8 +223,7 @@ struct HistoryBuilder {
                 dayHashes.removeAll(keepingCapacity: true)
                 var hashDay: Int32 = .min
                 var currentKey: UInt32 = 0, currentDay: Int32 = 0, haveOrder = false
-                for k in lo..<hi {
-                    let idx = order[k]
+                for idx in sorted {
                     let i = Int(idx)
                     if !keepDuplicates {
                         if day[i] != hashDay {
@@ -102,8 +231,8 @@ struct HistoryBuilder {
                             hashDay = day[i]
                         }
                         if let original = dayHashes.first(where: { $0.hash == hash[i] }) {
-                            report.duplicates += 1
-                            deferred.append(DeferredRejection(line: line[i], column: nil, reason: "exact duplicate of line \(original.line)"))
+                            out.counts.duplicates += 1
+                            out.deferred.append(DeferredRejection(line: line[i], column: nil, reason: "exact duplicate of line \(original.line)"))
                             continue
                         }
                         dayHashes.append((hash[i], line[i]))
@@ -111,124 +240,91 @@ struct HistoryBuilder {
                     let a = amount[i]
                     if a < 0 {
                         if policy == .net { returnRows.append(idx); continue }
-                        report.returns.kept += 1
-                        report.returns.amount -= a
+                        out.counts.returnsKept += 1
+                        out.counts.returnedAmount -= a
                     } else {
-                        report.accepted += 1
-                        if a == 0 { report.zeroAmounts += 1 }
+                        out.counts.accepted += 1
+                        if a == 0 { out.counts.zeroAmounts += 1 }
                     }
-                    if periodDay.count > first && periodDay[periodDay.count - 1] == day[i] {
-                        periodAmount[periodAmount.count - 1] += a
+                    if out.periodDay.count > first && out.periodDay[out.periodDay.count - 1] == day[i] {
+                        out.periodAmount[out.periodAmount.count - 1] += a
                     } else {
-                        periodDay.append(day[i])
-                        periodAmount.append(a)
-                        periodOrders.append(0)
+                        out.periodDay.append(day[i])
+                        out.periodAmount.append(a)
+                        out.periodOrders.append(0)
                     }
                     if !haveOrder || orderKey[i] != currentKey || day[i] != currentDay {
                         haveOrder = true
                         currentKey = orderKey[i]
                         currentDay = day[i]
-                        periodOrders[periodOrders.count - 1] += 1
-                        orderTotals.append(a)
-                        orderRefs.append(idx)
+                        out.periodOrders[out.periodOrders.count - 1] += 1
+                        out.orderTotals.append(a)
+                        out.orderRefs.append(idx)
                         customerOrderKeys.append((currentKey, currentDay))
                     } else {
-                        orderTotals[orderTotals.count - 1] += a
+                        out.orderTotals[out.orderTotals.count - 1] += a
                     }
                 }
                 if !returnRows.isEmpty {
-                    netReturns(returnRows, first: first, report: &report, deferred: &deferred, day: day, amount: amount, orderKey: orderKey, line: line, orderKeys: customerOrderKeys)
+                    netReturns(returnRows, first: first, into: &out, day: day, amount: amount, orderKey: orderKey, line: line, orderKeys: customerOrderKeys)
                 }
-                if periodDay.count == first { report.customersWithoutPurchases += 1 }
-                periodStart.append(periodDay.count)
+                if out.periodDay.count == first { out.counts.customersWithoutPurchases += 1 }
+                out.periodEnds.append(out.periodDay.count)
             }
         }}}}}
-
-        // Only customer, day and line are needed from here on (outlier examples): free the rest.
-        order = []
-        offsets = []
-        rows.orderKey = []
-        rows.hash = []
-        rows.amount = []
-        report.purchasePeriods = periodDay.count
-        report.orders = periodOrders.reduce(0) { $0 + Int($1) }
-        report.totalSpend = periodAmount.reduce(0, +)
-        flagOutliers(orderTotals: orderTotals, orderRefs: orderRefs, report: &report)
-        rows = RowColumns()   // the periods are built: free the rows before the caller goes on
-        deferred.sort { $0.line < $1.line }
-        return deferred
+        return out
     }
 
-    /// Nets this customer's returns (in `returnRows`) against the periods from `first` on.
-    private mutating func netReturns(
-        _ returnRows: [Int32], first: Int, report: inout TransactionFileReport, deferred: inout [DeferredRejection],
+    /// Nets one customer's returns against their periods from `first` on: the order with the
+    /// same order id, else the latest purchase on or before the return; a period brought to zero
+    /// or below is removed and what is left carries to the one before.
+    private func netReturns(
+        _ returnRows: [Int32], first: Int, into out: inout CustomerRangeResult,
         day: UnsafeBufferPointer<Int32>, amount: UnsafeBufferPointer<Double>, orderKey: UnsafeBufferPointer<UInt32>,
         line: UnsafeBufferPointer<Int32>, orderKeys: [(key: UInt32, day: Int32)]
     ) {
-        var cancelled = [Bool](repeating: false, count: periodDay.count - first)
+        var cancelled = [Bool](repeating: false, count: out.periodDay.count - first)
         for idx in returnRows {
             let i = Int(idx)
-            report.returns.amount -= amount[i]
-            // The order it returns (same order id), else the latest purchase on or before it.
+            out.counts.returnedAmount -= amount[i]
             var targetDay = day[i]
             if hasOrderIDs, let match = orderKeys.first(where: { $0.key == orderKey[i] }) {
                 targetDay = match.day
             }
-            var p = periodDay.count - 1
-            while p >= first && (periodDay[p] > targetDay || cancelled[p - first]) { p -= 1 }
+            var p = out.periodDay.count - 1
+            while p >= first && (out.periodDay[p] > targetDay || cancelled[p - first]) { p -= 1 }
             guard p >= first else {
-                report.returns.unmatched += 1
-                deferred.append(DeferredRejection(line: line[i], column: nil, reason: "return (negative amount) with no earlier purchase by this customer to net against"))
+                out.counts.returnsUnmatched += 1
+                out.deferred.append(DeferredRejection(line: line[i], column: nil, reason: "return (negative amount) with no earlier purchase by this customer to net against"))
                 continue
             }
-            report.returns.netted += 1
+            out.counts.returnsNetted += 1
             var remaining = -amount[i]
             while remaining > 0 && p >= first {
                 if !cancelled[p - first] {
-                    let take = min(remaining, periodAmount[p])
-                    periodAmount[p] -= take
+                    let take = min(remaining, out.periodAmount[p])
+                    out.periodAmount[p] -= take
                     remaining -= take
-                    if periodAmount[p] <= 1e-9 * max(1, take) {
+                    if out.periodAmount[p] <= 1e-9 * max(1, take) {
                         cancelled[p - first] = true
-                        report.returns.periodsCancelled += 1
+                        out.counts.periodsCancelled += 1
                     }
                 }
                 p -= 1
             }
         }
-        // Remove cancelled periods, keeping order.
         var write = first
-        for read in first..<periodDay.count where !cancelled[read - first] {
-            periodDay[write] = periodDay[read]
-            periodAmount[write] = periodAmount[read]
-            periodOrders[write] = periodOrders[read]
+        for read in first..<out.periodDay.count where !cancelled[read - first] {
+            out.periodDay[write] = out.periodDay[read]
+            out.periodAmount[write] = out.periodAmount[read]
+            out.periodOrders[write] = out.periodOrders[read]
             write += 1
         }
-        let excess = periodDay.count - write
+        let excess = out.periodDay.count - write
         if excess > 0 {
-            periodDay.removeLast(excess)
-            periodAmount.removeLast(excess)
-            periodOrders.removeLast(excess)
-        }
-    }
-
-    /// Flags orders above `factor` × the median positive order.
-    private mutating func flagOutliers(orderTotals: [Double], orderRefs: [Int32], report: inout TransactionFileReport) {
-        var positive = orderTotals.filter { $0 > 0 }
-        guard !positive.isEmpty else { return }
-        let median = Quantiles.median(&positive)
-        let threshold = median * options.outlierFactor
-        report.outliers.medianOrder = median
-        report.outliers.threshold = threshold
-        var flagged: [(Double, Int32)] = []
-        for k in orderTotals.indices where orderTotals[k] > threshold {
-            flagged.append((orderTotals[k], orderRefs[k]))
-        }
-        report.outliers.count = flagged.count
-        flagged.sort { $0.0 > $1.0 }
-        outlierExamples = flagged.prefix(10).map { (total, ref) in
-            let i = Int(ref)
-            return (rows.customer[i], rows.day[i], total, rows.line[i])
+            out.periodDay.removeLast(excess)
+            out.periodAmount.removeLast(excess)
+            out.periodOrders.removeLast(excess)
         }
     }
 }

@@ -34,6 +34,8 @@ public struct TransactionIngestOptions: Sendable {
     public var parallel = true
     /// Files with fewer data bytes are read with one thread (lowered by tests).
     var minimumParallelBytes = 16 << 20
+    /// Fewer rows are built into periods with one thread (lowered by tests).
+    var minimumParallelRows = 100_000
 
     public init(
         delimiter: UInt8? = nil, encoding: TextEncoding? = nil, columns: [String: String] = [:],

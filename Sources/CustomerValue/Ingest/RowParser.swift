@@ -197,6 +197,8 @@ final class ParallelResults<T>: @unchecked Sendable {
     private let lock = NSLock()
     init(count: Int) { slots = [T?](repeating: nil, count: count) }
     func set(_ k: Int, _ value: T) { lock.lock(); slots[k] = value; lock.unlock() }
+    /// Drops all results.
+    func clear() { lock.lock(); slots = slots.map { _ in nil }; lock.unlock() }
     func value(_ k: Int) throws -> T {
         lock.lock()
         defer { lock.unlock() }

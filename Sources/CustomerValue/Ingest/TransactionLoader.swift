@@ -237,7 +237,7 @@ public enum TransactionLoader {
 }
 
 /// A row set aside after the first pass, fetched again for the quarantine.
-struct DeferredRejection {
+struct DeferredRejection: Sendable {
     var line: Int32
     var column: String?
     var reason: String

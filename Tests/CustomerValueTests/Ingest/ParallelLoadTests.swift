@@ -37,6 +37,7 @@ struct ParallelLoadTests {
             var split = single
             split.parallel = true
             split.minimumParallelBytes = minimum
+            split.minimumParallelRows = 1
             let twoSink = QuarantineMemory()
             let two = try TransactionLoader.load(path: url.path, options: split, quarantine: twoSink)
             #expect(two.periodStart == one.periodStart)
