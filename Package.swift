@@ -12,11 +12,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-numerics.git", from: "1.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
     ],
     targets: [
         .target(
             name: "CustomerValue",
-            dependencies: [.product(name: "Numerics", package: "swift-numerics")],
+            dependencies: [
+                .product(name: "Numerics", package: "swift-numerics"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             // The per-row loops of ingest touch class state millions of times; runtime exclusivity
             // checks cost ~12% there (measured with perf). Debug builds and tests keep them.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
