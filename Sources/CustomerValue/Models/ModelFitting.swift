@@ -1,0 +1,100 @@
+import Foundation
+import Numerics
+
+/// Options of a maximum-likelihood fit.
+public struct FitOptions: Sendable, Hashable {
+    /// L2 penalty λ: the fit maximises log L − λ Σ θ² over the parameters θ (lifetimes'
+    /// `penalizer_coef`); 0 for plain maximum likelihood.
+    public var penalty: Double
+    public var maxIterations: Int
+    public init(penalty: Double = 0, maxIterations: Int = 500) {
+        self.penalty = penalty
+        self.maxIterations = maxIterations
+    }
+}
+
+/// Error for a fit that cannot be done or did not converge.
+public struct FitError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Maximum likelihood on log-parameters with L-BFGS from several starts, standard errors from
+/// the Hessian (delta method from the log scale), shared by the models.
+enum MaximumLikelihood {
+    /// Fits the positive parameters that maximise `logLikelihood`.
+    /// - Parameters:
+    ///   - logLikelihood: log L at the parameters and its gradient with respect to them.
+    ///   - starts: starting parameter vectors (all > 0).
+    static func fit(
+        model: String, names: [String], customers: Int, starts: [[Double]], options: FitOptions,
+        logLikelihood: @escaping ([Double], inout [Double]) -> Double
+    ) throws -> FitReport {
+        let k = names.count
+        // Minimise −log L + λ Σ p² over θ = log p; ∂/∂θ = p ∂/∂p.
+        let objective: ([Double], inout [Double]) -> Double = { theta, gradient in
+            let p = theta.map { Double.exp($0) }
+            var g = [Double](repeating: 0, count: k)
+            let ll = logLikelihood(p, &g)
+            var value = -ll
+            for j in 0..<k {
+                value += options.penalty * p[j] * p[j]
+                gradient[j] = -g[j] * p[j] + 2 * options.penalty * p[j] * p[j]
+            }
+            return value
+        }
+        let result: OptimizationResult
+        do {
+            result = try Optimizer.minimizeWithRestarts(
+                objective, starts: starts.map { $0.map { Double.log($0) } },
+                options: Optimizer.Options(maxIterations: options.maxIterations))
+        } catch {
+            throw FitError("\(model): the likelihood cannot be evaluated at any starting point (\(error.message))")
+        }
+        let estimates = result.x.map { Double.exp($0) }
+        // Standard errors: Hessian of −log L in θ (by differences of the analytic gradient),
+        // then the delta method: se(p) = p · se(θ).
+        let hessian = Optimizer.numericalHessian(gradient: { theta in
+            var g = [Double](repeating: 0, count: k)
+            _ = objective(theta, &g)
+            return g
+        }, at: result.x)
+        let logErrors = Matrix.standardErrors(fromHessian: hessian)
+        let errors: [Double?] = (0..<k).map { j in logErrors.map { $0[j] * estimates[j] } }
+        var g = [Double](repeating: 0, count: k)
+        let ll = logLikelihood(estimates, &g)
+        return FitReport(
+            model: model, parameterNames: names, estimates: estimates, errors: errors, logLikelihood: ll,
+            customers: customers, converged: result.converged, iterations: result.iterations,
+            gradientNorm: result.gradientNorm, message: result.message, penalty: options.penalty)
+    }
+}
+
+extension BGNBD {
+    /// Fits the model to `data` by maximum likelihood.
+    /// - Throws: ``FitError`` when the likelihood cannot be evaluated or the data cannot identify
+    ///   the model (nobody makes a repeat purchase).
+    public static func fit(_ data: PurchaseData, options: FitOptions = .init()) throws -> (model: BGNBD, report: FitReport) {
+        guard data.frequency.contains(where: { $0 > 0 }) else {
+            throw FitError("bgnbd: nobody made a repeat purchase, so the purchase rate and dropout cannot be estimated")
+        }
+        let likelihood = BGNBDLikelihood(data: data)
+        let total = data.totalCount
+        let meanT = zip(data.age, data.count).reduce(0) { $0 + $1.0 * $1.1 } / total
+        let meanX = zip(data.frequency, data.count).reduce(0) { $0 + $1.0 * $1.1 } / total
+        // Starts: a moment-style guess (mean rate meanX / meanT) and two spreads of it.
+        let rate = max(meanX, 0.01) / max(meanT, 1e-9)
+        let starts: [[Double]] = [
+            [1, 1 / rate, 1, 1],
+            [0.25, 0.25 / rate, 0.8, 2.5],
+            [3, 3 / rate, 0.5, 5],
+        ]
+        let report = try MaximumLikelihood.fit(
+            model: "bgnbd", names: parameterNames, customers: data.customers, starts: starts, options: options
+        ) { p, gradient in
+            likelihood.evaluate(Parameters(p), gradient: &gradient)
+        }
+        return (BGNBD(parameters: Parameters(report.estimates)), report)
+    }
+}

@@ -1,0 +1,209 @@
+/// Error for model input that no purchase model can use, naming the row.
+public struct ModelInputError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The frequency / recency / age of every customer, as the buy-till-you-die models see them,
+/// compressed: customers with identical (x, t_x, T) are stored once with a count, so the
+/// likelihood is evaluated once per distinct history (a large saving on real data, where many
+/// customers share a history, above all the one-time buyers of each cohort).
+public struct PurchaseData: Sendable {
+    /// Repeat purchases x of each distinct history.
+    public var frequency: [Double]
+    /// Recency t_x (time of the last purchase since the first).
+    public var recency: [Double]
+    /// Age T (observation end − first purchase).
+    public var age: [Double]
+    /// Customers with this history.
+    public var count: [Double]
+    /// Index of each customer's history (in input order), for predictions per customer.
+    public var historyOfCustomer: [Int32]
+
+    /// Number of customers.
+    public var customers: Int { historyOfCustomer.count }
+    /// Number of distinct histories.
+    public var histories: Int { frequency.count }
+
+    /// Builds the data from per-customer values, checking them.
+    /// - Parameters:
+    ///   - frequency: repeat purchases, ≥ 0 (whole numbers).
+    ///   - recency: 0 ≤ t_x ≤ T; t_x > 0 when x > 0 (a repeat purchase takes time).
+    ///   - age: T ≥ 0.
+    ///   - counts: customers per row (default 1 each), ≥ 1.
+    ///   - rowLabel: how to name row `i` in an error (e.g. "line 12").
+    /// - Throws: ``ModelInputError`` naming the first bad row.
+    public init(
+        frequency: [Double], recency: [Double], age: [Double], counts: [Double]? = nil,
+        rowLabel: (Int) -> String = { "row \($0 + 1)" }
+    ) throws {
+        precondition(frequency.count == recency.count && recency.count == age.count, "columns of different lengths")
+        var index: [Key: Int32] = [:]
+        self.frequency = []
+        self.recency = []
+        self.age = []
+        self.count = []
+        historyOfCustomer = []
+        historyOfCustomer.reserveCapacity(frequency.count)
+        for i in frequency.indices {
+            let x = frequency[i], tx = recency[i], T = age[i]
+            let n = counts?[i] ?? 1
+            guard x.isFinite, tx.isFinite, T.isFinite, n.isFinite else {
+                throw ModelInputError("\(rowLabel(i)): frequency, recency and T must be numbers")
+            }
+            guard x >= 0, x == x.rounded() else {
+                throw ModelInputError("\(rowLabel(i)): frequency \(x) must be a whole number ≥ 0")
+            }
+            guard tx >= 0, T >= 0 else {
+                throw ModelInputError("\(rowLabel(i)): recency \(tx) and T \(T) must not be negative")
+            }
+            guard tx <= T * (1 + 1e-12) else {
+                throw ModelInputError("\(rowLabel(i)): recency \(tx) is greater than T \(T) (the last purchase cannot come after the observation end)")
+            }
+            guard x == 0 || tx > 0 else {
+                throw ModelInputError("\(rowLabel(i)): frequency \(Int(x)) with recency 0: repeat purchases at the very moment of the first one (same-day purchases should be merged into one period)")
+            }
+            guard x > 0 || tx == 0 else {
+                throw ModelInputError("\(rowLabel(i)): frequency 0 with recency \(tx): without a repeat purchase recency must be 0")
+            }
+            guard n >= 1, n == n.rounded() else {
+                throw ModelInputError("\(rowLabel(i)): count \(n) must be a whole number ≥ 1")
+            }
+            let key = Key(x: x.bitPattern, tx: min(tx, T).bitPattern, T: T.bitPattern)
+            if let k = index[key] {
+                self.count[Int(k)] += n
+                historyOfCustomer.append(k)
+            } else {
+                let k = Int32(self.frequency.count)
+                index[key] = k
+                self.frequency.append(x)
+                self.recency.append(min(tx, T))
+                self.age.append(T)
+                self.count.append(n)
+                historyOfCustomer.append(k)
+            }
+        }
+        guard !self.frequency.isEmpty else { throw ModelInputError("no customers to fit") }
+    }
+
+    /// The data of a customer summary (calibration columns when it was split).
+    public init(summary: CustomerSummary) throws {
+        try self.init(
+            frequency: summary.frequency.map(Double.init), recency: summary.recency, age: summary.T,
+            rowLabel: { "customer \(summary.customerID($0))" })
+    }
+
+    private struct Key: Hashable {
+        var x: UInt64
+        var tx: UInt64
+        var T: UInt64
+    }
+
+    /// Total customers weighted by count.
+    public var totalCount: Double { count.reduce(0, +) }
+}
+
+/// The result of fitting a model by maximum likelihood. Its JSON form is a contract that other
+/// tools read: `{"model", "parameters": {name: value}, "standard_errors": {...},
+/// "log_likelihood", "aic", "bic", "customers", "converged", "iterations"}`.
+public struct FitReport: Sendable, Codable, Hashable {
+    /// Model name as on the command line (`bgnbd`, `pnbd`, `gg`, ...).
+    public var model: String
+    /// Parameter names in the model's order.
+    public var parameterNames: [String]
+    /// Estimates in that order.
+    public var estimates: [Double]
+    /// Standard errors in that order (nil where the Hessian could not be inverted).
+    public var errors: [Double?]
+    public var logLikelihood: Double
+    public var customers: Int
+    public var converged: Bool
+    public var iterations: Int
+    public var gradientNorm: Double
+    public var message: String
+    /// The L2 penalty used (0 for none).
+    public var penalty: Double
+
+    /// Akaike's information criterion, 2k − 2 log L.
+    public var aic: Double { 2 * Double(estimates.count) - 2 * logLikelihood }
+    /// Schwarz's Bayesian information criterion, k log n − 2 log L.
+    public var bic: Double { Double(estimates.count) * Double.log(Double(max(customers, 1))) - 2 * logLikelihood }
+
+    /// Estimate by name.
+    public subscript(name: String) -> Double? {
+        parameterNames.firstIndex(of: name).map { estimates[$0] }
+    }
+
+    /// 95% interval of each parameter: estimate ± 1.96 standard errors on the log scale
+    /// (the fit's scale), so the bounds stay positive.
+    public var intervals: [(lower: Double, upper: Double)?] {
+        zip(estimates, errors).map { estimate, error in
+            guard let error, estimate > 0 else { return nil }
+            let logError = error / estimate
+            return (estimate * Double.exp(-1.96 * logError), estimate * Double.exp(1.96 * logError))
+        }
+    }
+
+    public init(model: String, parameterNames: [String], estimates: [Double], errors: [Double?], logLikelihood: Double,
+                customers: Int, converged: Bool, iterations: Int, gradientNorm: Double, message: String, penalty: Double) {
+        self.model = model
+        self.parameterNames = parameterNames
+        self.estimates = estimates
+        self.errors = errors
+        self.logLikelihood = logLikelihood
+        self.customers = customers
+        self.converged = converged
+        self.iterations = iterations
+        self.gradientNorm = gradientNorm
+        self.message = message
+        self.penalty = penalty
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case model, parameters, customers, converged, iterations, aic, bic, message, penalty
+        case standardErrors = "standard_errors", logLikelihood = "log_likelihood"
+        case gradientNorm = "gradient_norm", parameterOrder = "parameter_order"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(model, forKey: .model)
+        try c.encode(Dictionary(uniqueKeysWithValues: zip(parameterNames, estimates)), forKey: .parameters)
+        var errorsByName: [String: Double] = [:]
+        for (name, error) in zip(parameterNames, errors) { if let error { errorsByName[name] = error } }
+        try c.encode(errorsByName, forKey: .standardErrors)
+        try c.encode(parameterNames, forKey: .parameterOrder)
+        try c.encode(logLikelihood, forKey: .logLikelihood)
+        try c.encode(aic, forKey: .aic)
+        try c.encode(bic, forKey: .bic)
+        try c.encode(customers, forKey: .customers)
+        try c.encode(converged, forKey: .converged)
+        try c.encode(iterations, forKey: .iterations)
+        try c.encode(gradientNorm, forKey: .gradientNorm)
+        try c.encode(message, forKey: .message)
+        try c.encode(penalty, forKey: .penalty)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        model = try c.decode(String.self, forKey: .model)
+        let parameters = try c.decode([String: Double].self, forKey: .parameters)
+        parameterNames = try c.decodeIfPresent([String].self, forKey: .parameterOrder) ?? parameters.keys.sorted()
+        estimates = try parameterNames.map { name in
+            guard let v = parameters[name] else {
+                throw DecodingError.dataCorruptedError(forKey: .parameters, in: c, debugDescription: "no value for parameter \(name)")
+            }
+            return v
+        }
+        let errorsByName = try c.decodeIfPresent([String: Double].self, forKey: .standardErrors) ?? [:]
+        errors = parameterNames.map { errorsByName[$0] }
+        logLikelihood = try c.decode(Double.self, forKey: .logLikelihood)
+        customers = try c.decode(Int.self, forKey: .customers)
+        converged = try c.decode(Bool.self, forKey: .converged)
+        iterations = try c.decode(Int.self, forKey: .iterations)
+        gradientNorm = try c.decodeIfPresent(Double.self, forKey: .gradientNorm) ?? 0
+        message = try c.decodeIfPresent(String.self, forKey: .message) ?? ""
+        penalty = try c.decodeIfPresent(Double.self, forKey: .penalty) ?? 0
+    }
+}
