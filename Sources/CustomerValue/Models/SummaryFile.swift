@@ -1,0 +1,62 @@
+import Foundation
+
+/// A per-customer summary read from a CSV file (`customer_id,frequency,recency,T[,monetary_value][,count]`),
+/// for fitting models on summaries made elsewhere.
+public struct SummaryFile: Sendable {
+    public var customerIDs: [String]
+    public var frequency: [Double]
+    public var recency: [Double]
+    public var age: [Double]
+    public var monetary: [Double]?
+    public var counts: [Double]?
+    /// File line of each row, for messages.
+    public var lines: [Int]
+
+    /// Whether a header names the summary columns (frequency, recency and T).
+    public static func isSummaryHeader(_ header: [String]) -> Bool {
+        let names = Set(header.map(ColumnMapping.normalize))
+        return names.contains("frequency") && names.contains("recency") && names.contains("t")
+    }
+
+    /// Reads `path`.
+    /// - Throws: ``InputError`` for a file that cannot be read, ``ModelInputError`` naming the
+    ///   line and column of a cell that is not a number.
+    public init(path: String) throws {
+        let reader = try CSVReader(path: path)
+        guard try reader.next() else { throw InputError(file: path, message: "is empty") }
+        let header = reader.fields.map(ColumnMapping.normalize)
+        func column(_ names: String...) -> Int? { names.lazy.compactMap { header.firstIndex(of: $0) }.first }
+        guard let f = column("frequency"), let r = column("recency"), let t = column("t") else {
+            throw InputError(file: path, message: "line 1: a summary needs frequency, recency and T columns; the header has: \(reader.fields.joined(separator: ", "))")
+        }
+        let id = column("customerid", "id", "customer")
+        let m = column("monetaryvalue", "monetary")
+        let n = column("count", "n", "customers")
+        customerIDs = []; frequency = []; recency = []; age = []; lines = []
+        var monetary: [Double] = [], counts: [Double] = []
+        while try reader.next() {
+            if reader.isBlankLine { continue }
+            func number(_ k: Int, _ name: String) throws -> Double {
+                guard k < reader.fieldCount, let v = Double(reader.string(k).trimmingCharacters(in: .whitespaces)) else {
+                    throw ModelInputError("\(path): line \(reader.line), column \(name): expected a number, got \"\(k < reader.fieldCount ? reader.string(k) : "")\"")
+                }
+                return v
+            }
+            customerIDs.append(id.map { reader.string($0) } ?? String(reader.line - 1))
+            frequency.append(try number(f, "frequency"))
+            recency.append(try number(r, "recency"))
+            age.append(try number(t, "T"))
+            if let m { monetary.append(try number(m, "monetary_value")) }
+            if let n { counts.append(try number(n, "count")) }
+            lines.append(reader.line)
+        }
+        self.monetary = m == nil ? nil : monetary
+        self.counts = n == nil ? nil : counts
+    }
+
+    /// The model input, with errors naming the file line.
+    public func purchaseData(file: String) throws -> PurchaseData {
+        try PurchaseData(frequency: frequency, recency: recency, age: age, counts: counts,
+                         rowLabel: { "\(file): line \(lines[$0])" })
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import CustomerValue
+import Foundation
+
+/// `cva fit`: a purchase or spend model by maximum likelihood.
+struct FitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Fit a customer-base model by maximum likelihood (bgnbd: BG/NBD purchases; gg: Gamma-Gamma spend).",
+        discussion: """
+            INPUT is a transactions file or data set folder (summarised with `cva summary`'s definitions), or a summary \
+            CSV with customer_id,frequency,recency,T[,monetary_value][,count]. JSON output: {"model", "parameters", \
+            "standard_errors", "log_likelihood", "aic", "bic", "customers", "converged", "iterations", ...}.
+            Not yet: mbgnbd, pnbd, bgbb, sbg.
+            """)
+
+    @Argument(help: "Transactions (file or folder) or a summary CSV.")
+    var input: String
+    @Option(help: "Model: bgnbd or gg.")
+    var model: ModelName = .bgnbd
+    @Option(help: "Time unit of recency and T: day, week or month.")
+    var unit: TimeUnit = .week
+    @Option(name: .customLong("calibration-end"), help: "Fit on the transactions up to this day (inclusive).")
+    var calibrationEnd: String?
+    @Option(help: "L2 penalty on the parameters (0: plain maximum likelihood).")
+    var penalty: Double = 0
+    @Option(help: "Save the fit as JSON for `cva predict --model-file`.")
+    var save: String?
+    @Option(help: "Output format: table or json (default: table on a terminal, json otherwise).")
+    var format: OutputFormat?
+    @OptionGroup var transactions: TransactionOptions
+
+    func run() throws {
+        try runReportingErrors {
+            guard penalty >= 0, penalty.isFinite else { throw CLIError("--penalty must be ≥ 0") }
+            let data = try ModelInput.load(input, transactions: transactions, unit: unit, calibrationEnd: calibrationEnd)
+            let report = try fitModel(model, data, penalty: penalty)
+            if !report.converged { Console.note("warning: the fit did not converge: \(report.message)") }
+            if let save {
+                let file = ModelFile(purchase: model == .gg ? nil : report, spend: model == .gg ? report : nil,
+                                     unit: unit, observationEnd: data.observationEnd)
+                let sink = try ByteSink(path: save)
+                try sink.write(jsonText(file))
+                try sink.close()
+                Console.note("saved to \(save)")
+            }
+            let resolved = format ?? (isatty(STDOUT_FILENO) == 1 ? .table : .json)
+            let out = try ByteSink(path: nil)
+            try out.write(resolved == .table ? report.text : try jsonText(report))
+        }
+    }
+}

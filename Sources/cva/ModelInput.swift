@@ -1,0 +1,98 @@
+import ArgumentParser
+import CustomerValue
+import Foundation
+
+/// Purchase models the command line knows.
+enum ModelName: String, ExpressibleByArgument, CaseIterable {
+    case bgnbd, mbgnbd, pnbd, bgbb, gg, sbg
+
+    /// Models fitted so far; the others are refused with a clear message.
+    static let available: [ModelName] = [.bgnbd, .gg]
+}
+
+/// Per-customer input of the models: from a transactions file (summarised here) or a summary CSV.
+struct ModelInput {
+    var customerIDs: [String]
+    var data: PurchaseData
+    var monetary: [Double]?
+    var observationEnd: CalendarDay?
+    var unit: TimeUnit
+
+    /// Reads `input`: a summary CSV when its header has frequency, recency and T, otherwise
+    /// transactions (a file or a data set folder), summarised in `unit` up to `calibrationEnd`.
+    static func load(_ input: String, transactions: TransactionOptions, unit: TimeUnit, calibrationEnd: String?) throws -> ModelInput {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
+            throw CLIError("\(input): no such file or folder")
+        }
+        if !isDirectory.boolValue, try isSummaryFile(input) {
+            let file = try SummaryFile(path: input)
+            return ModelInput(customerIDs: file.customerIDs, data: try file.purchaseData(file: input),
+                              monetary: file.monetary, observationEnd: nil, unit: unit)
+        }
+        let path = try transactionsPath(input)
+        let history = try loadTransactions(path: path, options: transactions, quarantine: nil)
+        noteSetAside(history.report, quarantinePath: nil)
+        let options = SummaryOptions(unit: unit, calibrationEnd: try calibrationEnd.map { try parseDay($0, flag: "--calibration-end") })
+        let summary = try CustomerSummary(history: history, options: options)
+        return ModelInput(
+            customerIDs: (0..<summary.count).map(summary.customerID), data: try PurchaseData(summary: summary),
+            monetary: summary.monetaryValue, observationEnd: summary.calibrationEnd ?? summary.observationEnd, unit: unit)
+    }
+
+    private static func isSummaryFile(_ path: String) throws -> Bool {
+        let reader = try CSVReader(path: path)
+        guard try reader.next() else { return false }
+        return SummaryFile.isSummaryHeader(reader.fields)
+    }
+}
+
+/// A saved fit: `cva fit --save` writes it, `cva predict --model-file` reads it.
+struct ModelFile: Codable {
+    var purchase: FitReport?
+    var spend: FitReport?
+    var unit: TimeUnit
+    var observationEnd: CalendarDay?
+
+    enum CodingKeys: String, CodingKey {
+        case purchase, spend, unit
+        case observationEnd = "observation_end"
+    }
+}
+
+/// Fits `model` and returns its report (and the fitted BG/NBD or Gamma-Gamma).
+func fitModel(_ model: ModelName, _ input: ModelInput, penalty: Double) throws -> FitReport {
+    let options = FitOptions(penalty: penalty)
+    switch model {
+    case .bgnbd:
+        return try BGNBD.fit(input.data, options: options).report
+    case .gg:
+        guard let monetary = input.monetary else {
+            throw CLIError("gg needs monetary values: give transactions, or a summary with a monetary_value column")
+        }
+        let frequency = input.customerIDs.indices.map { input.data.frequency[Int(input.data.historyOfCustomer[$0])] }
+        return try GammaGamma.fit(frequency: frequency, monetary: monetary, options: options).report
+    default:
+        throw CLIError("--model \(model.rawValue) is not implemented yet; available: \(ModelName.available.map(\.rawValue).joined(separator: ", "))")
+    }
+}
+
+extension FitReport {
+    /// A readable table of the fit.
+    var text: String {
+        var out = "model \(model): \(customers) customers, log-likelihood \(String(format: "%.4f", logLikelihood)), AIC \(String(format: "%.2f", aic)), BIC \(String(format: "%.2f", bic))\n"
+        out += converged
+            ? "converged in \(iterations) iterations (gradient norm \(String(format: "%.2e", gradientNorm)))\n"
+            : "NOT CONVERGED after \(iterations) iterations: \(message)\n"
+        if penalty > 0 { out += "L2 penalty \(penalty)\n" }
+        out += "parameter        estimate      std. error    95% interval\n"
+        let intervals = self.intervals
+        for k in parameterNames.indices {
+            let name = parameterNames[k].padding(toLength: 10, withPad: " ", startingAt: 0)
+            let error = errors[k].map { String(format: "%12.6g", $0) } ?? "         n/a"
+            let interval = intervals[k].map { String(format: "%.6g … %.6g", $0.lower, $0.upper) } ?? "n/a"
+            out += "\(name) \(String(format: "%14.6g", estimates[k]))  \(error)    \(interval)\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import CustomerValue
+import Foundation
+
+/// `cva predict`: per-customer predictions of a fitted model.
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Per customer: probability alive, expected purchases in the horizon, expected spend, CLV and the likely next purchase date.",
+        discussion: """
+            Columns: customer_id, p_alive, expected_purchases, expected_spend, clv, next_purchase_date. \
+            expected_spend and clv need a spend model (--spend-model gg, or a model file holding one); \
+            next_purchase_date is the observation end plus the median time to the next purchase should the \
+            customer be alive (empty for summary input without --observation-end). CLV follows lifetimes: monthly \
+            steps over --clv-months, each month's expected purchases × expected spend, discounted at --discount-rate.
+            """)
+
+    @Argument(help: "Transactions (file or folder) or a summary CSV.")
+    var input: String
+    @Option(help: "Fit this purchase model now (bgnbd).")
+    var model: ModelName?
+    @Option(name: .customLong("model-file"), help: "Use a fit saved by `cva fit --save`.")
+    var modelFile: String?
+    @Option(help: "Horizon of expected_purchases, in the model's unit.")
+    var horizon: Double = 52
+    @Option(name: .customLong("spend-model"), help: "Spend model for expected_spend and clv: gg.")
+    var spendModel: ModelName?
+    @Option(name: .customLong("clv-months"), help: "CLV horizon in months.")
+    var clvMonths: Int = 12
+    @Option(name: .customLong("discount-rate"), help: "Monthly discount rate of the CLV.")
+    var discountRate: Double = 0.01
+    @Option(help: "Time unit when fitting now: day, week or month.")
+    var unit: TimeUnit = .week
+    @Option(name: .customLong("calibration-end"), help: "Summarise the transactions up to this day.")
+    var calibrationEnd: String?
+    @OptionGroup var transactions: TransactionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try runReportingErrors {
+            guard horizon >= 0, horizon.isFinite else { throw CLIError("--horizon must be ≥ 0") }
+            guard clvMonths >= 0 else { throw CLIError("--clv-months must be ≥ 0") }
+            guard discountRate > -1, discountRate.isFinite else { throw CLIError("--discount-rate must be above −1") }
+            var saved: ModelFile?
+            if let modelFile {
+                do {
+                    saved = try JSONDecoder().decode(ModelFile.self, from: Data(contentsOf: URL(fileURLWithPath: modelFile)))
+                } catch {
+                    throw CLIError("\(modelFile): not a model file written by `cva fit --save` (\(error.localizedDescription))")
+                }
+            }
+            let unit = saved?.unit ?? self.unit
+            let data = try ModelInput.load(input, transactions: transactions, unit: unit, calibrationEnd: calibrationEnd)
+            var purchase = saved?.purchase
+            if purchase == nil {
+                let name = model ?? .bgnbd
+                guard name != .gg else { throw CLIError("--model gg is a spend model; give a purchase model (bgnbd) and --spend-model gg") }
+                purchase = try fitModel(name, data, penalty: 0)
+            }
+            var spend = saved?.spend
+            if spend == nil, let spendModel {
+                guard spendModel == .gg else { throw CLIError("--spend-model \(spendModel.rawValue): only gg is a spend model") }
+                spend = try fitModel(.gg, data, penalty: 0)
+            }
+            guard let purchase, purchase.model == "bgnbd",
+                  let r = purchase["r"], let alpha = purchase["alpha"], let a = purchase["a"], let b = purchase["b"] else {
+                throw CLIError("predictions are available for bgnbd so far")
+            }
+            let bgnbd = BGNBD(parameters: .init(r: r, alpha: alpha, a: a, b: b))
+            var gg: GammaGamma?
+            if let spend, let p = spend["p"], let q = spend["q"], let v = spend["v"] {
+                gg = GammaGamma(parameters: .init(p: p, q: q, v: v))
+            }
+            let table = Self.predictions(
+                data: data, model: bgnbd, spend: gg, horizon: horizon, months: clvMonths, discountRate: discountRate,
+                observationEnd: data.observationEnd ?? saved?.observationEnd)
+            let out = try ByteSink(path: output.out)
+            try table.write(output.resolvedFormat, to: out)
+            try out.close()
+        }
+    }
+
+    static func predictions(
+        data: ModelInput, model: BGNBD, spend: GammaGamma?, horizon: Double, months: Int, discountRate: Double,
+        observationEnd: CalendarDay?
+    ) -> OutputTable {
+        let n = data.customerIDs.count
+        var alive = [Double](repeating: 0, count: n), expected = alive, spendValue = alive, clv = alive
+        var next = [CalendarDay?](repeating: nil, count: n)
+        let d = data.data
+        for i in 0..<n {
+            let h = Int(d.historyOfCustomer[i])
+            let (x, tx, T) = (d.frequency[h], d.recency[h], d.age[h])
+            alive[i] = model.probabilityAlive(frequency: x, recency: tx, age: T)
+            expected[i] = model.conditionalExpectedPurchases(in: horizon, frequency: x, recency: tx, age: T)
+            if let spend {
+                let m = data.monetary?[i] ?? 0
+                spendValue[i] = spend.conditionalExpectedSpend(frequency: x, monetary: m) ?? .nan
+                clv[i] = CustomerLifetimeValue.value(
+                    expectedPurchases: { model.conditionalExpectedPurchases(in: $0, frequency: x, recency: tx, age: T) },
+                    spend: spendValue[i], months: months, discountRate: discountRate, unit: data.unit)
+            }
+            if let observationEnd {
+                let wait = model.medianTimeToNextPurchase(frequency: x, age: T) * data.unit.days
+                next[i] = observationEnd.adding(days: Int(wait.rounded(.up)))
+            }
+        }
+        var columns = ["customer_id", "p_alive", "expected_purchases"]
+        if spend != nil { columns += ["expected_spend", "clv"] }
+        columns.append("next_purchase_date")
+        let ids = data.customerIDs
+        let hasSpend = spend != nil
+        let (a, e, s, c, nx) = (alive, expected, spendValue, clv, next)
+        return OutputTable(columns: columns, rowCount: n) { r, k in
+            switch (k, hasSpend) {
+            case (0, _): return .text(ids[r])
+            case (1, _): return .number(a[r])
+            case (2, _): return .number(e[r])
+            case (3, true): return s[r].isFinite ? .number(s[r]) : .empty
+            case (4, true): return c[r].isFinite ? .number(c[r]) : .empty
+            default: return nx[r].map { .date($0) } ?? .empty
+            }
+        }
+    }
+}

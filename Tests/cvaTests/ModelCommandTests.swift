@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// End-to-end runs of `cva fit` and `cva predict`.
+struct ModelCommandTests {
+    typealias CLI = CommandLineTests
+
+    @Test func fitAndPredictOnGeneratedData() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data").path
+        #expect(try CLI.run(["generate", "--customers", "3000", "--seed", "9", "--only", "transactions", "--out", data]).status == 0)
+
+        let fit = try CLI.run(["fit", data, "--format", "json", "--save", folder.appendingPathComponent("m.json").path])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(fit.stdout.utf8)) as? [String: Any])
+        for key in ["model", "parameters", "standard_errors", "log_likelihood", "aic", "bic", "customers", "converged", "iterations"] {
+            #expect(json[key] != nil, "missing \(key)")
+        }
+        let parameters = try #require(json["parameters"] as? [String: Double])
+        #expect(Set(parameters.keys) == ["r", "alpha", "a", "b"])
+        #expect(json["customers"] as? Int == 3000)
+
+        let predict = try CLI.run(["predict", data, "--model-file", folder.appendingPathComponent("m.json").path,
+                                   "--spend-model", "gg", "--format", "csv", "--horizon", "26"])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        let lines = predict.stdout.split(separator: "\n")
+        #expect(lines.first == "customer_id,p_alive,expected_purchases,expected_spend,clv,next_purchase_date")
+        #expect(lines.count == 3001)
+        // Every number is finite: no NaN anywhere.
+        #expect(!predict.stdout.contains("nan") && !predict.stdout.contains("inf"))
+    }
+
+    @Test func summaryInputErrorsNameTheLine() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("summary.csv")
+        try "customer_id,frequency,recency,T\nA,2,10,20\nB,1,30,20\n".write(to: file, atomically: true, encoding: .utf8)
+        let run = try CLI.run(["fit", file.path, "--format", "json"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("line 3") && run.stderr.contains("greater than T"), "\(run.stderr)")
+        try "customer_id,frequency,recency,T\nA,2,ten,20\n".write(to: file, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["fit", file.path, "--format", "json"])
+        #expect(bad.status != 0 && bad.stderr.contains("line 2, column recency"), "\(bad.stderr)")
+    }
+
+    @Test func modelsNotYetBuiltAreRefusedClearly() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("summary.csv")
+        try "customer_id,frequency,recency,T\nA,2,10,20\n".write(to: file, atomically: true, encoding: .utf8)
+        let run = try CLI.run(["fit", file.path, "--model", "pnbd"])
+        #expect(run.status != 0 && run.stderr.contains("not implemented yet"))
+    }
+}
