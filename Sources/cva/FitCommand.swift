@@ -34,7 +34,10 @@ struct FitCommand: ParsableCommand {
         try runReportingErrors {
             guard penalty >= 0, penalty.isFinite else { throw CLIError("--penalty must be ≥ 0") }
             let data = try ModelInput.load(input, transactions: transactions, unit: unit, calibrationEnd: calibrationEnd)
+            let started = Date()
             let report = try fitModel(model, data, penalty: penalty)
+            Console.note(String(format: "fitted %@ on %d customers (%d distinct histories) in %.3f s",
+                                model.rawValue, data.data.customers, data.data.histories, Date().timeIntervalSince(started)))
             if !report.converged { Console.note("warning: the fit did not converge: \(report.message)") }
             if let save {
                 let file = ModelFile(purchase: model == .gg ? nil : report, spend: model == .gg ? report : nil,

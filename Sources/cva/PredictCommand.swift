@@ -85,24 +85,35 @@ struct PredictCommand: ParsableCommand {
         observationEnd: CalendarDay?
     ) -> OutputTable {
         let n = data.customerIDs.count
+        let d = data.data
+        // Everything but spend depends on the history alone: compute once per distinct history.
+        let m = d.histories
+        var aliveOf = [Double](repeating: 0, count: m), expectedOf = aliveOf, discountedOf = aliveOf
+        var waitOf = aliveOf
+        for h in 0..<m {
+            let (x, tx, T) = (d.frequency[h], d.recency[h], d.age[h])
+            aliveOf[h] = model.probabilityAlive(frequency: x, recency: tx, age: T)
+            expectedOf[h] = model.conditionalExpectedPurchases(in: horizon, frequency: x, recency: tx, age: T)
+            if spend != nil {
+                // CLV with spend 1: Σ monthly expected purchases, discounted.
+                discountedOf[h] = CustomerLifetimeValue.value(
+                    expectedPurchases: { model.conditionalExpectedPurchases(in: $0, frequency: x, recency: tx, age: T) },
+                    spend: 1, months: months, discountRate: discountRate, unit: data.unit)
+            }
+            waitOf[h] = model.medianTimeToNextPurchase(frequency: x, age: T) * data.unit.days
+        }
         var alive = [Double](repeating: 0, count: n), expected = alive, spendValue = alive, clv = alive
         var next = [CalendarDay?](repeating: nil, count: n)
-        let d = data.data
         for i in 0..<n {
             let h = Int(d.historyOfCustomer[i])
-            let (x, tx, T) = (d.frequency[h], d.recency[h], d.age[h])
-            alive[i] = model.probabilityAlive(frequency: x, recency: tx, age: T)
-            expected[i] = model.conditionalExpectedPurchases(in: horizon, frequency: x, recency: tx, age: T)
+            alive[i] = aliveOf[h]
+            expected[i] = expectedOf[h]
             if let spend {
-                let m = data.monetary?[i] ?? 0
-                spendValue[i] = spend.conditionalExpectedSpend(frequency: x, monetary: m) ?? .nan
-                clv[i] = CustomerLifetimeValue.value(
-                    expectedPurchases: { model.conditionalExpectedPurchases(in: $0, frequency: x, recency: tx, age: T) },
-                    spend: spendValue[i], months: months, discountRate: discountRate, unit: data.unit)
+                spendValue[i] = spend.conditionalExpectedSpend(frequency: d.frequency[h], monetary: data.monetary?[i] ?? 0) ?? .nan
+                clv[i] = spendValue[i] * discountedOf[h]
             }
-            if let observationEnd {
-                let wait = model.medianTimeToNextPurchase(frequency: x, age: T) * data.unit.days
-                next[i] = observationEnd.adding(days: Int(wait.rounded(.up)))
+            if let observationEnd, waitOf[h].isFinite, waitOf[h] < 3_650_000 {
+                next[i] = observationEnd.adding(days: Int(waitOf[h].rounded(.up)))
             }
         }
         var columns = ["customer_id", "p_alive", "expected_purchases"]

@@ -46,96 +46,141 @@ public struct BGNBD: Sendable, Codable, Hashable {
     }
 }
 
+/// Indexes of a column's distinct values, so that a function of them (a logarithm) is computed
+/// once per distinct value rather than once per customer: ages and recencies in days or weeks
+/// take a few hundred values across millions of customers.
+struct DistinctValues: Sendable {
+    let values: [Double]
+    let index: [Int32]
+
+    init(_ column: [Double]) {
+        var position: [Double: Int32] = [:]
+        var values: [Double] = []
+        var index: [Int32] = []
+        index.reserveCapacity(column.count)
+        for v in column {
+            if let k = position[v] {
+                index.append(k)
+            } else {
+                let k = Int32(values.count)
+                position[v] = k
+                values.append(v)
+                index.append(k)
+            }
+        }
+        self.values = values
+        self.index = index
+    }
+}
+
 /// The BG/NBD log-likelihood of compressed data and its gradient, with the terms that depend
-/// on x alone computed once per distinct x.
+/// on x alone computed once per distinct x, the logarithms of α+T and α+t_x once per distinct
+/// T and t_x, and the sum over histories split across two threads.
 struct BGNBDLikelihood: Sendable {
     let data: PurchaseData
-    /// Distinct frequencies, and each history's index into them.
-    let distinctX: [Double]
-    let xIndex: [Int32]
+    let x: DistinctValues
+    let age: DistinctValues
+    let recency: DistinctValues
 
     init(data: PurchaseData) {
         self.data = data
-        var index: [Double: Int32] = [:]
-        var distinct: [Double] = []
-        var xIndex: [Int32] = []
-        xIndex.reserveCapacity(data.histories)
-        for x in data.frequency {
-            if let k = index[x] {
-                xIndex.append(k)
-            } else {
-                let k = Int32(distinct.count)
-                index[x] = k
-                distinct.append(x)
-                xIndex.append(k)
-            }
-        }
-        distinctX = distinct
-        self.xIndex = xIndex
+        x = DistinctValues(data.frequency)
+        age = DistinctValues(data.age)
+        recency = DistinctValues(data.recency)
+    }
+
+    /// Per-distinct-x terms of one evaluation.
+    struct XTerms: Sendable {
+        var head: [Double], first: [Double], second: [Double]
+        var dHeadR: [Double], dA: [Double], dBfirst: [Double], dBsecond: [Double]
     }
 
     /// Total log-likelihood at `p`, and its gradient with respect to (r, α, a, b).
     func evaluate(_ p: BGNBD.Parameters, gradient: inout [Double]) -> Double {
         let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
-        let m = distinctX.count
-        // Per distinct x: constant terms and the digammas of the gradient.
-        var head = [Double](repeating: 0, count: m), first = head, second = head
-        var dHeadR = head, dA = head, dBfirst = head, dBsecond = head
+        let m = x.values.count
+        var t = XTerms(head: .init(repeating: 0, count: m), first: .init(repeating: 0, count: m),
+                       second: .init(repeating: 0, count: m), dHeadR: .init(repeating: 0, count: m),
+                       dA: .init(repeating: 0, count: m), dBfirst: .init(repeating: 0, count: m),
+                       dBsecond: .init(repeating: 0, count: m))
         let lbab = SpecialFunctions.logBeta(a, b)
         let logAlpha = Double.log(alpha)
         let psiR = SpecialFunctions.digamma(r)
         let psiAB = SpecialFunctions.digamma(a + b)
         let psiB = SpecialFunctions.digamma(b)
         for k in 0..<m {
-            let x = distinctX[k]
-            head[k] = SpecialFunctions.logGammaRatio(r, x) + r * logAlpha
-            first[k] = SpecialFunctions.logBeta(a, b + x) - lbab
-            dHeadR[k] = SpecialFunctions.digamma(r + x) - psiR + logAlpha
-            let psiABX = SpecialFunctions.digamma(a + b + x)
+            let xk = x.values[k]
+            t.head[k] = SpecialFunctions.logGammaRatio(r, xk) + r * logAlpha
+            t.first[k] = SpecialFunctions.logBeta(a, b + xk) - lbab
+            t.dHeadR[k] = SpecialFunctions.digamma(r + xk) - psiR + logAlpha
+            let psiABX = SpecialFunctions.digamma(a + b + xk)
             // ∂/∂a of both terms share ψ(a+b) − ψ(a+b+x); the second adds 1/a.
-            dA[k] = psiAB - psiABX
-            dBfirst[k] = psiAB - psiABX - psiB + SpecialFunctions.digamma(b + x)
-            if x > 0 {
-                second[k] = SpecialFunctions.logBeta(a + 1, b + x - 1) - lbab
-                dBsecond[k] = psiAB - psiABX - psiB + SpecialFunctions.digamma(b + x - 1)
+            t.dA[k] = psiAB - psiABX
+            t.dBfirst[k] = psiAB - psiABX - psiB + SpecialFunctions.digamma(b + xk)
+            if xk > 0 {
+                t.second[k] = SpecialFunctions.logBeta(a + 1, b + xk - 1) - lbab
+                t.dBsecond[k] = psiAB - psiABX - psiB + SpecialFunctions.digamma(b + xk - 1)
             }
         }
+        let logAgeTerm = age.values.map { Double.log(alpha + $0) }
+        let logRecencyTerm = recency.values.map { Double.log(alpha + $0) }
+        let n = data.histories
+        let parts = n >= 50_000 ? 2 : 1
+        let sums = ParallelResults<[Double]>(count: parts)
+        let terms = t
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = (part * n / parts)..<((part + 1) * n / parts)
+            sums.set(part, partialSums(range, p, terms, logAgeTerm, logRecencyTerm))
+        }
+        var total = [Double](repeating: 0, count: 5)
+        for part in 0..<parts {
+            guard let s = try? sums.value(part) else { continue }
+            for j in 0..<5 { total[j] += s[j] }
+        }
+        for j in 0..<4 { gradient[j] = total[j + 1] }
+        return total[0]
+    }
+
+    /// (log L, ∂/∂r, ∂/∂α, ∂/∂a, ∂/∂b) summed over the histories in `range`.
+    private func partialSums(
+        _ range: Range<Int>, _ p: BGNBD.Parameters, _ t: XTerms, _ logAgeTerm: [Double], _ logRecencyTerm: [Double]
+    ) -> [Double] {
+        let (r, alpha, a) = (p.r, p.alpha, p.a)
         var total = 0.0, gR = 0.0, gAlpha = 0.0, gA = 0.0, gB = 0.0
         data.frequency.withUnsafeBufferPointer { fx in
         data.recency.withUnsafeBufferPointer { ftx in
         data.age.withUnsafeBufferPointer { fT in
         data.count.withUnsafeBufferPointer { fn in
-        xIndex.withUnsafeBufferPointer { xi in
-            for i in 0..<fx.count {
+        x.index.withUnsafeBufferPointer { xi in
+        age.index.withUnsafeBufferPointer { ti in
+        recency.index.withUnsafeBufferPointer { ri in
+            for i in range {
                 let k = Int(xi[i])
-                let x = fx[i], n = fn[i]
-                let rx = r + x
-                let logAT = Double.log(alpha + fT[i])
-                let termA = first[k] - rx * logAT
-                if x == 0 {
-                    total += n * (head[k] + termA)
-                    gR += n * (dHeadR[k] - logAT)
+                let xv = fx[i], n = fn[i]
+                let rx = r + xv
+                let logAT = logAgeTerm[Int(ti[i])]
+                let termA = t.first[k] - rx * logAT
+                if xv == 0 {
+                    total += n * (t.head[k] + termA)
+                    gR += n * (t.dHeadR[k] - logAT)
                     gAlpha += n * (r / alpha - rx / (alpha + fT[i]))
                     continue
                 }
-                let logATx = Double.log(alpha + ftx[i])
-                let termB = second[k] - rx * logATx
-                // Weights of the two terms in their sum, wA + wB = 1, computed stably.
-                let hi = max(termA, termB)
-                let eA = Double.exp(termA - hi), eB = Double.exp(termB - hi)
-                let sum = eA + eB
-                let wA = eA / sum, wB = eB / sum
-                total += n * (head[k] + hi + Double.log(sum))
-                gR += n * (dHeadR[k] - wA * logAT - wB * logATx)
+                let logATx = logRecencyTerm[Int(ri[i])]
+                let termB = t.second[k] - rx * logATx
+                // Weights of the two terms in their sum, wA + wB = 1: one exponential, stably.
+                let d = termB - termA
+                let e = Double.exp(-abs(d))
+                let wB = d > 0 ? 1 / (1 + e) : e / (1 + e)
+                let wA = 1 - wB
+                total += n * (t.head[k] + max(termA, termB) + Double.log(onePlus: e))
+                gR += n * (t.dHeadR[k] - wA * logAT - wB * logATx)
                 gAlpha += n * (r / alpha - rx * (wA / (alpha + fT[i]) + wB / (alpha + ftx[i])))
-                gA += n * (dA[k] + wB / a)
-                gB += n * (wA * dBfirst[k] + wB * dBsecond[k])
+                gA += n * (t.dA[k] + wB / a)
+                gB += n * (wA * t.dBfirst[k] + wB * t.dBsecond[k])
             }
-        }}}}}
-        gradient[0] = gR
-        gradient[1] = gAlpha
-        gradient[2] = gA
-        gradient[3] = gB
-        return total
+        }}}}}}}
+        return [total, gR, gAlpha, gA, gB]
     }
 }
+

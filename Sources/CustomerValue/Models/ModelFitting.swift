@@ -44,13 +44,21 @@ enum MaximumLikelihood {
             }
             return value
         }
-        let result: OptimizationResult
-        do {
-            result = try Optimizer.minimizeWithRestarts(
-                objective, starts: starts.map { $0.map { Double.log($0) } },
-                options: Optimizer.Options(maxIterations: options.maxIterations))
-        } catch {
-            throw FitError("\(model): the likelihood cannot be evaluated at any starting point (\(error.message))")
+        // The first start is the model's best guess; the others are tried only when it fails.
+        var result: OptimizationResult?
+        var failures: [String] = []
+        for start in starts {
+            do {
+                let run = try Optimizer.minimize(objective, from: start.map { Double.log($0) },
+                                                 options: Optimizer.Options(maxIterations: options.maxIterations))
+                if result == nil || run.value < result?.value ?? .infinity { result = run }
+                if run.converged { break }
+            } catch {
+                failures.append(error.message)
+            }
+        }
+        guard let result else {
+            throw FitError("\(model): the likelihood cannot be evaluated at any starting point (\(failures.joined(separator: "; ")))")
         }
         let estimates = result.x.map { Double.exp($0) }
         // Standard errors: Hessian of −log L in θ (by differences of the analytic gradient),

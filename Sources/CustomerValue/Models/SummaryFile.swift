@@ -37,7 +37,8 @@ public struct SummaryFile: Sendable {
         while try reader.next() {
             if reader.isBlankLine { continue }
             func number(_ k: Int, _ name: String) throws -> Double {
-                guard k < reader.fieldCount, let v = Double(reader.string(k).trimmingCharacters(in: .whitespaces)) else {
+                // Parsed from the bytes: a String per cell would dominate on large files.
+                guard k < reader.fieldCount, let v = reader.withField(k, { AmountParser.parse(TransactionLoader.trimmed($0)) }) else {
                     throw ModelInputError("\(path): line \(reader.line), column \(name): expected a number, got \"\(k < reader.fieldCount ? reader.string(k) : "")\"")
                 }
                 return v
