@@ -13,6 +13,8 @@ struct AnalyzeCommand: ParsableCommand {
               quality.txt, quality.json   the data-quality report of every file
               quarantine.csv              every row set aside, with file, line, column and reason
               customer_summary.csv        one row per customer (see `cva summary`)
+              models.json                 the BG/NBD and Gamma-Gamma fits (weeks)
+              predictions.csv             per customer P(alive), expected purchases (52 weeks), spend, CLV (12 months)
             then prints a short digest.
             """)
 
@@ -87,9 +89,67 @@ struct Analysis {
         let summary = try CustomerSummary(history: history, options: SummaryOptions(unit: unit, windowDays: windowDays))
         try write("customer_summary.csv") { try summary.outputTable.writeCSV(to: $0) }
 
-        let digest = Digest(profile: profile, summary: summary, written: written, seconds: Date().timeIntervalSince(started))
+        let modelLines = try writeModels(history: history, write: write)
+
+        var digest = Digest(profile: profile, summary: summary, written: written, seconds: Date().timeIntervalSince(started))
+        digest.modelLines = modelLines
         print(digest.text)
     }
+}
+
+extension Analysis {
+    /// Fits BG/NBD (and Gamma-Gamma when it can be fitted) on the weekly summary and writes
+    /// `models.json` and `predictions.csv`. A model that cannot be fitted is reported in the
+    /// digest, not fatal.
+    func writeModels(history: TransactionHistory, write: (String, (ByteSink) throws -> Void) throws -> Void) throws -> [String] {
+        let weekly = try CustomerSummary(history: history, options: SummaryOptions(unit: .week))
+        let input: ModelInput
+        do {
+            input = ModelInput(customerIDs: (0..<weekly.count).map(weekly.customerID), data: try PurchaseData(summary: weekly),
+                               monetary: weekly.monetaryValue, observationEnd: weekly.observationEnd, unit: .week)
+        } catch {
+            return ["models: not fitted (\(error))"]
+        }
+        var lines: [String] = []
+        let purchase: FitReport
+        do {
+            purchase = try fitModel(.bgnbd, input, penalty: 0)
+        } catch {
+            return ["models: BG/NBD not fitted (\(error))"]
+        }
+        var spend: FitReport?
+        do {
+            spend = try fitModel(.gg, input, penalty: 0)
+        } catch {
+            lines.append("Gamma-Gamma not fitted (\(error)): no spend or CLV")
+        }
+        let p = purchase.estimates
+        lines.insert(String(format: "BG/NBD (weeks): r %.4g, alpha %.4g, a %.4g, b %.4g%@", p[0], p[1], p[2], p[3],
+                            purchase.converged ? "" : " (NOT CONVERGED)"), at: 0)
+        try write("models.json") { try $0.write(jsonText(ModelFile(purchase: purchase, spend: spend, unit: .week, observationEnd: weekly.observationEnd))) }
+        let bgnbd = BGNBD(parameters: .init(p))
+        let gg = spend.map { GammaGamma(parameters: .init(p: $0.estimates[0], q: $0.estimates[1], v: $0.estimates[2])) }
+        let table = PredictCommand.predictions(data: input, model: bgnbd, spend: gg, horizon: 52, months: 12,
+                                               discountRate: 0.01, observationEnd: weekly.observationEnd)
+        try write("predictions.csv") { try table.writeCSV(to: $0) }
+        let n = input.customerIDs.count
+        var expected = 0.0, alive = 0.0
+        for i in 0..<n {
+            let h = Int(input.data.historyOfCustomer[i])
+            let (x, tx, T) = (input.data.frequency[h], input.data.recency[h], input.data.age[h])
+            alive += bgnbd.probabilityAlive(frequency: x, recency: tx, age: T)
+            expected += bgnbd.conditionalExpectedPurchases(in: 52, frequency: x, recency: tx, age: T)
+        }
+        lines.append(String(format: "expected purchases in the next 52 weeks: %.0f; mean P(alive) %.3f", expected, alive / Double(max(n, 1))))
+        if let gg, let mean = gg.conditionalExpectedSpend(frequency: 0, monetary: 0) {
+            lines.append(String(format: "Gamma-Gamma: mean spend per purchase %.2f (12-month CLV per customer in predictions.csv)", mean))
+        }
+        return lines
+    }
+}
+
+extension BGNBD.Parameters {
+    init(_ v: [Double]) { self.init(r: v[0], alpha: v[1], a: v[2], b: v[3]) }
 }
 
 extension DataSet {
@@ -109,6 +169,7 @@ struct Digest {
     var summary: CustomerSummary
     var written: [String]
     var seconds: Double
+    var modelLines: [String] = []
 
     var text: String {
         var out = "CVA analysis\n"
@@ -138,6 +199,7 @@ struct Digest {
             let active = summary.windowOrders.filter { $0 > 0 }.count
             out += String(format: "\n  active in the last %d days: %d (%.1f%%)", summary.windowDays, active, 100 * Double(active) / Double(customers))
         }
+        for line in modelLines { out += "\n  \(line)" }
         out += "\n  written:\n" + written.map { "    \($0)\n" }.joined()
         out += String(format: "  done in %.2f s\n", seconds)
         return out
