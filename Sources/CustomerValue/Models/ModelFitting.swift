@@ -72,10 +72,19 @@ enum MaximumLikelihood {
         let errors: [Double?] = (0..<k).map { j in logErrors.map { $0[j] * estimates[j] } }
         var g = [Double](repeating: 0, count: k)
         let ll = logLikelihood(estimates, &g)
+        // Estimates running off to 0 or ∞ mean the data cannot identify the model (e.g. every
+        // customer alike leaves no heterogeneity to estimate): say so rather than blame the optimizer.
+        var message = result.message
+        let boundary = names.indices.filter { estimates[$0] > 1e6 || estimates[$0] < 1e-6 }
+        if !boundary.isEmpty {
+            message = "boundary estimate: \(boundary.map { "\(names[$0]) = \(String(format: "%.3g", estimates[$0]))" }.joined(separator: ", ")) "
+                + "went towards 0 or infinity, so the data cannot identify the model (too little variation across customers); "
+                + "the estimates are a limit, not a maximum, and have no standard errors. " + result.message
+        }
         return FitReport(
-            model: model, parameterNames: names, estimates: estimates, errors: errors, logLikelihood: ll,
-            customers: customers, converged: result.converged, iterations: result.iterations,
-            gradientNorm: result.gradientNorm, message: result.message, penalty: options.penalty)
+            model: model, parameterNames: names, estimates: estimates, errors: boundary.isEmpty ? errors : errors.map { _ in nil },
+            logLikelihood: ll, customers: customers, converged: result.converged && boundary.isEmpty,
+            iterations: result.iterations, gradientNorm: result.gradientNorm, message: message, penalty: options.penalty)
     }
 }
 

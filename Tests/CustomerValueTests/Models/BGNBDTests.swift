@@ -86,3 +86,40 @@ struct BGNBDTests {
         }
     }
 }
+
+extension BGNBDTests {
+    /// Degenerate data: every customer alike. The likelihood has no maximum inside the
+    /// parameter space (heterogeneity goes to zero), so the fit must say so and stay finite.
+    @Test func identicalCustomersGiveADocumentedBoundaryEstimate() throws {
+        let data = try PurchaseData(frequency: Array(repeating: 1, count: 500), recency: Array(repeating: 5, count: 500),
+                                    age: Array(repeating: 10, count: 500))
+        let (model, report) = try BGNBD.fit(data)
+        #expect(!report.converged)
+        #expect(report.message.contains("boundary estimate"))
+        #expect(report.estimates.allSatisfy(\.isFinite) && report.logLikelihood.isFinite)
+        let alive = model.probabilityAlive(frequency: 1, recency: 5, age: 10)
+        let expected = model.conditionalExpectedPurchases(in: 52, frequency: 1, recency: 5, age: 10)
+        #expect(alive.isFinite && (0...1).contains(alive) && expected.isFinite && expected >= 0)
+    }
+
+    /// Heavy buyers (frequency 500 and 2000, recency close to T) among ordinary customers:
+    /// the fit and every prediction stay finite.
+    @Test func heavyBuyersFitAndPredictWithoutNaN() throws {
+        var rng = SeededGenerator(seed: 11)
+        var x: [Double] = [], tx: [Double] = [], T: [Double] = []
+        for _ in 0..<2_000 {
+            let f = [0.0, 0, 0, 1, 2, 3, 5, 500, 2000][Int(rng.next() % 9)]
+            let age = 20 + 60 * Double(rng.next() % 1000) / 1000
+            x.append(f)
+            T.append(age)
+            tx.append(f == 0 ? 0 : age * (0.9 + 0.1 * Double(rng.next() % 1000) / 1000))
+        }
+        let (model, report) = try BGNBD.fit(PurchaseData(frequency: x, recency: tx, age: T))
+        #expect(report.logLikelihood.isFinite)
+        for i in x.indices {
+            let p = model.probabilityAlive(frequency: x[i], recency: tx[i], age: T[i])
+            let e = model.conditionalExpectedPurchases(in: 52, frequency: x[i], recency: tx[i], age: T[i])
+            #expect(p.isFinite && e.isFinite, "x \(x[i]): p \(p), e \(e)")
+        }
+    }
+}
