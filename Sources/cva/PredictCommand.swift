@@ -17,7 +17,7 @@ struct PredictCommand: ParsableCommand {
 
     @Argument(help: "Transactions (file or folder) or a summary CSV.")
     var input: String
-    @Option(help: "Fit this purchase model now (bgnbd).")
+    @Option(help: "Fit this purchase model now (bgnbd or mbgnbd).")
     var model: ModelName?
     @Option(name: .customLong("model-file"), help: "Use a fit saved by `cva fit --save`.")
     var modelFile: String?
@@ -62,17 +62,20 @@ struct PredictCommand: ParsableCommand {
                 guard spendModel == .gg else { throw CLIError("--spend-model \(spendModel.rawValue): only gg is a spend model") }
                 spend = try fitModel(.gg, data, penalty: 0)
             }
-            guard let purchase, purchase.model == "bgnbd",
+            guard let purchase, ["bgnbd", "mbgnbd"].contains(purchase.model),
                   let r = purchase["r"], let alpha = purchase["alpha"], let a = purchase["a"], let b = purchase["b"] else {
-                throw CLIError("predictions are available for bgnbd so far")
+                throw CLIError("predictions are available for bgnbd and mbgnbd so far")
             }
-            let bgnbd = BGNBD(parameters: .init(r: r, alpha: alpha, a: a, b: b))
+            let parameters = BGNBD.Parameters(r: r, alpha: alpha, a: a, b: b)
             var gg: GammaGamma?
             if let spend, let p = spend["p"], let q = spend["q"], let v = spend["v"] {
                 gg = GammaGamma(parameters: .init(p: p, q: q, v: v))
             }
-            let table = Self.predictions(
-                data: data, model: bgnbd, spend: gg, horizon: horizon, months: clvMonths, discountRate: discountRate,
+            let table = purchase.model == "mbgnbd"
+                ? Self.predictions(data: data, model: MBGNBD(parameters: parameters), spend: gg, horizon: horizon, months: clvMonths,
+                                   discountRate: discountRate, observationEnd: data.observationEnd ?? saved?.observationEnd)
+                : Self.predictions(
+                data: data, model: BGNBD(parameters: parameters), spend: gg, horizon: horizon, months: clvMonths, discountRate: discountRate,
                 observationEnd: data.observationEnd ?? saved?.observationEnd)
             let out = try ByteSink(path: output.out)
             try table.write(output.resolvedFormat, to: out)
@@ -80,8 +83,8 @@ struct PredictCommand: ParsableCommand {
         }
     }
 
-    static func predictions(
-        data: ModelInput, model: BGNBD, spend: GammaGamma?, horizon: Double, months: Int, discountRate: Double,
+    static func predictions<Model: PurchaseModel>(
+        data: ModelInput, model: Model, spend: GammaGamma?, horizon: Double, months: Int, discountRate: Double,
         observationEnd: CalendarDay?
     ) -> OutputTable {
         let n = data.customerIDs.count
