@@ -11,12 +11,12 @@ struct FitCommand: ParsableCommand {
             INPUT is a transactions file or data set folder (summarised with `cva summary`'s definitions), or a summary \
             CSV with customer_id,frequency,recency,T[,monetary_value][,count]. JSON output: {"model", "parameters", \
             "standard_errors", "log_likelihood", "aic", "bic", "customers", "converged", "iterations", ...}.
-            Not yet: pnbd, bgbb, sbg.
+            sbg (shifted-beta-geometric, contractual retention) reads a CSV of period,alive[,cohort] counts. Not yet: pnbd, bgbb.
             """)
 
     @Argument(help: "Transactions (file or folder) or a summary CSV.")
     var input: String
-    @Option(help: "Model: bgnbd, mbgnbd or gg.")
+    @Option(help: "Model: bgnbd, mbgnbd, gg or sbg.")
     var model: ModelName = .bgnbd
     @Option(help: "Time unit of recency and T: day, week or month.")
     var unit: TimeUnit = .week
@@ -30,9 +30,32 @@ struct FitCommand: ParsableCommand {
     var format: OutputFormat?
     @OptionGroup var transactions: TransactionOptions
 
+    /// The shifted-beta-geometric fit of cohort counts, with a projection of survival and retention.
+    private func fitCohorts() throws {
+        let cohorts = try ShiftedBetaGeometric.readCohorts(path: input)
+        let (fitted, report) = try ShiftedBetaGeometric.fit(cohorts: cohorts, options: FitOptions(penalty: penalty))
+        if let save {
+            let sink = try ByteSink(path: save)
+            try sink.write(jsonText(ModelFile(purchase: report, spend: nil, unit: unit, observationEnd: nil)))
+            try sink.close()
+        }
+        let resolved = format ?? (isatty(STDOUT_FILENO) == 1 ? .table : .json)
+        let out = try ByteSink(path: nil)
+        guard resolved == .table else { return try out.write(jsonText(report)) }
+        var text = report.text + "period  survival  retention  churn\n"
+        for t in 1...max(12, (cohorts.map(\.count).max() ?? 1) + 4) {
+            text += String(format: "%6d  %8.4f  %9.4f  %5.4f\n", t, fitted.survival(period: t), fitted.retentionRate(period: t), fitted.churnProbability(period: t))
+        }
+        try out.write(text)
+    }
+
     func run() throws {
         try runReportingErrors {
             guard penalty >= 0, penalty.isFinite else { throw CLIError("--penalty must be ≥ 0") }
+            if model == .sbg {
+                try fitCohorts()
+                return
+            }
             let data = try ModelInput.load(input, transactions: transactions, unit: unit, calibrationEnd: calibrationEnd)
             let started = Date()
             let report = try fitModel(model, data, penalty: penalty)

@@ -7,7 +7,7 @@ enum ModelName: String, ExpressibleByArgument, CaseIterable {
     case bgnbd, mbgnbd, pnbd, bgbb, gg, sbg
 
     /// Models fitted so far; the others are refused with a clear message.
-    static let available: [ModelName] = [.bgnbd, .mbgnbd, .gg]
+    static let available: [ModelName] = [.bgnbd, .mbgnbd, .gg, .sbg]
 }
 
 /// Per-customer input of the models: from a transactions file (summarised here) or a summary CSV.
