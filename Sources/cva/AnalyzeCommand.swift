@@ -13,6 +13,7 @@ struct AnalyzeCommand: ParsableCommand {
               quality.txt, quality.json   the data-quality report of every file
               quarantine.csv              every row set aside, with file, line, column and reason
               customer_summary.csv        one row per customer (see `cva summary`)
+              rfm.csv, segments.json      RFM scores, tiers, segments, value matrix, ABC (see `cva rfm`)
               models.json                 the BG/NBD and Gamma-Gamma fits (weeks)
               predictions.csv             per customer P(alive), expected purchases (52 weeks), spend, CLV (12 months)
             then prints a short digest.
@@ -88,6 +89,9 @@ struct Analysis {
 
         let summary = try CustomerSummary(history: history, options: SummaryOptions(unit: unit, windowDays: windowDays))
         try write("customer_summary.csv") { try summary.outputTable.writeCSV(to: $0) }
+        let rfm = try RFMAnalysis(input: RFMInput(summary: summary))
+        try write("rfm.csv") { try rfm.customerTable(summary: summary, language: .en).writeCSV(to: $0) }
+        try write("segments.json") { try $0.write(jsonText(rfm.report(summary: summary, language: .en))) }
 
         let modelLines = try writeModels(history: history, write: write)
 

@@ -14,8 +14,8 @@ struct CVA: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            AnalyzeCommand.self, DemoCommand.self, ProfileCommand.self, SummaryCommand.self, FitCommand.self,
-            PredictCommand.self, GenerateCommand.self,
+            AnalyzeCommand.self, DemoCommand.self, ProfileCommand.self, SummaryCommand.self, RFMCommand.self, FitCommand.self,
+            PredictCommand.self, WeightsCommand.self, GenerateCommand.self,
         ]
     )
 }
