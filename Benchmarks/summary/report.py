@@ -5,7 +5,7 @@ usage: report.py RESULTS_DIR BENCHMARKS.md
 
 RESULTS_DIR holds what run.sh wrote:
   runs.tsv          one line per timed run: label, customers, rows, contestant, run, exit,
-                    wall_s, peak_kb
+                    wall_s, peak_kb, cpu_s (user + system)
   meta.tsv          key<TAB>value facts gathered by run.sh (date, swift version, data origin...)
   check-LABEL.json  check.py's comparison of the outputs of one data set
 
@@ -74,14 +74,14 @@ def read_meta(path):
 
 
 def read_runs(path):
-    """{label: {"customers", "rows", "contestants": {name: [(exit, wall_s, peak_kb)]}}}."""
+    """{label: {"customers", "rows", "contestants": {name: [(exit, wall_s, peak_kb, cpu_s)]}}}."""
     sets = {}
     with open(path) as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             entry = sets.setdefault(row["label"], {"customers": int(row["customers"]),
                                                    "rows": int(row["rows"]), "contestants": {}})
             entry["contestants"].setdefault(row["contestant"], []).append(
-                (int(row["exit"]), float(row["wall_s"]), int(row["peak_kb"])))
+                (int(row["exit"]), float(row["wall_s"]), int(row["peak_kb"]), float(row["cpu_s"])))
     return sets
 
 
@@ -109,38 +109,39 @@ def correctness(name, check):
 
 
 def table_rows(entry, check, meta):
-    """One row per contestant: name, median wall s, median MB, ratios, runs, correctness."""
+    """One row per contestant: name, medians (wall s, MB, CPU s), ratios, runs, correctness."""
     medians = {}
     for name, runs in entry["contestants"].items():
-        if all(code == 0 for code, _, _ in runs):
-            medians[name] = (statistics.median(w for _, w, _ in runs),
-                             statistics.median(kb for _, _, kb in runs) / 1024)
+        if all(run[0] == 0 for run in runs):
+            medians[name] = (statistics.median(run[1] for run in runs),
+                             statistics.median(run[2] for run in runs) / 1024,
+                             statistics.median(run[3] for run in runs))
     base = medians.get("cva")
     rows = []
     names = sorted(entry["contestants"], key=lambda n: (CONTESTANT_ORDER + [n]).index(n))
     for name in names:
         runs = entry["contestants"][name]
-        all_runs = ", ".join(f"{w:.2f}" for _, w, _ in runs)
+        all_runs = ", ".join(f"{run[1]:.2f}" for run in runs)
         if name not in medians:
-            codes = sorted({code for code, _, _ in runs if code != 0})
-            rows.append([describe(name, meta), "failed", "failed", "", "", all_runs,
+            codes = sorted({run[0] for run in runs if run[0] != 0})
+            rows.append([describe(name, meta), "failed", "failed", "", "", "", all_runs,
                          f"FAIL: exit status {', '.join(map(str, codes))}"])
             continue
-        wall, mb = medians[name]
+        wall, mb, cpu = medians[name]
         time_ratio = f"{wall / base[0]:.2f}" if base and base[0] > 0 else "n/a"
         mem_ratio = f"{mb / base[1]:.2f}" if base and base[1] > 0 else "n/a"
         rows.append([describe(name, meta), f"{wall:.2f}", f"{mb:.0f}", time_ratio, mem_ratio,
-                     all_runs, correctness(name, check)])
+                     f"{cpu:.2f}", all_runs, correctness(name, check)])
     return rows
 
 
 HEADER = ["contestant", "median wall s", "median peak MB", "time ratio vs cva",
-          "memory ratio vs cva", "all runs (s)", "correctness vs reference"]
+          "memory ratio vs cva", "median CPU s", "all runs wall s", "correctness vs reference"]
 
 
 def markdown_table(rows):
     lines = ["| " + " | ".join(HEADER) + " |",
-             "|" + "|".join(["---"] + ["---:"] * 5 + ["---"]) + "|"]
+             "|" + "|".join(["---"] + ["---:"] * 6 + ["---"]) + "|"]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -178,7 +179,9 @@ def build_section(results_dir, meta, sets):
                "interpreter start-up and imports included.")
     out.append(f"- Measurement: {meta.get('runs', '?')} runs per contestant, interleaved, on the "
                "same file (read once beforehand, so it is in the page cache); wall-clock seconds "
-               "and peak RSS from GNU time `-f \"%e %M\"`; medians shown. Ratios are peer / cva: "
+               "and peak RSS from GNU time (`%e`, `%M`), plus CPU seconds (`%U` + `%S`), which "
+               "another process on the machine disturbs less than wall time; medians shown. "
+               "Ratios are peer / cva: "
                "above 1 means cva is faster or uses less memory. Load average (1, 5, 15 min) "
                f"when the script started: {meta.get('loadavg', 'unknown')}; well above 0 means "
                "something else was using the 2 cores.")

@@ -143,7 +143,7 @@ contestant_command() {
 bench() {
     local label="$1" customers="$2" runs="$3"
     shift 3
-    local contestants=("$@") name run out log timing code wall kb
+    local contestants=("$@") name run out log timing code wall kb user sys cpu
     mkdir -p "$BENCH_DIR/out" "$BENCH_DIR/logs"
     cat "$DATA" >/dev/null   # into the page cache, so no contestant pays for the first read
     for run in $(seq 1 "$runs"); do
@@ -153,12 +153,14 @@ bench() {
             timing="$BENCH_DIR/logs/$label-$name-$run.time"
             rm -f "$out"   # a stale output must never pass the check
             contestant_command "$name" "$DATA" "$out"
-            if /usr/bin/time -f "%e %M" -o "$timing" "${CMD[@]}" >"$log" 2>&1; then code=0; else code=$?; fi
+            if /usr/bin/time -f "%e %M %U %S" -o "$timing" "${CMD[@]}" >"$log" 2>&1; then code=0; else code=$?; fi
             # GNU time puts "Command exited with non-zero status" first when it fails.
-            read -r wall kb < <(tail -n1 "$timing")
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$customers" "$ROWS" "$name" \
-                "$run" "$code" "$wall" "$kb" >>"$RESULTS/runs.tsv"
-            printf '  %-10s run %s/%s: %6.2f s  %6d MB\n' "$name" "$run" "$runs" "$wall" $((kb / 1024))
+            read -r wall kb user sys < <(tail -n1 "$timing")
+            cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')   # user + system seconds
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$customers" "$ROWS" "$name" \
+                "$run" "$code" "$wall" "$kb" "$cpu" >>"$RESULTS/runs.tsv"
+            printf '  %-10s run %s/%s: %6.2f s wall  %6.2f s CPU  %6d MB\n' "$name" "$run" "$runs" \
+                "$wall" "$cpu" $((kb / 1024))
             if [ "$code" != 0 ]; then
                 echo "  $name FAILED (exit $code); last lines of $log:" >&2
                 tail -n 5 "$log" >&2
@@ -189,7 +191,7 @@ find_cva
 
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
-printf 'label\tcustomers\trows\tcontestant\trun\texit\twall_s\tpeak_kb\n' >"$RESULTS/runs.tsv"
+printf 'label\tcustomers\trows\tcontestant\trun\texit\twall_s\tpeak_kb\tcpu_s\n' >"$RESULTS/runs.tsv"
 swift_version="$(swift --version 2>&1 || true)"
 meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 meta nproc "$(nproc)"

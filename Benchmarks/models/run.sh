@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# Models benchmark: `cva fit` (BG/NBD, Gamma-Gamma) and `cva predict` against lifetimes, side by
+# side in one run on the same summary CSV. Writes the results between the markers
+# <!-- models:begin --> and <!-- models:end --> of BENCHMARKS.md at the repository root.
+#
+# usage: bash Benchmarks/models/run.sh
+#
+# Environment (all optional):
+#   N=1000000          customers in the data set
+#   RUNS=3             timed runs of each cva command; medians are reported
+#   LIFETIMES_RUNS=1   timed runs of each lifetimes script (slow: BG/NBD and CLV take minutes at 1 M)
+#   CVA_BIN=path       the cva binary to measure (default .build/release/cva). This script never
+#                      builds it; it copies it into BENCH_DIR first, so a rebuild while the
+#                      benchmark runs does not change what is measured.
+#   BENCH_DIR=.build/bench-models   data, outputs, logs and raw results
+#
+# Tasks, on `cva summary --unit week` output of `cva generate --customers N --seed 42`:
+#   bgnbd    cva fit SUMMARY --model bgnbd --format json --save MODEL.json
+#            | peer_bgnbd.py: BetaGeoFitter().fit(frequency, recency, T)
+#   gg       cva fit SUMMARY --model gg --format json
+#            | peer_gg.py: GammaGammaFitter().fit(frequency, monetary_value), frequency > 0 and
+#              monetary_value > 0
+#   predict  cva predict SUMMARY --model-file MODEL.json --spend-model gg --horizon 52
+#              --clv-months 12 --discount-rate 0.01 --format csv (fits Gamma-Gamma again inside)
+#            | peer_predict.py: conditional_probability_alive, conditional_expected_number_of_
+#              purchases_up_to_time(52, ...), customer_lifetime_value(..., time=12,
+#              discount_rate=0.01, freq='W'), with cva's parameters
+# Each is timed as a process (GNU time: wall, peak RSS, CPU) and in-process: cva's own "fitted
+# ... in S s" line for fits (cva predict prints none), time.perf_counter around the lifetimes
+# calls. compare.py then compares parameters, log-likelihoods and per-customer scores.
+#
+# Needs: python3 (with venv), GNU time (installed with apt-get if missing), a built cva.
+# lifetimes is installed from requirements.txt into .build/bench-venv, never the system Python.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+
+N="${N:-1000000}"
+RUNS="${RUNS:-3}"
+LIFETIMES_RUNS="${LIFETIMES_RUNS:-1}"
+BENCH_DIR="${BENCH_DIR:-$ROOT/.build/bench-models}"
+VENV="$ROOT/.build/bench-venv"
+PY="$VENV/bin/python"
+RESULTS="$BENCH_DIR/results"
+OUT="$BENCH_DIR/out"
+LOGS="$BENCH_DIR/logs"
+SEED=42
+# The peers import lifetimes_common.py from this folder: leave no __pycache__ in the tree.
+export PYTHONDONTWRITEBYTECODE=1
+HORIZON=52
+CLV_MONTHS=12
+DISCOUNT_RATE=0.01
+# Taken before this script loads the machine: a high value means something else was running
+# (another build, say) and the timings are suspect.
+LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+say() { printf '\n==> %s\n' "$*"; }
+meta() { printf '%s\t%s\n' "$1" "$2" >>"$RESULTS/meta.tsv"; }
+
+# --- tools ------------------------------------------------------------------------------------
+
+ensure_gnu_time() {
+    [ -x /usr/bin/time ] && return 0
+    say "installing GNU time (apt-get install -y time)"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq time
+}
+
+ensure_venv() {
+    if [ ! -x "$PY" ]; then
+        say "creating the peers' virtual environment $VENV"
+        python3 -m venv "$VENV"
+        "$PY" -m pip install --quiet --disable-pip-version-check --upgrade pip
+    fi
+    # Pinned versions (shared with the summary benchmark); a no-op when they are installed.
+    "$PY" -m pip install --quiet --disable-pip-version-check -r "$HERE/requirements.txt"
+}
+
+# Sets CVA to a private copy of the binary to benchmark; stops with a message when there is none.
+find_cva() {
+    local source="${CVA_BIN:-$ROOT/.build/release/cva}"
+    if [ ! -x "$source" ]; then
+        echo "error: cva binary not found at $source." >&2
+        echo "Build it first (swift build -c release --product cva) or point CVA_BIN at one;" >&2
+        echo "this script does not build cva. Nothing was measured." >&2
+        exit 1
+    fi
+    mkdir -p "$BENCH_DIR/bin"
+    cp "$source" "$BENCH_DIR/bin/cva.tmp"
+    mv "$BENCH_DIR/bin/cva.tmp" "$BENCH_DIR/bin/cva"
+    CVA="$BENCH_DIR/bin/cva"
+    CVA_SOURCE="$source"
+    CVA_SHA="$(sha256sum "$CVA" | cut -c1-12)"
+}
+
+# --- data ---------------------------------------------------------------------------------------
+
+# Sets SUMMARY to the weekly summary CSV of N generated customers, reused while the cva binary
+# that made it (recorded in ORIGIN) is unchanged.
+make_dataset() {
+    local dir="$BENCH_DIR/data-$N" origin
+    origin="\`cva generate --customers $N --seed $SEED --only transactions\`, then \`cva summary --unit week --format csv\` (cva sha256 $CVA_SHA)"
+    SUMMARY="$dir/summary_week.csv"
+    if [ -f "$SUMMARY" ] && [ "$(cat "$dir/ORIGIN" 2>/dev/null)" = "$origin" ]; then
+        echo "reusing $SUMMARY"
+    else
+        say "generating $N customers: $origin"
+        rm -rf "$dir"
+        mkdir -p "$dir"
+        "$CVA" generate --customers "$N" --seed "$SEED" --only transactions --out "$dir"
+        "$CVA" summary "$dir/transactions.csv" --unit week --format csv --out "$SUMMARY"
+        printf '%s' "$origin" >"$dir/ORIGIN"
+    fi
+    SUMMARY_ROWS=$(($(wc -l <"$SUMMARY") - 1))
+    meta data_origin "$origin"
+    meta customers "$SUMMARY_ROWS"
+    meta transaction_rows "$(($(wc -l <"$dir/transactions.csv") - 1))"
+    meta summary_bytes "$(stat -c %s "$SUMMARY")"
+    echo "$SUMMARY: $SUMMARY_ROWS customers, $(du -h "$SUMMARY" | cut -f1)"
+}
+
+# --- measurement --------------------------------------------------------------------------------
+
+# command_for TASK CONTESTANT: sets CMD (the command line) and STDOUT (where its standard output
+# goes: cva's fits print their JSON there).
+command_for() {
+    STDOUT=""
+    case "$1/$2" in
+        bgnbd/cva)
+            CMD=("$CVA" fit "$SUMMARY" --model bgnbd --format json --save "$OUT/cva-bgnbd-model.json")
+            STDOUT="$OUT/cva-bgnbd.json" ;;
+        bgnbd/lifetimes) CMD=("$PY" "$HERE/peer_bgnbd.py" "$SUMMARY" "$OUT/lifetimes-bgnbd.json") ;;
+        gg/cva)
+            CMD=("$CVA" fit "$SUMMARY" --model gg --format json)
+            STDOUT="$OUT/cva-gg.json" ;;
+        gg/lifetimes) CMD=("$PY" "$HERE/peer_gg.py" "$SUMMARY" "$OUT/lifetimes-gg.json") ;;
+        predict/cva)
+            CMD=("$CVA" predict "$SUMMARY" --model-file "$OUT/cva-bgnbd-model.json" --spend-model gg
+                 --horizon "$HORIZON" --clv-months "$CLV_MONTHS" --discount-rate "$DISCOUNT_RATE"
+                 --format csv --out "$OUT/cva-predict.csv") ;;
+        predict/lifetimes)
+            CMD=("$PY" "$HERE/peer_predict.py" "$SUMMARY" "$OUT/cva-bgnbd-model.json" "$OUT/cva-gg.json"
+                 "$OUT/lifetimes-predict.csv" "$OUT/lifetimes-predict-timing.json") ;;
+        *) echo "error: unknown task/contestant '$1/$2'" >&2; exit 1 ;;
+    esac
+}
+
+# outputs_of TASK CONTESTANT: the files a run must write (removed before it, so a stale file
+# never passes for a result).
+outputs_of() {
+    case "$1/$2" in
+        bgnbd/cva) echo "$OUT/cva-bgnbd.json $OUT/cva-bgnbd-model.json" ;;
+        bgnbd/lifetimes) echo "$OUT/lifetimes-bgnbd.json" ;;
+        gg/cva) echo "$OUT/cva-gg.json" ;;
+        gg/lifetimes) echo "$OUT/lifetimes-gg.json" ;;
+        predict/cva) echo "$OUT/cva-predict.csv" ;;
+        predict/lifetimes) echo "$OUT/lifetimes-predict.csv $OUT/lifetimes-predict-timing.json" ;;
+    esac
+}
+
+# in_process TASK CONTESTANT LOG: prints "SECONDS<TAB>P_ALIVE_SECONDS" (empty when not known).
+in_process() {
+    case "$1/$2" in
+        bgnbd/cva | gg/cva)
+            # cva fit's stderr: "fitted bgnbd on N customers (H distinct histories) in S s"
+            sed -n 's/^fitted .* in \([0-9.]*\) s$/\1/p' "$3" | tail -n1 | tr -d '\n'
+            printf '\t\n' ;;
+        bgnbd/lifetimes | gg/lifetimes)
+            "$PY" -c 'import json, sys; t = json.load(open(sys.argv[1])); print("%.6f\t" % t["fit_seconds"])' \
+                "$OUT/lifetimes-$1.json" 2>/dev/null || printf '\t\n' ;;
+        predict/lifetimes)
+            "$PY" -c 'import json, sys; t = json.load(open(sys.argv[1])); print("%.6f\t%.6f" % (t["scoring_seconds"], t["seconds"]["conditional_probability_alive"]))' \
+                "$OUT/lifetimes-predict-timing.json" 2>/dev/null || printf '\t\n' ;;
+        *) printf '\t\n' ;;
+    esac
+}
+
+# bench TASK: runs cva RUNS times and lifetimes LIFETIMES_RUNS times, interleaved, and appends
+# one line per run to runs.tsv.
+bench() {
+    local task="$1" run name log timing code wall kb user sys cpu inproc palive total files
+    total=$((RUNS > LIFETIMES_RUNS ? RUNS : LIFETIMES_RUNS))
+    cat "$SUMMARY" >/dev/null   # into the page cache, so no contestant pays for the first read
+    for run in $(seq 1 "$total"); do
+        for name in cva lifetimes; do
+            if [ "$name" = cva ] && [ "$run" -gt "$RUNS" ]; then continue; fi
+            if [ "$name" = lifetimes ] && [ "$run" -gt "$LIFETIMES_RUNS" ]; then continue; fi
+            log="$LOGS/$task-$name-$run.log"
+            timing="$LOGS/$task-$name-$run.time"
+            read -r -a files <<<"$(outputs_of "$task" "$name")"
+            rm -f "${files[@]}"
+            command_for "$task" "$name"
+            if [ -n "$STDOUT" ]; then
+                if /usr/bin/time -f "%e %M %U %S" -o "$timing" "${CMD[@]}" >"$STDOUT" 2>"$log"; then code=0; else code=$?; fi
+            else
+                if /usr/bin/time -f "%e %M %U %S" -o "$timing" "${CMD[@]}" >"$log" 2>&1; then code=0; else code=$?; fi
+            fi
+            # GNU time puts "Command exited with non-zero status" first when it fails.
+            read -r wall kb user sys < <(tail -n1 "$timing")
+            cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
+            IFS=$'\t' read -r inproc palive < <(in_process "$task" "$name" "$log") || true
+            # keep each run's lifetimes JSON (timings, warnings) next to its log
+            for f in "${files[@]}"; do
+                case "$f" in *.json) [ -f "$f" ] && cp "$f" "$LOGS/$task-$name-$run.$(basename "$f")" ;; esac
+            done
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$task" "$name" "$run" "$code" "$wall" "$kb" \
+                "$cpu" "${inproc:-}" "${palive:-}" >>"$RESULTS/runs.tsv"
+            printf '  %-8s %-9s run %s: %8.2f s wall %8.2f s CPU %6d MB  in-process %s s\n' "$task" "$name" \
+                "$run" "$wall" "$cpu" $((kb / 1024)) "${inproc:-n/a}"
+            if [ "$code" != 0 ]; then
+                echo "  $task/$name FAILED (exit $code); last lines of $log:" >&2
+                tail -n 5 "$log" >&2
+            fi
+        done
+    done
+}
+
+# --- main ---------------------------------------------------------------------------------------
+
+ensure_gnu_time
+ensure_venv
+find_cva
+
+rm -rf "$RESULTS" "$OUT" "$LOGS"
+mkdir -p "$RESULTS" "$OUT" "$LOGS"
+printf 'task\tcontestant\trun\texit\twall_s\tpeak_kb\tcpu_s\tinproc_s\tpalive_s\n' >"$RESULTS/runs.tsv"
+swift_version="$(swift --version 2>&1 || true)"
+meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
+meta nproc "$(nproc)"
+meta swift_version "${swift_version%%$'\n'*}"
+meta cva_version "$("$CVA" --version 2>&1 || echo unknown)"
+meta cva_binary "$CVA_SOURCE (sha256 $CVA_SHA)"
+meta cva_commit "$(git -C "$ROOT" rev-parse --short --verify -q HEAD || echo 'no commit yet')$([ -z "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ] || echo ' (uncommitted changes)')"
+meta runs "$RUNS"
+meta lifetimes_runs "$LIFETIMES_RUNS"
+meta loadavg "$LOAD_AT_START"
+meta horizon "$HORIZON"
+meta clv_months "$CLV_MONTHS"
+meta discount_rate "$DISCOUNT_RATE"
+
+make_dataset
+for task in bgnbd gg predict; do
+    if [ "$task" = predict ] && { [ ! -s "$OUT/cva-bgnbd-model.json" ] || [ ! -s "$OUT/cva-gg.json" ]; }; then
+        echo "predict skipped: cva's BG/NBD model file or Gamma-Gamma fit is missing (a cva fit failed)" >&2
+        continue
+    fi
+    say "$task: $SUMMARY_ROWS customers; cva $RUNS runs, lifetimes $LIFETIMES_RUNS"
+    bench "$task"
+done
+meta loadavg_end "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+say "comparing estimates and scores"
+(cd "$HERE" && "$PY" compare.py --out "$RESULTS/compare.json" --summary "$SUMMARY" --out-dir "$OUT")
+
+say "results"
+(cd "$HERE" && "$PY" report.py "$RESULTS" "$ROOT/BENCHMARKS.md")
