@@ -59,8 +59,7 @@ struct FitCommand: ParsableCommand {
             let data = try ModelInput.load(input, transactions: transactions, unit: unit, calibrationEnd: calibrationEnd)
             let started = Date()
             let report = try fitModel(model, data, penalty: penalty)
-            Console.note(String(format: "fitted %@ on %d customers (%d distinct histories) in %.3f s",
-                                model.rawValue, data.data.customers, data.data.histories, Date().timeIntervalSince(started)))
+            Console.note(String(format: "fitted %@ on %d customers in %.3f s", model.rawValue, report.customers, Date().timeIntervalSince(started)))
             if !report.converged { Console.note("warning: the fit did not converge: \(report.message)") }
             if let save {
                 let file = ModelFile(purchase: model == .gg ? nil : report, spend: model == .gg ? report : nil,

@@ -88,20 +88,32 @@ public struct GammaGamma: Sendable, Codable, Hashable {
         guard variance > 0 else {
             throw FitError("gg: every repeat buyer has the same mean spend (\(meanM)); the spread of spend across customers cannot be estimated")
         }
+        // log Γ and ψ terms depend on x alone (few distinct values); log m_x and log x never change:
+        // per customer and evaluation only log(γ + x m_x) is computed.
+        let distinct = DistinctValues(xs)
+        let logM = ms.map { Double.log($0) }
+        let logX = xs.map { Double.log($0) }
         let logLikelihood: ([Double], inout [Double]) -> Double = { theta, gradient in
             let (p, q, v) = (theta[0], theta[1], theta[2])
             let psiQ = SpecialFunctions.digamma(q), lgQ = SpecialFunctions.logGamma(q), logV = Double.log(v)
+            let k = distinct.values.count
+            var lgRatio = [Double](repeating: 0, count: k), psiSum = lgRatio, psiPX = lgRatio
+            for j in 0..<k {
+                let px = p * distinct.values[j]
+                lgRatio[j] = SpecialFunctions.logGamma(px + q) - SpecialFunctions.logGamma(px) - lgQ
+                psiSum[j] = SpecialFunctions.digamma(px + q)
+                psiPX[j] = SpecialFunctions.digamma(px)
+            }
             var total = 0.0, gp = 0.0, gq = 0.0, gv = 0.0
             for i in xs.indices {
-                let x = xs[i], m = ms[i], n = ns[i]
+                let j = Int(distinct.index[i])
+                let x = xs[i], n = ns[i]
                 let px = p * x
-                let logVXM = Double.log(v + x * m)
-                let psiPXQ = SpecialFunctions.digamma(px + q)
-                total += n * (SpecialFunctions.logGamma(px + q) - SpecialFunctions.logGamma(px) - lgQ + q * logV
-                    + (px - 1) * Double.log(m) + px * Double.log(x) - (px + q) * logVXM)
-                gp += n * x * (psiPXQ - SpecialFunctions.digamma(px) + Double.log(m) + Double.log(x) - logVXM)
-                gq += n * (psiPXQ - psiQ + logV - logVXM)
-                gv += n * (q / v - (px + q) / (v + x * m))
+                let logVXM = Double.log(v + x * ms[i])
+                total += n * (lgRatio[j] + q * logV + (px - 1) * logM[i] + px * logX[i] - (px + q) * logVXM)
+                gp += n * x * (psiSum[j] - psiPX[j] + logM[i] + logX[i] - logVXM)
+                gq += n * (psiSum[j] - psiQ + logV - logVXM)
+                gv += n * (q / v - (px + q) / (v + x * ms[i]))
             }
             gradient[0] = gp
             gradient[1] = gq
