@@ -166,14 +166,21 @@ struct OutputTable {
     }
 }
 
-/// One output buffer per parallel task; each task writes only its own.
-final class ParallelBuffers: @unchecked Sendable {
-    private var buffers: [[UInt8]]
+/// One result per parallel task; each task writes only its own.
+final class ParallelBuffersOf<T>: @unchecked Sendable {
+    private var buffers: [T?]
     private let lock = NSLock()
-    init(count: Int) { buffers = Array(repeating: [], count: count) }
-    func set(_ k: Int, _ buffer: [UInt8]) { lock.lock(); buffers[k] = buffer; lock.unlock() }
-    func get(_ k: Int) -> [UInt8] { lock.lock(); defer { lock.unlock() }; return buffers[k] }
+    init(count: Int) { buffers = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ buffer: T) { lock.lock(); buffers[k] = buffer; lock.unlock() }
+    func get(_ k: Int) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let value = buffers[k] else { preconditionFailure("parallel task \(k) produced no result") }
+        return value
+    }
 }
+
+typealias ParallelBuffers = ParallelBuffersOf<[UInt8]>
 
 /// Terminal columns a string takes: East Asian wide characters take two.
 enum DisplayWidth {

@@ -91,19 +91,36 @@ struct PredictCommand: ParsableCommand {
         let d = data.data
         // Everything but spend depends on the history alone: compute once per distinct history.
         let m = d.histories
-        var aliveOf = [Double](repeating: 0, count: m), expectedOf = aliveOf, discountedOf = aliveOf
-        var waitOf = aliveOf
-        for h in 0..<m {
-            let (x, tx, T) = (d.frequency[h], d.recency[h], d.age[h])
-            aliveOf[h] = model.probabilityAlive(frequency: x, recency: tx, age: T)
-            expectedOf[h] = model.conditionalExpectedPurchases(in: horizon, frequency: x, recency: tx, age: T)
-            if spend != nil {
-                // CLV with spend 1: Σ monthly expected purchases, discounted.
-                discountedOf[h] = CustomerLifetimeValue.value(
-                    expectedPurchases: { model.conditionalExpectedPurchases(in: $0, frequency: x, recency: tx, age: T) },
-                    spend: 1, months: months, discountRate: discountRate, unit: data.unit)
+        // Two threads, each over half of the histories.
+        let parts = m >= 10_000 ? 2 : 1
+        let results = ParallelBuffersOf<[Double]>(count: parts)
+        let withCLV = spend != nil
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = (part * m / parts)..<((part + 1) * m / parts)
+            var values = [Double](repeating: 0, count: 4 * range.count)
+            for (k, h) in range.enumerated() {
+                let (x, tx, T) = (d.frequency[h], d.recency[h], d.age[h])
+                values[4 * k] = model.probabilityAlive(frequency: x, recency: tx, age: T)
+                values[4 * k + 1] = model.conditionalExpectedPurchases(in: horizon, frequency: x, recency: tx, age: T)
+                if withCLV {
+                    // CLV with spend 1: Σ monthly expected purchases, discounted.
+                    values[4 * k + 2] = CustomerLifetimeValue.value(
+                        expectedPurchases: { model.conditionalExpectedPurchases(in: $0, frequency: x, recency: tx, age: T) },
+                        spend: 1, months: months, discountRate: discountRate, unit: data.unit)
+                }
+                values[4 * k + 3] = model.medianTimeToNextPurchase(frequency: x, age: T) * data.unit.days
             }
-            waitOf[h] = model.medianTimeToNextPurchase(frequency: x, age: T) * data.unit.days
+            results.set(part, values)
+        }
+        var aliveOf = [Double](), expectedOf = [Double](), discountedOf = [Double](), waitOf = [Double]()
+        for part in 0..<parts {
+            let values = results.get(part)
+            for k in 0..<(values.count / 4) {
+                aliveOf.append(values[4 * k])
+                expectedOf.append(values[4 * k + 1])
+                discountedOf.append(values[4 * k + 2])
+                waitOf.append(values[4 * k + 3])
+            }
         }
         var alive = [Double](repeating: 0, count: n), expected = alive, spendValue = alive, clv = alive
         var next = [CalendarDay?](repeating: nil, count: n)
