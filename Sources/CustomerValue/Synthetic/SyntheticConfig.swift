@@ -129,54 +129,21 @@ public enum SyntheticFile: String, Sendable, Codable, CaseIterable {
     public var fileName: String { rawValue + ".csv" }
 }
 
-/// The true parameters of the BG/NBD purchase process (Fader, Hardie & Lee 2005, "Counting
-/// your customers the easy way", Marketing Science 24(2)).
-///
-/// While alive a customer buys as a Poisson process with rate λ ~ Gamma(r, α) per week; after
-/// each repeat purchase they drop out with probability p ~ Beta(a, b).
-public struct BGNBDTruth: Sendable, Codable, Hashable {
-    /// Shape of the purchase-rate distribution, `r > 0`.
-    public var r: Double
-    /// Rate (inverse scale, in weeks) of the purchase-rate distribution, `alpha > 0`.
-    public var alpha: Double
-    /// First shape of the dropout-probability distribution, `a > 0`.
-    public var a: Double
-    /// Second shape of the dropout-probability distribution, `b > 0`.
-    public var b: Double
+/// The true parameters of the BG/NBD purchase process: the model's own parameters
+/// (``BGNBD/Parameters``), λ ~ Gamma(r, α) per week and dropout p ~ Beta(a, b).
+public typealias BGNBDTruth = BGNBD.Parameters
 
-    /// Creates a parameter set; all four must be > 0 (checked by ``SyntheticConfig/validate()``).
-    public init(r: Double, alpha: Double, a: Double, b: Double) {
-        self.r = r
-        self.alpha = alpha
-        self.a = a
-        self.b = b
-    }
+/// The true parameters of the Gamma-Gamma spend process: the model's own parameters
+/// (``GammaGamma/Parameters``), ν ~ Gamma(q, v) per customer, amounts ~ Gamma(p, ν).
+public typealias GammaGammaTruth = GammaGamma.Parameters
 
+extension BGNBD.Parameters {
     /// The CDNOW estimates of Fader, Hardie & Lee (2005): r = 0.243, α = 4.414, a = 0.793,
-    /// b = 2.426.
-    public static let cdnow = BGNBDTruth(r: 0.243, alpha: 4.414, a: 0.793, b: 2.426)
+    /// b = 2.426 (weeks).
+    public static let cdnow = BGNBD.Parameters(r: 0.243, alpha: 4.414, a: 0.793, b: 2.426)
 }
 
-/// The true parameters of the Gamma-Gamma spend process (Fader, Hardie & Lee 2005, "RFM and
-/// CLV: using iso-value curves for customer base analysis", Journal of Marketing Research 42(4)).
-///
-/// Each customer has ν ~ Gamma(q, v); each of their purchases has amount ~ Gamma(p, ν), so the
-/// customer's mean spend is p/ν and the population mean p·v/(q − 1).
-public struct GammaGammaTruth: Sendable, Codable, Hashable {
-    /// Shape of each purchase amount, `p > 0`.
-    public var p: Double
-    /// Shape of the customers' ν, `q > 0`.
-    public var q: Double
-    /// Rate of the customers' ν, `v > 0`.
-    public var v: Double
-
-    /// Creates a parameter set; all three must be > 0 (checked by ``SyntheticConfig/validate()``).
-    public init(p: Double, q: Double, v: Double) {
-        self.p = p
-        self.q = q
-        self.v = v
-    }
-
+extension GammaGamma.Parameters {
     /// The CDNOW estimates of Fader, Hardie & Lee (2005, JMR): p = 6.25, q = 3.74, v = 15.44.
-    public static let cdnow = GammaGammaTruth(p: 6.25, q: 3.74, v: 15.44)
+    public static let cdnow = GammaGamma.Parameters(p: 6.25, q: 3.74, v: 15.44)
 }
