@@ -31,7 +31,24 @@ extension Hypergeometric {
             result = genericConnection(p, q, c, m, y: y)
         }
         result.value.logMagnitude += prefactor
+        // c − a − b, c − a and c − b carry rounding errors of ε max(|a|, |b|, |c|), which reach
+        // log F through yᵐ and the gamma functions.
+        let scale = Swift.max(abs(a), abs(b), abs(c))
+        result.logError += scale * (abs(Double.log(y)) + Double.log(2 + scale))
         return result
+    }
+
+    /// The cost of ``connection(_:_:_:_:)`` in units of one series term: about 30 for the
+    /// gamma functions, plus the two inner series, plus ten per term of the ε-expansion.
+    static func estimatedConnectionCost(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> Double {
+        let y = 1 - z
+        let m = abs(c - a - b)
+        let (p, q) = c - a - b < 0 ? (c - a, c - b) : (a, b)
+        let n = m.rounded()
+        if abs(m - n) < 0.2 {
+            return n > 2000 ? .infinity : 30 + n + 10 * quickTerms(p + n, q + n, n + 1, y)
+        }
+        return 30 + quickTerms(p, q, 1 - m, y) + quickTerms(c - p, c - q, 1 + m, y)
     }
 
     /// The connection formula for c − p − q = m not near an integer.
@@ -39,12 +56,21 @@ extension Hypergeometric {
         let maxTerms = 100_000
         let first = shorterSeries(p, q, 1 - m, y, maxTerms: maxTerms)
         let second = shorterSeries(c - p, c - q, 1 + m, y, maxTerms: maxTerms)
-        let gammaC = signedLogGamma(c)
-        let firstTerm = gammaC * signedLogGamma(m) / (signedLogGamma(c - p) * signedLogGamma(c - q)) * first.value
-        var secondTerm = gammaC * signedLogGamma(-m) / (signedLogGamma(p) * signedLogGamma(q)) * second.value
+        // Γ(c)Γ(m)/(Γ(c−p)Γ(c−q)) and Γ(c)Γ(−m)/(Γ(p)Γ(q)), paired into quotients of gammas whose
+        // arguments differ by the smaller of p, q (c = p + q + m): log Γ(c) alone can be ~1e4, and
+        // its last-digit error would become the relative error of F.
+        let (near, far) = abs(p) <= abs(q) ? (p, q) : (q, p)
+        let quotients = (gammaQuotient(c, c - near), gammaQuotient(m, near + m),
+                         gammaQuotient(c, far), gammaQuotient(-m, near))
+        let firstTerm = quotients.0 * quotients.1 * first.value
+        var secondTerm = quotients.2 * quotients.3 * second.value
         secondTerm.logMagnitude += m * Double.log(y)
-        return combine(first: firstTerm, second: secondTerm, inner: Swift.max(first.amplification, second.amplification),
-                       converged: first.converged && second.converged)
+        var result = combine(first: firstTerm, second: secondTerm,
+                             inner: Swift.max(first.amplification, second.amplification),
+                             converged: first.converged && second.converged)
+        result.logError = abs(quotients.0.logMagnitude) + abs(quotients.1.logMagnitude)
+            + abs(quotients.2.logMagnitude) + abs(quotients.3.logMagnitude) + abs(m * Double.log(y))
+        return result
     }
 
     /// The connection formula for m = n + ε, n ≥ 0 an integer, |ε| < 0.2 (including ε = 0).
@@ -62,7 +88,12 @@ extension Hypergeometric {
     static func degenerateConnection(_ p: Double, _ q: Double, _ c: Double, _ n: Double, _ epsilon: Double,
                                      y: Double) -> Evaluation {
         let logY = Double.log(y)
-        let gammaC = signedLogGamma(c)
+        // Gamma functions paired as in genericConnection: Γ(c)/Γ(c−near) and Γ(m)/Γ(near+m) for A₁,
+        // Γ(c)/Γ(far), 1/Γ(near) and Γ(p+n)/Γ(p+m), Γ(q+n)/Γ(q+m) (arguments ε apart) for C g₀.
+        let (near, far) = abs(p) <= abs(q) ? (p, q) : (q, p)
+        let (shiftP, shiftPSign) = logGammaRatioSigned(p + n, epsilon)  // log Γ(p+m)/Γ(p+n)
+        let (shiftQ, shiftQSign) = logGammaRatioSigned(q + n, epsilon)
+        var finiteLogError = 0.0
         // A₁: the finite sum, present only for n ≥ 1.
         var finitePart = SignedLog.zero
         var finiteAmplification = 1.0
@@ -78,16 +109,17 @@ extension Hypergeometric {
                 k += 1
             }
             finiteAmplification = sum == 0 ? .infinity : absoluteSum / abs(sum)
-            finitePart = gammaC * signedLogGamma(n + epsilon) / (signedLogGamma(c - p) * signedLogGamma(c - q))
-                * SignedLog(sum)
+            let prefactor = gammaQuotient(c, c - near) * gammaQuotient(n + epsilon, near + n + epsilon)
+            finitePart = prefactor * SignedLog(sum)
+            finiteLogError = abs(prefactor.logMagnitude)
         }
         // C and g₀.
         let sineFactor = epsilon == 0 ? 1 : Double.pi * epsilon / Double.sin(Double.pi * epsilon)
-        var factor = gammaC / (signedLogGamma(p) * signedLogGamma(q) * signedLogGamma(p + n + epsilon)
-            * signedLogGamma(q + n + epsilon))
+        let outer = gammaQuotient(c, far) / (signedLogGamma(near) * signedLogGamma(1 - epsilon)
+            * signedLogGamma(n + 1))
+        var factor = outer * SignedLog(logMagnitude: -shiftP - shiftQ, sign: shiftPSign * shiftQSign)
         factor.logMagnitude += n * logY + Double.log(sineFactor)
         if Int(n) % 2 == 0 { factor = -factor }
-        let g0 = signedLogGamma(p + n) * signedLogGamma(q + n) / (signedLogGamma(1 - epsilon) * signedLogGamma(n + 1))
         // Σⱼ hⱼ Eⱼ with hⱼ = yʲ gⱼ/g₀.
         var ratioLog = 0.0  // Lⱼ
         var ratioSign = 1.0
@@ -96,11 +128,9 @@ extension Hypergeometric {
             logDerivative = digammaAnyReal(p + n) + digammaAnyReal(q + n) + logY - SpecialFunctions.digamma(n + 1)
                 + eulerGamma
         } else {
-            let (first, firstSign) = logGammaRatioSigned(p + n, epsilon)
-            let (second, secondSign) = logGammaRatioSigned(q + n, epsilon)
-            ratioLog = first + second + epsilon * logY - SpecialFunctions.logGammaRatio(n + 1, epsilon)
+            ratioLog = shiftP + shiftQ + epsilon * logY - SpecialFunctions.logGammaRatio(n + 1, epsilon)
                 + SpecialFunctions.logGammaRatio(1, -epsilon)
-            ratioSign = firstSign * secondSign
+            ratioSign = shiftPSign * shiftQSign
         }
         var weight = 1.0
         var sum = 0.0
@@ -144,9 +174,12 @@ extension Hypergeometric {
             if abs(weight) > 1e250 { return .failed }
             j += 1
         }
-        let seriesPart = factor * g0 * SignedLog(sum)
+        let seriesPart = factor * SignedLog(sum)
         let inner = Swift.max(finiteAmplification, sum == 0 ? .infinity : absoluteSum / abs(sum))
-        return combine(first: finitePart, second: seriesPart, inner: inner, converged: converged)
+        var result = combine(first: finitePart, second: seriesPart, inner: inner, converged: converged)
+        // Each log Γ, or log of a quotient, is good to about ε times its magnitude.
+        result.logError = abs(outer.logMagnitude) + abs(shiftP) + abs(shiftQ) + finiteLogError + abs(n * logY)
+        return result
     }
 
     /// Adds scale · log|1 + u| to `logValue`, flipping `sign` when 1 + u < 0.
@@ -168,15 +201,29 @@ extension Hypergeometric {
         return Evaluation(value: total, amplification: inner * cancellation, converged: converged)
     }
 
+    /// Γ(x)/Γ(y) as a signed logarithm; for arguments above −50 through
+    /// ``logGammaRatioSigned(_:_:)``, which keeps the digits that the difference of two large
+    /// log-gammas would lose when x and y are close.
+    static func gammaQuotient(_ x: Double, _ y: Double) -> SignedLog {
+        if Swift.min(x, y) < -50 { return signedLogGamma(x) / signedLogGamma(y) }
+        let (logRatio, sign) = logGammaRatioSigned(y, x - y)
+        return SignedLog(logMagnitude: logRatio, sign: sign)
+    }
+
     /// log |Γ(x)| with the sign of Γ(x); x not a non-positive integer.
     static func signedLogGamma(_ x: Double) -> SignedLog {
         if x > 0 { return SignedLog(logMagnitude: Double.logGamma(x)) }
         return SignedLog(logMagnitude: Double.logGamma(x), sign: Double.signGamma(x) == .minus ? -1 : 1)
     }
 
-    /// log |Γ(x+h)/Γ(x)| and its sign for any real x, x + h (not poles); accurate for small h.
+    /// log |Γ(x+h)/Γ(x)| and its sign for any real x, x + h (not poles); accurate for small h
+    /// when both arguments are above −50.
     static func logGammaRatioSigned(_ x: Double, _ h: Double) -> (Double, Double) {
         if x > 0 && x + h > 0 { return (SpecialFunctions.logGammaRatio(x, h), 1) }
+        if Swift.min(x, x + h) < -50 {
+            let ratio = signedLogGamma(x + h) / signedLogGamma(x)
+            return (ratio.logMagnitude, ratio.sign)
+        }
         // Γ(x+h)/Γ(x) = Γ(x+N+h)/Γ(x+N) · Πᵢ (x+i)/(x+i+h), with x + N > 0 and x + N + h > 0.
         let steps = (-Swift.min(x, x + h)).rounded(.up) + 1
         var logRatio = SpecialFunctions.logGammaRatio(x + steps, h)
@@ -195,9 +242,14 @@ extension Hypergeometric {
         return (logRatio, sign)
     }
 
-    /// ψ(x) for any real x that is not a non-positive integer (DLMF 5.5.2 to shift x > 0).
+    /// ψ(x) for any real x that is not a non-positive integer (DLMF 5.5.2 to shift x > 0, or
+    /// the reflection formula below −50).
     static func digammaAnyReal(_ x: Double) -> Double {
         if x > 0 { return SpecialFunctions.digamma(x) }
+        if x < -50 {
+            // Reflection, DLMF 5.5.4: ψ(x) = ψ(1−x) − π cot(πx).
+            return SpecialFunctions.digamma(1 - x) - Double.pi / Double.tan(Double.pi * x)
+        }
         let steps = (-x).rounded(.up) + 1
         var shifted = SpecialFunctions.digamma(x + steps)
         var i = 0.0

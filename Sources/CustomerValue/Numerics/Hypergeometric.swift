@@ -21,12 +21,19 @@ import Numerics
 ///   (DLMF 15.7.5; the incomplete beta fraction of DLMF 8.17.22 with
 ///   F(a, b; a+1; z) = a z^−a B_z(a, 1−b)), applied after a Pfaff transformation that makes
 ///   every partial numerator positive, so that it converges quickly and without cancellation
-///   up to z → 1.
+///   up to z → 1;
+/// - when every double-precision form cancels (negative z with c < a, b), the series in
+///   double-double arithmetic.
+/// Each attempt carries an error estimate (the cancellation Σ|tₖ|/|Σtₖ|, the log-gamma
+/// prefactors, the rounding of c − a − b) and is rejected above about 1e-13.
 ///
 /// Accuracy against mpmath at 50 digits over the tests' grids (BG/NBD and Pareto/NBD regimes,
-/// x up to 5000, z up to 0.9999, c − a − b near integers, negative z): relative error of the
-/// value (absolute error of `logMagnitude`) below 1e-12, typically 1e-15. Each call is
-/// allocation free; the cost is tens to hundreds of nanoseconds in the model regimes.
+/// x up to 5000, model parameters up to 1e5, z up to 0.9999, c − a − b on and near integers,
+/// z down to −1000, random parameters): error of `logMagnitude` below 1e-14 relative to
+/// max(1, |log F|), that is a relative error of F below 1e-14 where |log F| ≤ 1. Each call is
+/// allocation free; measured CPU time on the development machine: ~100 ns for heavy buyers,
+/// ~350 ns averaged over CDNOW-like BG/NBD customers, up to ~1 µs for light buyers with z
+/// near 1 and ~10 µs for Pareto/NBD heavy buyers with 1 − z ≈ 1e-4.
 public enum Hypergeometric {
     /// The signed logarithm of ₂F₁(a, b; c; z).
     ///
@@ -66,11 +73,14 @@ public enum Hypergeometric {
         }
         if let result = incompleteBetaForm(a, b, c, z, logOneMinusZ: logOneMinusZ) { return result }
         if z < 0 {
-            var result = unitInterval(a, c - b, c, z / (z - 1))
+            // Pfaff: F = (1−z)^−a F(a, c−b; c; z/(z−1)), the new parameters also kept exactly.
+            let exactZ = DoubleDouble(z)
+            let exact = (DoubleDouble(a), DoubleDouble.exactSum(c, -b), DoubleDouble(c), exactZ / (exactZ - DoubleDouble(1)))
+            var result = unitInterval(a, c - b, c, z / (z - 1), exact: exact)
             result.logMagnitude -= a * logOneMinusZ
             return result
         }
-        return unitInterval(a, b, c, z)
+        return unitInterval(a, b, c, z, exact: nil)
     }
 
     /// ₂F₁(a, b; c; z) as a `Double`, for moderate values (it overflows to ±∞ where
@@ -87,34 +97,58 @@ public enum Hypergeometric {
     }
 
     /// F(a, b; c; z) for 0 < z < 1 and no parameter a pole or a polynomial degree.
-    static func unitInterval(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> SignedLog {
-        let shortBudget = 500.0
+    ///
+    /// Tries the cheaper of the shorter power series and (for z ≥ 1/2) the connection formula
+    /// first, by estimated cost, and the other if the first did not converge or cancelled; then,
+    /// if every form cancels, the series in double-double arithmetic; as a last resort (large
+    /// parameters with z near 1) sums both series forms to the end.
+    static func unitInterval(_ a: Double, _ b: Double, _ c: Double, _ z: Double,
+                             exact: (DoubleDouble, DoubleDouble, DoubleDouble, DoubleDouble)?) -> SignedLog {
+        // Fast path, taken by most model calls: a term ratio below 1/2 at k = 16 means the series
+        // ends within a few dozen terms, with no need for the costlier estimates below.
+        let directRatio = ratioAtSixteen(a, b, c, z)
+        let eulerRatio = ratioAtSixteen(c - a, c - b, c, z)
+        if Swift.min(directRatio, eulerRatio) < 0.5 {
+            let attempt = seriesForm(euler: eulerRatio < directRatio, a, b, c, z, maxTerms: 200)
+            if attempt.isAccurate { return attempt.value }
+        }
         let longBudget = 2_000_000
-        let shortest = Swift.min(estimatedTerms(a, b, c, z), estimatedTerms(c - a, c - b, c, z))
+        let seriesCost = Swift.min(estimatedTerms(a, b, c, z), estimatedTerms(c - a, c - b, c, z))
+        let connectionCost = z >= 0.5 ? estimatedConnectionCost(a, b, c, z) : .infinity
         var best = Evaluation.failed
-        var triedLong = false
-        if shortest <= shortBudget || z < 0.5 {
-            triedLong = z < 0.5
-            let attempt = shorterSeries(a, b, c, z, maxTerms: triedLong ? longBudget : 4 * Int(shortBudget))
+        var summedLong = false
+        if seriesCost <= connectionCost {
+            summedLong = connectionCost == .infinity
+            let budget = summedLong ? longBudget : Int(Swift.min(4 * seriesCost + 100, Double(longBudget)))
+            let attempt = shorterSeries(a, b, c, z, maxTerms: budget)
             if attempt.isAccurate { return attempt.value }
             best = attempt
         }
-        if z >= 0.5 {
+        if connectionCost < .infinity {
             let attempt = connection(a, b, c, z)
             if attempt.isAccurate { return attempt.value }
             best = best.better(attempt)
         }
-        // Large parameters with z near 1: neither short form works; sum both long series.
-        if !triedLong {
-            best = best.better(shorterSeries(a, b, c, z, maxTerms: longBudget))
+        if !summedLong {
+            let attempt = shorterSeries(a, b, c, z, maxTerms: longBudget)
+            if attempt.isAccurate { return attempt.value }
+            best = best.better(attempt)
         }
-        if !best.isAccurate {
-            best = best.better(gaussSeries(a, b, c, z, maxTerms: longBudget).evaluation)
-            var euler = gaussSeries(c - a, c - b, c, z, maxTerms: longBudget).evaluation
+        if best.converged && best.amplification > 1e3 {
+            // Every double form cancels: sum both series forms in double-double.
+            let (ea, eb, ec, ez) = exact ?? (DoubleDouble(a), DoubleDouble(b), DoubleDouble(c), DoubleDouble(z))
+            let extendedBudget = 100_000
+            best = best.better(extendedGaussSeries(ea, eb, ec, ez, maxTerms: extendedBudget).evaluation)
+            var euler = extendedGaussSeries(ec - ea, ec - eb, ec, ez, maxTerms: extendedBudget).evaluation
             euler.value.logMagnitude += (c - a - b) * Double.log(onePlus: -z)
             best = best.better(euler)
+            if best.isAccurate { return best.value }
         }
-        return best.value
+        // Both forms to the end, in case the estimate chose the one that cancels.
+        best = best.better(gaussSeries(a, b, c, z, maxTerms: longBudget).evaluation)
+        var euler = gaussSeries(c - a, c - b, c, z, maxTerms: longBudget).evaluation
+        euler.value.logMagnitude += (c - a - b) * Double.log(onePlus: -z)
+        return best.better(euler).value
     }
 
     /// F(a, b; a+1; z) (or with a and b exchanged) through Gauss's continued fraction, for
@@ -138,9 +172,17 @@ public enum Hypergeometric {
         let beta = z > 0 ? q : c - q
         let w = z > 0 ? z / (z - 1) : z
         let logPrefactor = (z > 0 ? -q : 1 - q) * logOneMinusZ
+        // Near z = 1 the fraction needs O(1/√(1−z)) steps, while for small parameters the
+        // connection formula is short and exact there; for large ones it loses digits to the
+        // rounding of c − a − b and is rejected by its error estimate.
+        let connectionFirst = z > 0.95 && Swift.max(abs(a), abs(b), c) <= 50
+        if connectionFirst {
+            let attempt = connection(a, b, c, z)
+            if attempt.isAccurate { return attempt.value }
+        }
         let quick = gaussContinuedFraction(beta, c, w, maxIterations: 500)
         if quick.converged { return SignedLog(logMagnitude: logPrefactor + Double.log(quick.value)) }
-        if z > 0.5 {
+        if z > 0.5 && !connectionFirst {
             let attempt = connection(a, b, c, z)
             if attempt.isAccurate { return attempt.value }
         }

@@ -43,7 +43,8 @@ public enum SpecialFunctions {
     /// evaluated with `log(onePlus:)`. When |h| ≥ 1 and the two `lgamma` values do not cancel,
     /// their difference is used directly (faster and as accurate).
     ///
-    /// Max relative error against mpmath on the test grid: 3e-15.
+    /// Max relative error against mpmath on the test grid: 3e-15; 3e-13 next to the zero of ψ at
+    /// x = 1.4616 with tiny h, where the result ≈ h ψ(x) is itself ill conditioned in x.
     /// - Parameters:
     ///   - x: x > 0.
     ///   - h: h > −x (any sign).
@@ -149,19 +150,22 @@ public enum SpecialFunctions {
     static let digammaRootHigh = 1.4616321449683622
     static let digammaRootLow = 9.549995429965697e-17
 
-    /// ψ⁽ᵏ⁾(x₀)/k!, k = 1...12, at the positive zero x₀ of ψ (from mpmath).
+    /// ψ⁽ᵏ⁾(x₀)/k!, k = 1...16, at the positive zero x₀ of ψ (from mpmath); within 1/16 of x₀
+    /// the truncation error is below 1e-20 relative.
     static let digammaRootTaylor: [Double] = [
         0.96767224544762117043, -0.44276316898359210609, 0.25849976095565101062,
         -0.1639427054424065275, 0.10782405069126236576, -0.072199561256454710926,
         0.048804288164143107225, -0.033161126474847359292, 0.02259764823221810466,
         -0.015424765904948959139, 0.010538791616612175388, -0.007204534386356868241,
+        0.0049267813957298534464, -0.0033698016554393280828, 0.0023051263267349278369,
+        -0.0015769367714301972593,
     ]
 
     /// The digamma function ψ(x) = d/dx log Γ(x).
     ///
     /// Arguments below 10 are shifted up with ψ(x) = ψ(x+1) − 1/x (DLMF 5.5.2), then the
     /// asymptotic series ψ(x) ~ log x − 1/(2x) − Σ B₂ₖ/(2k x²ᵏ) (DLMF 5.11.2) is summed to
-    /// eight terms. Within 1/32 of the positive zero x₀ = 1.46163... the Taylor series about x₀
+    /// eight terms. Within 1/16 of the positive zero x₀ = 1.46163... the Taylor series about x₀
     /// is used instead, because the shifted sum cancels there.
     ///
     /// Max relative error against mpmath on the test grid: 2e-15 (including next to x₀).
@@ -171,7 +175,7 @@ public enum SpecialFunctions {
         guard x > 0 else { return .nan }
         guard x.isFinite else { return x }
         let t = (x - digammaRootHigh) - digammaRootLow
-        if abs(t) < 1.0 / 32 {
+        if abs(t) < 1.0 / 16 {
             var sum = 0.0
             for coefficient in digammaRootTaylor.reversed() { sum = sum * t + coefficient }
             return sum * t
