@@ -87,15 +87,8 @@ public struct IdentifierTable: Sendable {
         let h = IdentifierTable.hash(bytes)
         let key = IdentifierTable.metaKey(length: bytes.count, hash: h)
         let prefix = IdentifierTable.prefix(bytes)
-        var slot = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let s = slots[slot]
-            if s.isEmpty { break }
-            if s.meta & ~0xFFFF_FFFF == key && s.prefix == prefix && (bytes.count <= 16 || tailEquals(Int(s.index), bytes)) {
-                return s.index
-            }
-            slot = (slot + 1) & mask
-        }
+        let (found, slot) = probe(bytes, key: key, prefix: prefix, hash: h)
+        if let found { return found }
         let index = Int32(used)
         slots[slot] = Slot(prefix: prefix, meta: key | UInt64(UInt32(bitPattern: index)))
         used += 1
@@ -109,16 +102,23 @@ public struct IdentifierTable: Sendable {
     /// The index of `bytes` if present.
     public func find(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
         let h = IdentifierTable.hash(bytes)
-        let key = IdentifierTable.metaKey(length: bytes.count, hash: h)
-        let prefix = IdentifierTable.prefix(bytes)
-        var slot = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let s = slots[slot]
-            if s.isEmpty { return nil }
-            if s.meta & ~0xFFFF_FFFF == key && s.prefix == prefix && (bytes.count <= 16 || tailEquals(Int(s.index), bytes)) {
-                return s.index
+        return probe(bytes, key: IdentifierTable.metaKey(length: bytes.count, hash: h), prefix: IdentifierTable.prefix(bytes), hash: h).found
+    }
+
+    /// Linear probing from the key's home slot: the key's index, or the empty slot where it
+    /// would go. Reads the slots through a raw buffer (the hot loop of loading).
+    @inline(__always)
+    private func probe(_ bytes: UnsafeBufferPointer<UInt8>, key: UInt64, prefix: Prefix, hash h: UInt64) -> (found: Int32?, slot: Int) {
+        slots.withUnsafeBufferPointer { table in
+            var slot = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let s = table[slot]
+                if s.isEmpty { return (nil, slot) }
+                if s.meta & ~0xFFFF_FFFF == key && s.prefix == prefix && (bytes.count <= 16 || tailEquals(Int(s.index), bytes)) {
+                    return (s.index, slot)
+                }
+                slot = (slot + 1) & mask
             }
-            slot = (slot + 1) & mask
         }
     }
 

@@ -51,3 +51,30 @@ struct ParallelLoadTests {
         #expect(one.report.duplicates > 0 && one.report.returns.netted > 0 && !one.report.rejected.isEmpty)
     }
 }
+
+extension ParallelLoadTests {
+    /// CRLF line ends (Excel) split like LF; lone CRs inside quotes must still number lines right.
+    @Test(arguments: [("\r\n", false), ("\n", false), ("\n", true)])
+    func lineEndsDoNotChangeTheResult(lineEnd: String, loneCR: Bool) throws {
+        var text = Self.text().replacingOccurrences(of: "\n", with: lineEnd)
+        if loneCR { text = text.replacingOccurrences(of: "two" + lineEnd + "lines", with: "two\rlines") }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("parallel-cr-\(UUID().uuidString).csv")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        var single = TransactionIngestOptions(observationEnd: CalendarDay(isoText: "2024-03-31"))
+        single.parallel = false
+        let oneSink = QuarantineMemory()
+        let one = try TransactionLoader.load(path: url.path, options: single, quarantine: oneSink)
+        for minimum in stride(from: 1, to: text.utf8.count, by: 131) {
+            var split = single
+            split.parallel = true
+            split.minimumParallelBytes = minimum
+            split.minimumParallelRows = 1
+            let twoSink = QuarantineMemory()
+            let two = try TransactionLoader.load(path: url.path, options: split, quarantine: twoSink)
+            #expect(two.periodDay == one.periodDay && two.periodAmount == one.periodAmount)
+            #expect(two.report == one.report)
+            #expect(twoSink.rows == oneSink.rows)
+        }
+    }
+}
