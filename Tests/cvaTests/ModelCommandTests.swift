@@ -53,3 +53,21 @@ struct ModelCommandTests {
         #expect(run.status != 0 && run.stderr.contains("not implemented yet"))
     }
 }
+
+extension ModelCommandTests {
+    @Test func validateComparesModelsOnTheHoldout() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data").path
+        #expect(try CLI.run(["generate", "--customers", "2000", "--seed", "4", "--only", "transactions", "--out", data]).status == 0)
+        let run = try CLI.run(["validate", data, "--calibration-end", "2024-12-31", "--format", "json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let models = try #require(json["models"] as? [[String: Any]])
+        #expect(models.count == 2)
+        let holdout = try #require(models.first?["holdout"] as? [String: Any])
+        for key in ["bins", "mae", "rmse", "total_actual", "total_predicted", "percent_error_total"] { #expect(holdout[key] != nil, "\(key)") }
+        let bad = try CLI.run(["validate", data, "--calibration-end", "2030-01-01"])
+        #expect(bad.status != 0 && bad.stderr.contains("calibration end"))
+    }
+}

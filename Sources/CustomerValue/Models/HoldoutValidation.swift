@@ -1,0 +1,62 @@
+/// How well a purchase model fitted on a calibration period predicts the holdout period that
+/// follows: the validation of Fader, Hardie & Lee (2005, Figure 4 and Table 2): actual vs
+/// predicted holdout purchases by calibration frequency (0, 1, …, 7+), and error measures.
+public struct HoldoutValidation: Sendable, Codable, Hashable {
+    /// Customers of one calibration frequency.
+    public struct Bin: Sendable, Codable, Hashable {
+        /// "0", "1", …, "7+".
+        public var frequency: String
+        public var customers: Int
+        /// Mean holdout purchases per customer.
+        public var actual: Double
+        public var predicted: Double
+    }
+
+    public var model: String
+    public var bins: [Bin]
+    /// Mean absolute and root-mean-square error of holdout purchases per customer.
+    public var mae: Double
+    public var rmse: Double
+    public var totalActual: Double
+    public var totalPredicted: Double
+    /// 100 (predicted − actual) / actual of the totals.
+    public var percentErrorTotal: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case model, bins, mae, rmse
+        case totalActual = "total_actual", totalPredicted = "total_predicted", percentErrorTotal = "percent_error_total"
+    }
+
+    /// Validates `model` on a summary split with a calibration end.
+    /// - Precondition: `summary.calibrationEnd != nil` (the holdout columns exist).
+    public init<Model: PurchaseModel>(model: Model, name: String, summary: CustomerSummary, topBin: Int = 7) {
+        precondition(summary.calibrationEnd != nil, "validation needs a calibration / holdout summary")
+        let duration = summary.durationHoldout ?? 0
+        var count = [Int](repeating: 0, count: topBin + 1)
+        var actualSum = [Double](repeating: 0, count: topBin + 1), predictedSum = actualSum
+        var absolute = 0.0, squared = 0.0
+        for i in 0..<summary.count {
+            let x = Double(summary.frequency[i])
+            let predicted = model.conditionalExpectedPurchases(in: duration, frequency: x, recency: summary.recency[i], age: summary.T[i])
+            let actual = Double(summary.frequencyHoldout[i])
+            let bin = min(Int(summary.frequency[i]), topBin)
+            count[bin] += 1
+            actualSum[bin] += actual
+            predictedSum[bin] += predicted
+            absolute += abs(predicted - actual)
+            squared += (predicted - actual) * (predicted - actual)
+        }
+        let n = Double(max(summary.count, 1))
+        self.model = name
+        bins = (0...topBin).map { k in
+            Bin(frequency: k == topBin ? "\(topBin)+" : "\(k)", customers: count[k],
+                actual: count[k] > 0 ? actualSum[k] / Double(count[k]) : 0,
+                predicted: count[k] > 0 ? predictedSum[k] / Double(count[k]) : 0)
+        }
+        mae = absolute / n
+        rmse = (squared / n).squareRoot()
+        totalActual = actualSum.reduce(0, +)
+        totalPredicted = predictedSum.reduce(0, +)
+        percentErrorTotal = totalActual > 0 ? 100 * (totalPredicted - totalActual) / totalActual : nil
+    }
+}
