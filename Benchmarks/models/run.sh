@@ -55,29 +55,8 @@ DISCOUNT_RATE=0.01
 # (another build, say) and the timings are suspect.
 LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-say() { printf '\n==> %s\n' "$*"; }
-meta() { printf '%s\t%s\n' "$1" "$2" >>"$RESULTS/meta.tsv"; }
-
-# --- tools ------------------------------------------------------------------------------------
-
-ensure_gnu_time() {
-    [ -x /usr/bin/time ] && return 0
-    say "installing GNU time (apt-get install -y time)"
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    $sudo apt-get install -y -qq time
-}
-
-ensure_venv() {
-    if [ ! -x "$PY" ]; then
-        say "creating the peers' virtual environment $VENV"
-        python3 -m venv "$VENV"
-        "$PY" -m pip install --quiet --disable-pip-version-check --upgrade pip
-    fi
-    # Pinned versions (shared with the summary benchmark); a no-op when they are installed.
-    "$PY" -m pip install --quiet --disable-pip-version-check -r "$HERE/requirements.txt"
-}
+# say, warn, meta, ensure_gnu_time, ensure_venv
+. "$HERE/../lib.sh"
 
 # Sets CVA to a private copy of the binary to benchmark; stops with a message when there is none.
 find_cva() {

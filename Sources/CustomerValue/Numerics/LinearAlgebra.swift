@@ -85,14 +85,7 @@ public struct CholeskyDecomposition: Sendable, Hashable {
     /// - Complexity: O(n³).
     public var inverse: Matrix {
         let n = lower.rows
-        var result = Matrix(rows: n, columns: n)
-        var unit = [Double](repeating: 0, count: n)
-        for j in 0..<n {
-            unit[j] = 1
-            let column = solve(unit)
-            unit[j] = 0
-            for i in 0..<n { result[i, j] = column[i] }
-        }
+        var result = Matrix.inverse(size: n, solving: solve)
         // Symmetric in exact arithmetic; make it so in floating point.
         for i in 0..<n {
             for j in 0..<i {
@@ -195,16 +188,7 @@ public struct LUDecomposition: Sendable, Hashable {
     /// A⁻¹, column by column.
     /// - Complexity: O(n³).
     public var inverse: Matrix {
-        let n = factors.rows
-        var result = Matrix(rows: n, columns: n)
-        var unit = [Double](repeating: 0, count: n)
-        for j in 0..<n {
-            unit[j] = 1
-            let column = solve(unit)
-            unit[j] = 0
-            for i in 0..<n { result[i, j] = column[i] }
-        }
-        return result
+        Matrix.inverse(size: factors.rows, solving: solve)
     }
 
     /// det A = sign(P) · Π Uᵢᵢ.
@@ -287,5 +271,21 @@ extension Matrix {
     public static func standardErrors(fromHessian hessian: Matrix, singularityTolerance: Double = 1e-12) -> [Double]? {
         covariance(fromHessian: hessian, singularityTolerance: singularityTolerance)?
             .diagonalElements.map { $0.squareRoot() }
+    }
+}
+
+extension Matrix {
+    /// The inverse of an n×n matrix given a solver of A x = b, built column by column from the
+    /// unit vectors. O(n) solves.
+    static func inverse(size n: Int, solving solve: ([Double]) -> [Double]) -> Matrix {
+        var result = Matrix(rows: n, columns: n)
+        var unit = [Double](repeating: 0, count: n)
+        for j in 0..<n {
+            unit[j] = 1
+            let column = solve(unit)
+            unit[j] = 0
+            for i in 0..<n { result[i, j] = column[i] }
+        }
+        return result
     }
 }
