@@ -52,11 +52,14 @@ public enum TableProfiler {
     ///   - knownCustomers: the customer ids of the transactions, to flag rows of unknown customers.
     ///   - observationEnd: rows dated after it are flagged.
     ///   - quarantine: receives every rejected or duplicate row.
-    /// - Throws: ``InputError`` or ``ColumnMappingError`` when the file cannot be used at all.
+    ///   - visit: called with every accepted row, its cells already checked against the schema;
+    ///     the row is only valid during the call.
+    /// - Throws: ``InputError`` or ``ColumnMappingError`` when the file cannot be used at all,
+    ///   and whatever `visit` throws.
     public static func profile(
         path: String, schema: FileSchema, delimiter: UInt8? = nil, encoding: TextEncoding? = nil,
         dateFormat: String? = nil, knownCustomers: IdentifierTable? = nil, observationEnd: CalendarDay? = nil,
-        quarantine: QuarantineSink? = nil
+        quarantine: QuarantineSink? = nil, visit: ((TableRow) throws -> Void)? = nil
     ) throws -> TableFileReport {
         let reader = try CSVReader(path: path, delimiter: delimiter, encoding: encoding)
         guard try reader.next() else {
@@ -96,6 +99,10 @@ public enum TableProfiler {
         var firstNameHash: [UInt64] = []
         var conflicted: [Bool] = []
         var dates = [(name: String, day: CalendarDay)]()
+        // Parsed value of each present column for `visit`: a number, a day ordinal, or NaN.
+        var slots: [String: Int] = [:]
+        for (k, (spec, _)) in present.enumerated() { slots[spec.role.name] = k }
+        var values = [Double](repeating: .nan, count: present.count)
 
         func setAside(_ reason: String, column: String?) throws {
             let row = RejectedRow(file: path, line: reader.line, column: column, reason: reason, raw: reader.rawRecord)
@@ -125,6 +132,7 @@ public enum TableProfiler {
                 continue
             }
             dates.removeAll(keepingCapacity: true)
+            if visit != nil { for k in values.indices { values[k] = .nan } }
             var emptyMask: UInt64 = 0
             for (k, (spec, index)) in present.enumerated() {
                 let name = spec.role.name
@@ -147,6 +155,7 @@ public enum TableProfiler {
                         continue rows
                     }
                     dates.append((name, day))
+                    values[k] = Double(day.ordinal)
                 case .number(let range, let integer):
                     guard let number = reader.withField(index, { AmountParser.parse(TransactionLoader.trimmed($0)) }) else {
                         try reject("unparseable_\(name)", "\(name) \"\(reader.string(index))\" is not a number", column: index)
@@ -159,6 +168,7 @@ public enum TableProfiler {
                         try reject("out_of_range_\(name)", "\(name) \(reader.string(index).trimmingCharacters(in: .whitespaces)) is outside its scale: expected \(scale)", column: index)
                         continue rows
                     }
+                    values[k] = number
                 case .category(let allowed):
                     if let allowed {
                         let value = reader.string(index).trimmingCharacters(in: .whitespaces)
@@ -203,8 +213,60 @@ public enum TableProfiler {
                     }
                 }
             }
+            if let visit {
+                try visit(TableRow(reader: reader, header: header, mapping: mapping, slots: slots, values: values))
+            }
         }
         return report
+    }
+}
+
+/// One accepted row of a data set file, handed to the `visit` closure of
+/// ``TableProfiler/profile(path:schema:delimiter:encoding:dateFormat:knownCustomers:observationEnd:quarantine:visit:)``.
+///
+/// Columns are named by their schema role (`customer_id`, `created_at`, `nps`, ...), whatever the
+/// file's header calls them; columns outside the schema are reached by header name.
+public struct TableRow {
+    let reader: CSVReader
+    /// The file's header, trimmed.
+    public let header: [String]
+    let mapping: ColumnMapping
+    let slots: [String: Int]
+    let values: [Double]
+
+    /// Line of the row in its file (1 = the header).
+    public var line: Int { reader.line }
+
+    /// The trimmed text of a schema column; nil when the file lacks the column or the cell is empty.
+    public func text(_ role: String) -> String? {
+        guard let index = mapping.indexes[role] else { return nil }
+        return field(index)
+    }
+
+    /// The trimmed text of the column whose header is `name` (exact match first, then
+    /// case-insensitive); nil when there is no such column or the cell is empty.
+    public func text(header name: String) -> String? {
+        guard let index = header.firstIndex(of: name) ?? header.firstIndex(where: { $0.lowercased() == name.lowercased() }) else { return nil }
+        return field(index)
+    }
+
+    /// The trimmed text of field `index`; nil when empty or out of range.
+    public func field(_ index: Int) -> String? {
+        guard index >= 0, index < reader.fieldCount else { return nil }
+        let value = reader.string(index).trimmingCharacters(in: .whitespaces)
+        return value.isEmpty ? nil : value
+    }
+
+    /// The date of a schema date column (already checked); nil when absent or empty.
+    public func day(_ role: String) -> CalendarDay? {
+        guard let k = slots[role], !values[k].isNaN else { return nil }
+        return CalendarDay(ordinal: Int32(values[k]))
+    }
+
+    /// The number of a schema number column (already checked against its scale); nil when absent or empty.
+    public func number(_ role: String) -> Double? {
+        guard let k = slots[role], !values[k].isNaN else { return nil }
+        return values[k]
     }
 }
 

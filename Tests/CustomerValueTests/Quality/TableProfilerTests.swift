@@ -12,6 +12,31 @@ struct TableProfilerTests {
         return url
     }
 
+    @Test func visitorSeesOnlyAcceptedRowsWithParsedValues() throws {
+        let url = try Self.file("""
+            客户ID,日期,推荐值,满意度,费力度,评论,服务质量
+            A,2024-01-01,10,5,7, 很好 ,4
+            B,2024-01-02,11,4,2,,3
+            F,2024/1/5,,2,1,物流慢,
+            """, name: "surveys.csv")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        var seen: [(line: Int, id: String?, day: CalendarDay?, nps: Double?, csat: Double?, comment: String?, extra: String?)] = []
+        let report = try TableProfiler.profile(path: url.path, schema: .surveys) { row in
+            seen.append((row.line, row.text("customer_id"), row.day("date"), row.number("nps"), row.number("csat"),
+                         row.text("comment"), row.text(header: "服务质量")))
+        }
+        #expect(report.accepted == 2)
+        // B (line 3) is out of scale (nps 11) and never reaches the visitor.
+        #expect(seen.map(\.line) == [2, 4])
+        #expect(seen.map(\.id) == ["A", "F"])
+        #expect(seen[0].day == CalendarDay(year: 2024, month: 1, day: 1))
+        #expect(seen[1].day == CalendarDay(year: 2024, month: 1, day: 5))
+        #expect(seen[0].nps == 10 && seen[1].nps == nil)     // empty cell: nil, not 0
+        #expect(seen[0].csat == 5 && seen[1].csat == 2)
+        #expect(seen[0].comment == "很好" && seen[1].comment == "物流慢")   // trimmed
+        #expect(seen[0].extra == "4" && seen[1].extra == nil)   // a column outside the schema, by header name
+    }
+
     @Test func surveyAnswersOutsideTheirScaleAreQuarantined() throws {
         let url = try Self.file("""
             客户ID,日期,推荐值,满意度,费力度,评论
