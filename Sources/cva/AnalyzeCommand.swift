@@ -89,11 +89,14 @@ struct Analysis {
 
         let summary = try CustomerSummary(history: history, options: SummaryOptions(unit: unit, windowDays: windowDays))
         try write("customer_summary.csv") { try summary.outputTable.writeCSV(to: $0) }
-        let rfm = try RFMAnalysis(input: RFMInput(summary: summary))
+        var rfm = try RFMAnalysis(input: RFMInput(summary: summary))
         try write("rfm.csv") { try rfm.customerTable(summary: summary, language: .en).writeCSV(to: $0) }
-        try write("segments.json") { try $0.write(jsonText(rfm.report(summary: summary, language: .en))) }
 
-        let modelLines = try writeModels(history: history, write: write)
+        let (modelLines, predictions) = try writeModels(history: history, write: write)
+        if let predictions, predictions.probabilityAlive.count == rfm.count {
+            rfm.attachModelValues(probabilityAlive: predictions.probabilityAlive, lifetimeValue: predictions.lifetimeValue)
+        }
+        try write("segments.json") { try $0.write(jsonText(rfm.report(summary: summary, language: .en))) }
 
         var digest = Digest(profile: profile, summary: summary, written: written, seconds: Date().timeIntervalSince(started))
         digest.modelLines = modelLines
@@ -105,21 +108,23 @@ extension Analysis {
     /// Fits BG/NBD (and Gamma-Gamma when it can be fitted) on the weekly summary and writes
     /// `models.json` and `predictions.csv`. A model that cannot be fitted is reported in the
     /// digest, not fatal.
-    func writeModels(history: TransactionHistory, write: (String, (ByteSink) throws -> Void) throws -> Void) throws -> [String] {
+    /// - Returns: the digest lines, and the predictions (customers in history order) when BG/NBD was fitted.
+    func writeModels(history: TransactionHistory, write: (String, (ByteSink) throws -> Void) throws -> Void) throws
+        -> (lines: [String], predictions: CustomerPredictions?) {
         let weekly = try CustomerSummary(history: history, options: SummaryOptions(unit: .week))
         let input: ModelInput
         do {
             input = ModelInput(customerIDs: (0..<weekly.count).map(weekly.customerID), data: try PurchaseData(summary: weekly),
                                monetary: weekly.monetaryValue, observationEnd: weekly.observationEnd, unit: .week)
         } catch {
-            return ["models: not fitted (\(error))"]
+            return (["models: not fitted (\(error))"], nil)
         }
         var lines: [String] = []
         let purchase: FitReport
         do {
             purchase = try fitModel(.bgnbd, input, penalty: 0)
         } catch {
-            return ["models: BG/NBD not fitted (\(error))"]
+            return (["models: BG/NBD not fitted (\(error))"], nil)
         }
         var spend: FitReport?
         do {
@@ -133,22 +138,17 @@ extension Analysis {
         try write("models.json") { try $0.write(jsonText(ModelFile(purchase: purchase, spend: spend, unit: .week, observationEnd: weekly.observationEnd))) }
         let bgnbd = BGNBD(parameters: .init(p))
         let gg = spend.map { GammaGamma(parameters: .init(p: $0.estimates[0], q: $0.estimates[1], v: $0.estimates[2])) }
-        let table = PredictCommand.predictions(data: input, model: bgnbd, spend: gg, horizon: 52, months: 12,
-                                               discountRate: 0.01, observationEnd: weekly.observationEnd)
+        let predictions = CustomerPredictions.compute(data: input.data, monetary: input.monetary, model: bgnbd, spend: gg,
+                                                      horizon: 52, months: 12, discountRate: 0.01, unit: .week)
+        let table = PredictCommand.table(predictions, customerIDs: input.customerIDs, observationEnd: weekly.observationEnd)
         try write("predictions.csv") { try table.writeCSV(to: $0) }
         let n = input.customerIDs.count
-        var expected = 0.0, alive = 0.0
-        for i in 0..<n {
-            let h = Int(input.data.historyOfCustomer[i])
-            let (x, tx, T) = (input.data.frequency[h], input.data.recency[h], input.data.age[h])
-            alive += bgnbd.probabilityAlive(frequency: x, recency: tx, age: T)
-            expected += bgnbd.conditionalExpectedPurchases(in: 52, frequency: x, recency: tx, age: T)
-        }
+        let expected = predictions.expectedPurchases.reduce(0, +), alive = predictions.probabilityAlive.reduce(0, +)
         lines.append(String(format: "expected purchases in the next 52 weeks: %.0f; mean P(alive) %.3f", expected, alive / Double(max(n, 1))))
         if let gg, let mean = gg.conditionalExpectedSpend(frequency: 0, monetary: 0) {
             lines.append(String(format: "Gamma-Gamma: mean spend per purchase %.2f (12-month CLV per customer in predictions.csv)", mean))
         }
-        return lines
+        return (lines, predictions)
     }
 }
 

@@ -87,61 +87,27 @@ struct PredictCommand: ParsableCommand {
         data: ModelInput, model: Model, spend: GammaGamma?, horizon: Double, months: Int, discountRate: Double,
         observationEnd: CalendarDay?
     ) -> OutputTable {
-        let n = data.customerIDs.count
-        let d = data.data
-        // Everything but spend depends on the history alone: compute once per distinct history.
-        let m = d.histories
-        // Two threads, each over half of the histories.
-        let parts = m >= 10_000 ? 2 : 1
-        let results = ParallelBuffersOf<[Double]>(count: parts)
-        let withCLV = spend != nil
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let range = (part * m / parts)..<((part + 1) * m / parts)
-            var values = [Double](repeating: 0, count: 4 * range.count)
-            for (k, h) in range.enumerated() {
-                let (x, tx, T) = (d.frequency[h], d.recency[h], d.age[h])
-                values[4 * k] = model.probabilityAlive(frequency: x, recency: tx, age: T)
-                values[4 * k + 1] = model.conditionalExpectedPurchases(in: horizon, frequency: x, recency: tx, age: T)
-                if withCLV {
-                    // CLV with spend 1: Σ monthly expected purchases, discounted.
-                    values[4 * k + 2] = CustomerLifetimeValue.value(
-                        expectedPurchases: { model.conditionalExpectedPurchases(in: $0, frequency: x, recency: tx, age: T) },
-                        spend: 1, months: months, discountRate: discountRate, unit: data.unit)
-                }
-                values[4 * k + 3] = model.medianTimeToNextPurchase(frequency: x, age: T) * data.unit.days
-            }
-            results.set(part, values)
-        }
-        var aliveOf = [Double](), expectedOf = [Double](), discountedOf = [Double](), waitOf = [Double]()
-        for part in 0..<parts {
-            let values = results.get(part)
-            for k in 0..<(values.count / 4) {
-                aliveOf.append(values[4 * k])
-                expectedOf.append(values[4 * k + 1])
-                discountedOf.append(values[4 * k + 2])
-                waitOf.append(values[4 * k + 3])
-            }
-        }
-        var alive = [Double](repeating: 0, count: n), expected = alive, spendValue = alive, clv = alive
+        let p = CustomerPredictions.compute(data: data.data, monetary: data.monetary, model: model, spend: spend, horizon: horizon,
+                                            months: months, discountRate: discountRate, unit: data.unit)
+        return table(p, customerIDs: data.customerIDs, observationEnd: observationEnd)
+    }
+
+    /// The predictions as the columns of `cva predict`.
+    static func table(_ p: CustomerPredictions, customerIDs: [String], observationEnd: CalendarDay?) -> OutputTable {
+        let n = customerIDs.count
         var next = [CalendarDay?](repeating: nil, count: n)
-        for i in 0..<n {
-            let h = Int(d.historyOfCustomer[i])
-            alive[i] = aliveOf[h]
-            expected[i] = expectedOf[h]
-            if let spend {
-                spendValue[i] = spend.conditionalExpectedSpend(frequency: d.frequency[h], monetary: data.monetary?[i] ?? 0) ?? .nan
-                clv[i] = spendValue[i] * discountedOf[h]
-            }
-            if let observationEnd, waitOf[h].isFinite, waitOf[h] < 3_650_000 {
-                next[i] = observationEnd.adding(days: Int(waitOf[h].rounded(.up)))
+        if let observationEnd {
+            for i in 0..<n where p.daysToNextPurchase[i].isFinite && p.daysToNextPurchase[i] < 3_650_000 {
+                next[i] = observationEnd.adding(days: Int(p.daysToNextPurchase[i].rounded(.up)))
             }
         }
+        let spend = p.expectedSpend
         var columns = ["customer_id", "p_alive", "expected_purchases"]
         if spend != nil { columns += ["expected_spend", "clv"] }
         columns.append("next_purchase_date")
-        let ids = data.customerIDs
+        let ids = customerIDs
         let hasSpend = spend != nil
-        let (a, e, s, c, nx) = (alive, expected, spendValue, clv, next)
+        let (a, e, s, c, nx) = (p.probabilityAlive, p.expectedPurchases, p.expectedSpend ?? [], p.lifetimeValue ?? [], next)
         return OutputTable(columns: columns, rowCount: n) { r, k in
             switch (k, hasSpend) {
             case (0, _): return .text(ids[r])

@@ -118,3 +118,33 @@ public struct SegmentSummary: Sendable, Hashable, Codable {
         return out
     }
 }
+
+extension RFMAnalysis {
+    /// Fills each segment summary's ``SegmentSummary/meanProbabilityAlive`` and
+    /// ``SegmentSummary/totalPredictedCLV`` from per-customer predictions of a fitted purchase
+    /// model (e.g. ``CustomerPredictions``), customers in the order of the analysis.
+    ///
+    /// A customer whose CLV is not finite (a Gamma-Gamma fit without a finite mean) is left out
+    /// of the CLV total; without any CLV the total stays nil.
+    /// - Precondition: one value per customer in each array.
+    /// - Complexity: O(n).
+    public mutating func attachModelValues(probabilityAlive: [Double], lifetimeValue: [Double]?) {
+        precondition(probabilityAlive.count == count && (lifetimeValue?.count ?? count) == count, "one prediction per customer")
+        let groups = options.segments.segments.count + 1
+        var alive = [Double](repeating: 0, count: groups)
+        var members = [Int](repeating: 0, count: groups)
+        var clv = [Double](repeating: 0, count: groups)
+        for i in 0..<count {
+            let g = Int(segments.segment[i])
+            alive[g] += probabilityAlive[i]
+            members[g] += 1
+            if let value = lifetimeValue?[i], value.isFinite { clv[g] += value }
+        }
+        for k in segmentSummaries.indices {
+            // Summaries are in table order, then Others (the last group) when it has customers.
+            let g = k < options.segments.segments.count ? k : groups - 1
+            segmentSummaries[k].meanProbabilityAlive = members[g] > 0 ? alive[g] / Double(members[g]) : nil
+            segmentSummaries[k].totalPredictedCLV = lifetimeValue == nil ? nil : clv[g]
+        }
+    }
+}

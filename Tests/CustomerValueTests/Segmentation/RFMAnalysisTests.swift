@@ -30,6 +30,22 @@ struct RFMAnalysisTests {
         #expect(analysis.abcClass(1) == "A")
     }
 
+    @Test func modelValuesPerSegment() throws {
+        var analysis = try RFMAnalysis(input: Self.input)
+        // Customers 0…3 are Others, Champions, At Risk, Lost (see above); customer 3's CLV is not
+        // finite and is left out of Lost's total.
+        analysis.attachModelValues(probabilityAlive: [0.9, 0.8, 0.3, 0.1], lifetimeValue: [5, 120, 40, .nan])
+        let s = analysis.segmentSummaries
+        #expect(s[0].meanProbabilityAlive == 0.8 && s[0].totalPredictedCLV == 120)
+        #expect(s[8].meanProbabilityAlive == 0.3 && s[8].totalPredictedCLV == 40)
+        #expect(s[9].meanProbabilityAlive == 0.1 && s[9].totalPredictedCLV == 0)
+        #expect(s[10].meanProbabilityAlive == 0.9 && s[10].totalPredictedCLV == 5)
+        // An empty segment has no mean; without a spend model there is no CLV.
+        #expect(s[1].meanProbabilityAlive == nil && s[1].totalPredictedCLV == 0)
+        analysis.attachModelValues(probabilityAlive: [0.9, 0.8, 0.3, 0.1], lifetimeValue: nil)
+        #expect(analysis.segmentSummaries[0].totalPredictedCLV == nil)
+    }
+
     @Test func summaryJSONWritesTheModelFieldsAsNull() throws {
         let analysis = try RFMAnalysis(input: Self.input)
         let data = try JSONEncoder().encode(analysis.segmentSummaries[0])

@@ -1,0 +1,76 @@
+import Foundation
+
+/// Every customer's predictions under a fitted purchase model (and optionally a Gamma-Gamma
+/// spend model): probability alive, expected purchases in a horizon, expected spend per
+/// purchase, CLV and the median wait to the next purchase.
+///
+/// Everything but spend depends on the history (x, t_x, T) alone, so it is computed once per
+/// distinct history of ``PurchaseData`` and shared by the customers who have it.
+public struct CustomerPredictions: Sendable {
+    /// P(alive) at the end of the observation, per customer.
+    public var probabilityAlive: [Double]
+    /// Conditional expected purchases in the horizon, per customer.
+    public var expectedPurchases: [Double]
+    /// Gamma-Gamma expected spend per purchase, per customer; nil without a spend model, NaN for
+    /// a customer when the model has no finite mean (q ≤ 1).
+    public var expectedSpend: [Double]?
+    /// CLV over the horizon in months (``CustomerLifetimeValue``), per customer; nil without a
+    /// spend model, NaN where ``expectedSpend`` is.
+    public var lifetimeValue: [Double]?
+    /// Median days to the next purchase should the customer be alive (may be infinite).
+    public var daysToNextPurchase: [Double]
+
+    /// Predictions for every customer of `data`.
+    /// - Parameters:
+    ///   - data: the customers' compressed histories, in model time units `unit`.
+    ///   - monetary: each customer's mean repeat spend (for Gamma-Gamma), customer order.
+    ///   - model: the fitted purchase model.
+    ///   - spend: the fitted Gamma-Gamma model, if any.
+    ///   - horizon: horizon of ``expectedPurchases`` in model units, ≥ 0.
+    ///   - months: CLV horizon in months, ≥ 0; `discountRate` the monthly discount rate (> −1).
+    /// - Complexity: O(distinct histories × months + customers), on two threads for large inputs.
+    public static func compute<Model: PurchaseModel>(
+        data d: PurchaseData, monetary: [Double]?, model: Model, spend: GammaGamma?, horizon: Double,
+        months: Int, discountRate: Double, unit: TimeUnit
+    ) -> CustomerPredictions {
+        let m = d.histories
+        let parts = m >= 10_000 ? 2 : 1
+        let withCLV = spend != nil
+        // Per history: alive, expected, discounted purchases (CLV at spend 1), wait in days.
+        let results = ParallelResults<[Double]>(count: parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = (part * m / parts)..<((part + 1) * m / parts)
+            var values = [Double](repeating: 0, count: 4 * range.count)
+            for (k, h) in range.enumerated() {
+                let (x, tx, T) = (d.frequency[h], d.recency[h], d.age[h])
+                values[4 * k] = model.probabilityAlive(frequency: x, recency: tx, age: T)
+                values[4 * k + 1] = model.conditionalExpectedPurchases(in: horizon, frequency: x, recency: tx, age: T)
+                if withCLV {
+                    values[4 * k + 2] = CustomerLifetimeValue.value(
+                        expectedPurchases: { model.conditionalExpectedPurchases(in: $0, frequency: x, recency: tx, age: T) },
+                        spend: 1, months: months, discountRate: discountRate, unit: unit)
+                }
+                values[4 * k + 3] = model.medianTimeToNextPurchase(frequency: x, age: T) * unit.days
+            }
+            results.set(part, values)
+        }
+        let perHistory = (0..<parts).flatMap { (try? results.value($0)) ?? [] }
+        let n = d.historyOfCustomer.count
+        var alive = [Double](repeating: 0, count: n), expected = alive, wait = alive
+        var spendValue: [Double]? = spend == nil ? nil : alive
+        var clv: [Double]? = spendValue
+        for i in 0..<n {
+            let h = Int(d.historyOfCustomer[i])
+            alive[i] = perHistory[4 * h]
+            expected[i] = perHistory[4 * h + 1]
+            wait[i] = perHistory[4 * h + 3]
+            if let spend {
+                let s = spend.conditionalExpectedSpend(frequency: d.frequency[h], monetary: monetary?[i] ?? 0) ?? .nan
+                spendValue?[i] = s
+                clv?[i] = s * perHistory[4 * h + 2]
+            }
+        }
+        return CustomerPredictions(probabilityAlive: alive, expectedPurchases: expected, expectedSpend: spendValue,
+                                   lifetimeValue: clv, daysToNextPurchase: wait)
+    }
+}
