@@ -27,10 +27,10 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup var transactions: TransactionOptions
 
-    @Option(help: "Unit of recency and T in the summary: day, week or month.")
-    var unit: TimeUnit = .day
-    @Option(name: .customLong("window-days"), help: "Trailing window (days) for the RFM columns of the summary.")
-    var windowDays: Int = 365
+    @Option(help: "Unit of recency and T in the summary: day, week or month (default: day).")
+    var unit: TimeUnit?
+    @Option(name: .customLong("window-days"), help: "Trailing window (days) for the RFM columns of the summary (default: 365).")
+    var windowDays: Int?
 
     func run() throws {
         try runReportingErrors { try Analysis(input: input, outputFolder: out, transactions: transactions, unit: unit, windowDays: windowDays).run() }
@@ -42,8 +42,10 @@ struct Analysis {
     var input: String
     var outputFolder: String
     var transactions: TransactionOptions
-    var unit: TimeUnit = .day
-    var windowDays: Int = 365
+    /// nil: cva.yaml's setting, else day.
+    var unit: TimeUnit?
+    /// nil: cva.yaml's setting, else 365.
+    var windowDays: Int?
 
     func run() throws {
         var isDirectory: ObjCBool = false
@@ -56,7 +58,6 @@ struct Analysis {
             throw CLIError("\(outputFolder): cannot create the output folder (\(error.localizedDescription))")
         }
         let started = Date()
-        let options = try transactions.ingestOptions()
         let quarantinePath = (outputFolder as NSString).appendingPathComponent("quarantine.csv")
         try? FileManager.default.removeItem(atPath: quarantinePath)
         let sink = LazyQuarantineFile(path: quarantinePath)
@@ -68,6 +69,15 @@ struct Analysis {
             dataSet = try DataSet(directory: (input as NSString).deletingLastPathComponent.isEmpty ? "." : (input as NSString).deletingLastPathComponent)
                 .onlyTransactions(input)
         }
+        let config = dataSet.config
+        let options = try transactions.ingestOptions(config: config)
+        var unit = self.unit ?? .day
+        if self.unit == nil, let text = config.text("unit") {
+            guard let value = TimeUnit(rawValue: text.lowercased()) else { throw CLIError("\(config.error("unit", "expected day, week or month"))") }
+            unit = value
+        }
+        let windowDays = try self.windowDays ?? config.integer("window_days") ?? 365
+        guard windowDays > 0 else { throw CLIError("the window must be at least one day, got \(windowDays)") }
         let (profile, loaded) = try DataSetProfile.profile(dataSet, options: options, quarantine: sink, requireTransactions: true) { bytes, total in
             bar.update(done: bytes, total: total, rateCount: bytes / 1_000_000)
         }

@@ -38,15 +38,16 @@ struct ProfileCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
             throw CLIError("\(input): no such file or folder")
         }
-        let options = try transactions.ingestOptions()
         let bar = ProgressBar(label: "profiling", unit: "MB")
         defer { bar.finish() }
         if isDirectory.boolValue {
             let dataSet = try DataSet(directory: input)
+            let options = try transactions.ingestOptions(config: dataSet.config)
             return try DataSetProfile.profile(dataSet, options: options, quarantine: sink, requireTransactions: false) { bytes, total in
                 bar.update(done: bytes, total: total, rateCount: bytes / 1_000_000)
             }.profile
         }
+        let options = try transactions.ingestOptions(config: configBeside(input))
         let stem = ((input as NSString).lastPathComponent as NSString).deletingPathExtension.lowercased()
         if let schema = FileSchema.dataSetFiles.first(where: { $0.name == stem }) {
             let report = try TableProfiler.profile(

@@ -21,42 +21,60 @@ struct TransactionOptions: ParsableArguments {
     var encoding: String = "auto"
     @Option(help: "Field delimiter: auto, ',', ';', tab or '|'.")
     var delimiter: String = "auto"
-    @Option(help: "Negative amounts (returns): net (against the same customer's purchases), drop, or keep.")
-    var returns: ReturnPolicy = .net
-    @Option(name: .customLong("outlier-factor"), help: "Flag orders above this multiple of the median order.")
-    var outlierFactor: Double = 10
+    @Option(help: "Negative amounts (returns): net (against the same customer's purchases), drop, or keep (default: net).")
+    var returns: ReturnPolicy?
+    @Option(name: .customLong("outlier-factor"), help: "Flag orders above this multiple of the median order (default: 10).")
+    var outlierFactor: Double?
     @Option(name: .customLong("observation-end"), help: "Last day of the observation period (yyyy-MM-dd); default: the last transaction date.")
     var observationEnd: String?
     @Flag(name: .customLong("keep-duplicates"), help: "Keep exact duplicate rows instead of leaving them out.")
     var keepDuplicates = false
 
-    func ingestOptions() throws -> TransactionIngestOptions {
-        var columns: [String: String] = [:]
-        columns["customer_id"] = customerColumn
-        columns["date"] = dateColumn
-        columns["amount"] = amountColumn
-        columns["order_id"] = orderColumn
+    /// The ingest options of these flags; where a flag is not given, `cva.yaml` (`config`) may set it.
+    func ingestOptions(config: DataSetConfig = DataSetConfig()) throws -> TransactionIngestOptions {
+        let file = config.files["transactions"] ?? DataSetConfig.FileConfig()
+        var columns = file.columns
+        if let customerColumn { columns["customer_id"] = customerColumn }
+        if let dateColumn { columns["date"] = dateColumn }
+        if let amountColumn { columns["amount"] = amountColumn }
+        if let orderColumn { columns["order_id"] = orderColumn }
         var encodingValue: TextEncoding?
+        let encoding = self.encoding.lowercased() == "auto" ? (file.encoding ?? "auto") : self.encoding
+        let delimiter = self.delimiter.lowercased() == "auto" ? (file.delimiter ?? "auto") : self.delimiter
+        let dateFormat = self.dateFormat ?? file.dateFormat
+        var returns = self.returns ?? .net
+        if self.returns == nil, let text = config.text("returns") {
+            guard let policy = ReturnPolicy(rawValue: text.lowercased()) else { throw CLIError("\(config.error("returns", "expected net, drop or keep"))") }
+            returns = policy
+        }
+        let outlierFactor = try self.outlierFactor ?? config.number("outlier_factor") ?? 10
+        var keepDuplicates = self.keepDuplicates
+        if !keepDuplicates, let text = config.text("keep_duplicates") {
+            guard let value = Bool(text.lowercased()) else { throw CLIError("\(config.error("keep_duplicates", "expected true or false"))") }
+            keepDuplicates = value
+        }
+        let fromFile = "\(config.source ?? "cva.yaml"): transactions."
         if encoding.lowercased() != "auto" {
             guard let e = TextEncoding(name: encoding) else {
-                throw CLIError("--encoding \(encoding): expected auto, utf8, gb18030, gbk, utf16le or utf16be")
+                throw CLIError("\(self.encoding.lowercased() == "auto" ? fromFile + "encoding" : "--encoding") \(encoding): expected auto, utf8, gb18030, gbk, utf16le or utf16be")
             }
             encodingValue = e
         }
         var delimiterValue: UInt8?
-        switch delimiter.lowercased() {
-        case "auto": delimiterValue = nil
-        case ",", "comma": delimiterValue = 0x2C
-        case ";", "semicolon": delimiterValue = 0x3B
-        case "\t", "\\t", "tab": delimiterValue = 0x09
-        case "|", "pipe": delimiterValue = 0x7C
-        default: throw CLIError("--delimiter \(delimiter): expected auto, ',', ';', tab or '|'")
+        do {
+            delimiterValue = try TableReadOptions.delimiter(named: delimiter, what: "--delimiter")
+        } catch {
+            throw CLIError("\(self.delimiter.lowercased() == "auto" ? fromFile + "delimiter" : "--delimiter") \(delimiter): expected auto, ',', ';', tab or '|'")
         }
         guard outlierFactor > 1, outlierFactor.isFinite else {
             throw CLIError("--outlier-factor must be a number above 1, got \(outlierFactor)")
         }
         if let dateFormat { _ = try DateParser(pattern: dateFormat) }
-        let end = try observationEnd.map { try parseDay($0, flag: "--observation-end") }
+        var end = try observationEnd.map { try parseDay($0, flag: "--observation-end") }
+        if end == nil, let text = config.text("observation_end") {
+            guard let day = DateParser().parse(text) else { throw CLIError("\(config.error("observation_end", "expected a date as yyyy-MM-dd"))") }
+            end = day
+        }
         var options = TransactionIngestOptions(
             delimiter: delimiterValue, encoding: encodingValue, columns: columns, dateFormat: dateFormat,
             returns: returns, outlierFactor: outlierFactor, observationEnd: end,
@@ -80,25 +98,32 @@ func today() -> CalendarDay {
     CalendarDay(ordinal: Int32((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
 }
 
-/// The transactions file of an input that is a file or a data set folder.
+/// The transactions file of an input that is a file or a data set folder (the file `cva.yaml`
+/// names, else transactions.csv or orders.csv).
 func transactionsPath(_ input: String) throws -> String {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
         throw CLIError("\(input): no such file or folder")
     }
     guard isDirectory.boolValue else { return input }
-    let candidate = (input as NSString).appendingPathComponent("transactions.csv")
-    guard FileManager.default.fileExists(atPath: candidate) else {
+    guard let path = try DataSet(directory: input).transactions else {
         throw CLIError("\(input): the folder has no transactions.csv (the one file a data set needs)")
     }
-    return candidate
+    return path
 }
 
-/// Loads transactions with a progress bar.
+/// The `cva.yaml` that applies to a file: the one in its folder, if any.
+func configBeside(_ path: String) throws -> DataSetConfig {
+    let folder = (path as NSString).deletingLastPathComponent
+    return try DataSetConfig.load(directory: folder.isEmpty ? "." : folder)
+}
+
+/// Loads transactions with a progress bar, with the `cva.yaml` of the file's folder when there is one.
 func loadTransactions(path: String, options: TransactionOptions, quarantine: QuarantineSink?) throws -> TransactionHistory {
+    let ingest = try options.ingestOptions(config: configBeside(path))
     let bar = ProgressBar(label: "reading \((path as NSString).lastPathComponent)", unit: "MB")
     defer { bar.finish() }
-    return try TransactionLoader.load(path: path, options: try options.ingestOptions(), quarantine: quarantine) { bytes, total in
+    return try TransactionLoader.load(path: path, options: ingest, quarantine: quarantine) { bytes, total in
         bar.update(done: bytes, total: total, rateCount: bytes / 1_000_000)
     }
 }

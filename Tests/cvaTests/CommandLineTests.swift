@@ -170,3 +170,47 @@ struct CommandLineTests {
         #expect(run.stdout.contains("customers: 2"))
     }
 }
+
+/// `cva.yaml` in a data set folder: file, columns and settings, with flags beating the file.
+struct ConfigFileCommandTests {
+    typealias CLI = CommandLineTests
+
+    @Test func analyzeAndSummaryFollowTheConfigFile() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "buyer;when;paid\nA;05/01/2024;10\nA;19/01/2024;30\nB;10/01/2024;5\n".write(
+            to: folder.appendingPathComponent("export.csv"), atomically: true, encoding: .utf8)
+        try """
+            transactions:
+              file: export.csv
+              delimiter: ";"
+              date_format: dd/MM/yyyy
+              columns: {customer_id: buyer, date: when, amount: paid}
+            settings:
+              unit: week
+            """.write(to: folder.appendingPathComponent("cva.yaml"), atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("out")
+        let run = try CLI.run(["analyze", folder.path, "--out", out.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let summary = try String(contentsOf: out.appendingPathComponent("customer_summary.csv"), encoding: .utf8)
+        // A: purchases on 5 and 19 January, observation end 19 January: recency = T = 14 days = 2 weeks.
+        let a = try #require(summary.split(separator: "\n").first { $0.hasPrefix("A,") })
+        // Columns: customer_id, first_purchase, last_purchase, orders, total_spend, average_order_value, frequency, recency, T.
+        #expect(a.hasPrefix("A,2024-01-05,2024-01-19,2,40,20,1,2,2,"), "\(a)")
+        // The flag beats the file: --unit day gives 14 days.
+        let daily = try CLI.run(["summary", folder.path, "--unit", "day"])
+        #expect(daily.status == 0, "\(daily.stderr)")
+        #expect(daily.stdout.contains("\nA,2024-01-05,2024-01-19,2,40,20,1,14,14,"), "\(daily.stdout)")
+    }
+
+    @Test func aWrongSettingIsReportedWithItsLine() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try CLI.transactions.write(to: folder.appendingPathComponent("transactions.csv"), atomically: true, encoding: .utf8)
+        try "settings:\n  unit: fortnight\n".write(to: folder.appendingPathComponent("cva.yaml"), atomically: true, encoding: .utf8)
+        let run = try CLI.run(["analyze", folder.path, "--out", folder.appendingPathComponent("out").path])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("cva.yaml: line 2: unit: expected day, week or month"), "\(run.stderr)")
+        #expect(!run.stderr.contains("Fatal"))
+    }
+}

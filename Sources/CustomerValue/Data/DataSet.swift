@@ -12,6 +12,8 @@ public struct DataSet: Sendable {
     public var files: [String: String]
     /// CSV files in the folder that match no known name.
     public var unrecognized: [String]
+    /// The folder's `cva.yaml`, empty when there is none.
+    public var config: DataSetConfig
 
     /// Looks at the files in `directory`.
     /// - Throws: ``InputError`` when the folder cannot be read.
@@ -26,8 +28,20 @@ public struct DataSet: Sendable {
         files = [:]
         unrecognized = []
         transactions = nil
+        config = try DataSetConfig.load(directory: directory)
+        // Files that cva.yaml names explicitly.
+        var named: [String: String] = [:]
+        for (kind, file) in config.files {
+            guard let name = file.file else { continue }
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw InputError(file: config.source ?? "cva.yaml", message: "\(kind).file: \(name) is not in the folder \(directory)")
+            }
+            named[name.lowercased()] = kind
+            if kind == "transactions" { transactions = path } else { files[kind] = path }
+        }
         let known = Set(FileSchema.dataSetFiles.map(\.name))
-        for name in names {
+        for name in names where named[name.lowercased()] == nil {
             let lower = name.lowercased()
             guard lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".txt") else { continue }
             let stem = String(lower.prefix(upTo: lower.lastIndex(of: ".") ?? lower.endIndex))
@@ -35,7 +49,7 @@ public struct DataSet: Sendable {
             if stem == "transactions" || stem == "orders" {
                 if transactions == nil { transactions = path }
             } else if known.contains(stem) {
-                files[stem] = path
+                if files[stem] == nil { files[stem] = path }
             } else if !stem.hasPrefix("truth") && !stem.hasSuffix("quarantine") {
                 unrecognized.append(name)
             }
@@ -89,13 +103,73 @@ public struct DataSetProfile: Sendable, Codable {
         for schema in FileSchema.dataSetFiles {
             guard let path = dataSet.files[schema.name] else { continue }
             do {
+                let read = try dataSet.readOptions(schema.name, fallback: options)
                 profile.files.append(try TableProfiler.profile(
-                    path: path, schema: schema, delimiter: options.delimiter, encoding: options.encoding,
-                    knownCustomers: history?.identifiers, observationEnd: history?.observationEnd, quarantine: quarantine))
+                    path: path, schema: schema, delimiter: read.delimiter, encoding: read.encoding, dateFormat: read.dateFormat,
+                    knownCustomers: history?.identifiers, observationEnd: history?.observationEnd, quarantine: quarantine,
+                    columns: read.columns))
             } catch {
                 profile.unusable.append(UnusableFile(file: path, message: "\(error)"))
             }
         }
         return (profile, history)
+    }
+}
+
+/// How to read one file of a data set: what `cva.yaml` says for it, else the command's options.
+public struct TableReadOptions: Sendable, Hashable {
+    public var delimiter: UInt8?
+    public var encoding: TextEncoding?
+    public var dateFormat: String?
+    /// Role → header name (or 1-based number).
+    public var columns: [String: String]
+
+    public init(delimiter: UInt8? = nil, encoding: TextEncoding? = nil, dateFormat: String? = nil, columns: [String: String] = [:]) {
+        self.delimiter = delimiter
+        self.encoding = encoding
+        self.dateFormat = dateFormat
+        self.columns = columns
+    }
+
+    /// The delimiter byte of a name: `auto` (nil), `,`, `;`, `tab`, `|` (also comma, semicolon, pipe).
+    /// - Returns: nil for auto; throws for an unknown name.
+    public static func delimiter(named name: String, what: String) throws -> UInt8? {
+        switch name.lowercased() {
+        case "auto": return nil
+        case ",", "comma": return 0x2C
+        case ";", "semicolon": return 0x3B
+        case "\t", "\\t", "tab": return 0x09
+        case "|", "pipe": return 0x7C
+        default: throw InputError(file: what, message: "delimiter \(name): expected auto, ',', ';', tab or '|'")
+        }
+    }
+}
+
+extension DataSet {
+    /// How to read the file of kind `kind`: `cva.yaml`'s entries for it, else the delimiter and
+    /// encoding of `fallback` (the command's transaction options) unless those came from
+    /// `cva.yaml`'s transactions entry, which describes that file only.
+    /// - Throws: ``InputError`` for a wrong encoding, delimiter or date pattern in `cva.yaml`.
+    public func readOptions(_ kind: String, fallback: TransactionIngestOptions? = nil) throws -> TableReadOptions {
+        let transactionsEntry = kind == "transactions" ? nil : config.files["transactions"]
+        var read = TableReadOptions(delimiter: transactionsEntry?.delimiter == nil ? fallback?.delimiter : nil,
+                                    encoding: transactionsEntry?.encoding == nil ? fallback?.encoding : nil, dateFormat: nil)
+        guard let file = config.files[kind] else { return read }
+        let source = config.source ?? "cva.yaml"
+        if let name = file.encoding, name.lowercased() != "auto" {
+            guard let e = TextEncoding(name: name) else {
+                throw InputError(file: source, message: "\(kind).encoding \(name): expected auto, utf8, gb18030, gbk, utf16le or utf16be")
+            }
+            read.encoding = e
+        }
+        if let name = file.delimiter { read.delimiter = try TableReadOptions.delimiter(named: name, what: source) }
+        if let pattern = file.dateFormat {
+            do { _ = try DateParser(pattern: pattern) } catch {
+                throw InputError(file: source, message: "\(kind).date_format \(pattern): \(error)")
+            }
+            read.dateFormat = pattern
+        }
+        read.columns = file.columns
+        return read
     }
 }

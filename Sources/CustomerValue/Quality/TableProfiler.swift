@@ -52,6 +52,7 @@ public enum TableProfiler {
     ///   - knownCustomers: the customer ids of the transactions, to flag rows of unknown customers.
     ///   - observationEnd: rows dated after it are flagged.
     ///   - quarantine: receives every rejected or duplicate row.
+    ///   - columns: role → header name (or 1-based number) for columns not found by their usual names.
     ///   - visit: called with every accepted row, its cells already checked against the schema;
     ///     the row is only valid during the call.
     /// - Throws: ``InputError`` or ``ColumnMappingError`` when the file cannot be used at all,
@@ -59,14 +60,14 @@ public enum TableProfiler {
     public static func profile(
         path: String, schema: FileSchema, delimiter: UInt8? = nil, encoding: TextEncoding? = nil,
         dateFormat: String? = nil, knownCustomers: IdentifierTable? = nil, observationEnd: CalendarDay? = nil,
-        quarantine: QuarantineSink? = nil, visit: ((TableRow) throws -> Void)? = nil
+        quarantine: QuarantineSink? = nil, columns: [String: String] = [:], visit: ((TableRow) throws -> Void)? = nil
     ) throws -> TableFileReport {
         let reader = try CSVReader(path: path, delimiter: delimiter, encoding: encoding)
         guard try reader.next() else {
             throw InputError(file: path, message: "is empty: expected a header row (\(schema.columns.filter(\.required).map(\.role.name).joined(separator: ", ")))")
         }
         let header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
-        let mapping = try ColumnMapping(header: header, roles: schema.columns.map(\.role), file: path)
+        let mapping = try ColumnMapping(header: header, roles: schema.columns.map(\.role), overrides: columns, file: path)
         let missingRequired = schema.columns.filter { $0.required && mapping[$0.role] == nil }.map(\.role.name)
         guard missingRequired.isEmpty else {
             throw ColumnMappingError(
