@@ -99,7 +99,7 @@ struct Analysis {
 
         let summary = try CustomerSummary(history: history, options: SummaryOptions(unit: unit, windowDays: windowDays))
         try write("customer_summary.csv") { try summary.outputTable.writeCSV(to: $0) }
-        var rfm = try RFMAnalysis(input: RFMInput(summary: summary))
+        var rfm = try RFMAnalysis(input: RFMInput(summary: summary), options: rfmOptions(config: config, folder: dataSet.directory))
         try write("rfm.csv") { try rfm.customerTable(summary: summary, language: .en).writeCSV(to: $0) }
 
         let (modelLines, predictions) = try writeModels(history: history, write: write)
@@ -159,6 +159,28 @@ extension Analysis {
             lines.append(String(format: "Gamma-Gamma: mean spend per purchase %.2f (12-month CLV per customer in predictions.csv)", mean))
         }
         return (lines, predictions)
+    }
+}
+
+extension Analysis {
+    /// The RFM settings of `cva.yaml` (bins, weights, thresholds, segments), read as the flags
+    /// of `cva rfm`; a segment file is relative to the data set folder.
+    func rfmOptions(config: DataSetConfig, folder: String) throws -> RFMOptions {
+        var arguments = ["analyze"]
+        for name in ["bins", "weights", "thresholds"] {
+            if let text = config.text(name) { arguments += ["--\(name)", text] }
+        }
+        if let table = config.text("segments") {
+            let inFolder = (folder as NSString).appendingPathComponent(table)
+            arguments += ["--segments", SegmentTable.builtIn(table) == nil && FileManager.default.fileExists(atPath: inFolder) ? inFolder : table]
+        }
+        do {
+            return try RFMCommand.parse(arguments).analysisOptions()
+        } catch let error as CLIError {
+            throw CLIError("\(config.source ?? "cva.yaml"): \(error.description.replacingOccurrences(of: "--", with: ""))")
+        } catch {
+            throw CLIError("\(config.source ?? "cva.yaml"): \(RFMCommand.message(for: error))")
+        }
     }
 }
 

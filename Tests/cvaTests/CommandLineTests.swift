@@ -203,6 +203,22 @@ struct ConfigFileCommandTests {
         #expect(daily.stdout.contains("\nA,2024-01-05,2024-01-19,2,40,20,1,14,14,"), "\(daily.stdout)")
     }
 
+    @Test func rfmSettingsComeFromTheConfigFile() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try CLI.transactions.write(to: folder.appendingPathComponent("transactions.csv"), atomically: true, encoding: .utf8)
+        try "settings:\n  segments: cn8\n  weights: [0.5, 0.5, 0.5]\n".write(to: folder.appendingPathComponent("cva.yaml"), atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["analyze", folder.path, "--out", folder.appendingPathComponent("out").path])
+        #expect(bad.status != 0 && bad.stderr.contains("cva.yaml") && bad.stderr.contains("weights"), "\(bad.stderr)")
+        try "settings:\n  segments: cn8\n".write(to: folder.appendingPathComponent("cva.yaml"), atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("out")
+        let run = try CLI.run(["analyze", folder.path, "--out", out.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let segments = try String(contentsOf: out.appendingPathComponent("segments.json"), encoding: .utf8)
+        #expect(segments.contains("重要价值客户"))   // the eight-class table, not the default ten segments
+        #expect(!segments.contains("Champions"))
+    }
+
     @Test func aWrongSettingIsReportedWithItsLine() throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
