@@ -63,20 +63,32 @@ struct RFMCommand: ParsableCommand {
     var language: Language = .en
     @Option(help: "Write rows that were set aside to this CSV (file, line, column, reason, raw).")
     var quarantine: String?
+    @Flag(help: "Print the seconds each step took (read, summary, classification, output) to standard error.")
+    var timing = false
 
     func run() throws {
         try runReportingErrors {
             let options = try analysisOptions()
             let path = try transactionsPath(input)
             let sink = try quarantine.map { try QuarantineFile(path: $0) }
+            var clock = Date()
+            var steps: [String] = []
+            func step(_ name: String) {
+                steps.append(String(format: "%@ %.3f s", name, Date().timeIntervalSince(clock)))
+                clock = Date()
+            }
+            defer { if timing { Console.note("timing: " + steps.joined(separator: ", ")) } }
             let history = try loadTransactions(path: path, options: transactions, quarantine: sink)
             try sink?.close()
+            step("read")
             let summary = try CustomerSummary(history: history, options: SummaryOptions(windowDays: windowDays))
+            step("summary")
             noteSetAside(history.report, quarantinePath: quarantine)
             if summary.customersWithoutPurchases > 0 {
                 Console.note("note: \(summary.customersWithoutPurchases) customers have no purchase left once returns are netted and are left out")
             }
             let analysis = try RFMAnalysis(input: RFMInput(summary: summary), options: options)
+            step("classify")
             analysis.noteConstantDimensions()
             let out = try ByteSink(path: output.out)
             switch output.resolvedFormat {
@@ -85,6 +97,7 @@ struct RFMCommand: ParsableCommand {
             case .table: try analysis.writeTables(summary: summary, language: language, to: out)
             }
             try out.close()
+            step("output")
         }
     }
 
