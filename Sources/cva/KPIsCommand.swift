@@ -29,8 +29,8 @@ struct KPIsCommand: ParsableCommand {
     var period: LifecyclePeriod = .month
     @Option(name: .customLong("churn-days"), help: "Churn span S in days, at least the period length (default 90; 184 for quarters).")
     var churnDays: Int?
-    @Option(name: .customLong("gross-margin"), help: "Gross margin (0 to 1) of the simple lifetime value.")
-    var grossMargin: Double = 1
+    @Option(name: .customLong("gross-margin"), help: "Gross margin (0 to 1) of the simple lifetime value; default: 1 − Σ cost / Σ amount when the file has a cost column, else 1.")
+    var grossMargin: Double?
     @Option(help: "Write rows that were set aside to this CSV (file, line, column, reason, raw).")
     var quarantine: String?
 
@@ -44,8 +44,9 @@ struct KPIsCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let history = try loadLifecycleHistory(input: input, transactions: transactions, quarantine: quarantine)
+            let margin = try grossMargin ?? Self.marginFromCosts(path: try transactionsPath(input), transactions: transactions)
             let analysis = try PeriodicAnalysis(
-                history: history, options: PeriodicOptions(period: period, churnDays: churnDays, grossMargin: grossMargin))
+                history: history, options: PeriodicOptions(period: period, churnDays: churnDays, grossMargin: margin))
             Self.notePeriods(analysis)
             let out = try ByteSink(path: output.out)
             switch output.resolvedFormat {
@@ -62,6 +63,18 @@ struct KPIsCommand: ParsableCommand {
             }
             try out.close()
         }
+    }
+
+    /// 1 − Σ cost / Σ amount from the file's cost column, or 1 without one (both noted).
+    static func marginFromCosts(path: String, transactions: TransactionOptions) throws -> Double {
+        guard let costs = try TransactionCosts.load(path: path, options: try transactions.ingestOptions()),
+              let margin = costs.grossMargin else {
+            Console.note("note: no cost column: simple_clv uses a gross margin of 1 (revenue); set --gross-margin")
+            return 1
+        }
+        let clamped = min(1, max(0, margin))
+        Console.note(String(format: "note: gross margin %.4f = 1 - cost / amount over %d rows with a cost", clamped, costs.rows))
+        return clamped
     }
 
     /// Notes on standard error for periods without purchases and a partial last period.

@@ -85,4 +85,27 @@ struct LifecycleCommandTests {
         #expect(run.stderr.contains("churn span 20 days is shorter than a month"))
         #expect(!run.stderr.contains("Fatal"))
     }
+    @Test func grossMarginComesFromTheCostColumn() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("sales.csv")
+        try """
+            customer_id,date,amount,cost
+            A,2024-01-05,100,60
+            A,2024-02-05,100,70
+            B,2024-01-07,50,
+            C,2024-03-20,10,5
+
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let run = try CommandLineTests.run(["kpis", file.path, "--format", "csv", "--churn-days", "31"])
+        #expect(run.status == 0, "\(run.stderr)")
+        // Margin over the rows with a cost: 1 − (60 + 70 + 5) / (100 + 100 + 10) = 75/210.
+        #expect(run.stderr.contains("gross margin 0.3571"))
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        // Feb: B (Jan 7 + 31 = Feb 7) churns of A, B alive at the start → rate 0.5, lifespan 2;
+        // AOV 100 × frequency 1 × 2 × 75/210 = 71.428571428... Mar: A churns (Feb 5 + 31 =
+        // Mar 7), rate 1; C's AOV 10 × 1 × 1 × 75/210 = 3.5714285714...
+        #expect(lines[2].hasSuffix(",71.42857143,false"))
+        #expect(lines[3].hasSuffix(",3.571428571,true"))
+    }
 }
