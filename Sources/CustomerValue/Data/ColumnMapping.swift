@@ -114,6 +114,15 @@ extension ColumnRole {
     public static let unitPrice = ColumnRole(name: "unit_price", aliases: [
         "unit_price", "unitprice", "price", "单价", "价格", "商品单价",
     ])
+    /// Product category of the purchase, for the next-category model.
+    public static let category = ColumnRole(name: "category", aliases: [
+        "category", "product_category", "productcategory", "item_category", "category_name", "product_type",
+        "类别", "品类", "商品类别", "商品分类", "产品类别", "分类", "类目",
+    ])
+    /// Cost of the row (cost of goods sold), in the amount's currency: gross margin = 1 − cost / amount.
+    public static let cost = ColumnRole(name: "cost", aliases: [
+        "cost", "cogs", "cost_amount", "total_cost", "line_cost", "成本", "成本金额", "进货成本", "销售成本",
+    ])
     /// Order status: cancelled orders are left out (counted).
     public static let status = ColumnRole(name: "status", aliases: [
         "status", "order_status", "state", "订单状态", "状态", "交易状态",
