@@ -107,9 +107,10 @@ struct Analysis {
             rfm.attachModelValues(probabilityAlive: predictions.probabilityAlive, lifetimeValue: predictions.lifetimeValue)
         }
         try write("segments.json") { try $0.write(jsonText(rfm.report(summary: summary, language: .en))) }
+        var sectionLines = try LifecycleCommand.analyzeSection(history: history, write: write)
 
         var digest = Digest(profile: profile, summary: summary, written: written, seconds: Date().timeIntervalSince(started))
-        digest.modelLines = modelLines
+        digest.modelLines = modelLines + sectionLines
         print(digest.text)
     }
 }
