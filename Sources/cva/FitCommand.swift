@@ -6,17 +6,17 @@ import Foundation
 struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit",
-        abstract: "Fit a customer-base model by maximum likelihood (bgnbd: BG/NBD; mbgnbd: MBG/NBD; gg: Gamma-Gamma spend).",
+        abstract: "Fit a customer-base model by maximum likelihood (bgnbd: BG/NBD; mbgnbd: MBG/NBD; pnbd: Pareto/NBD; gg: Gamma-Gamma spend).",
         discussion: """
             INPUT is a transactions file or data set folder (summarised with `cva summary`'s definitions), or a summary \
             CSV with customer_id,frequency,recency,T[,monetary_value][,count]. JSON output: {"model", "parameters", \
             "standard_errors", "log_likelihood", "aic", "bic", "customers", "converged", "iterations", ...}.
-            sbg (shifted-beta-geometric, contractual retention) reads a CSV of period,alive[,cohort] counts. Not yet: pnbd, bgbb.
+            sbg (shifted-beta-geometric, contractual retention) reads a CSV of period,alive[,cohort] counts. Not yet: bgbb.
             """)
 
     @Argument(help: "Transactions (file or folder) or a summary CSV.")
     var input: String
-    @Option(help: "Model: bgnbd, mbgnbd, gg or sbg.")
+    @Option(help: "Model: bgnbd, mbgnbd, pnbd, gg or sbg.")
     var model: ModelName = .bgnbd
     @Option(help: "Time unit of recency and T: day, week or month.")
     var unit: TimeUnit = .week

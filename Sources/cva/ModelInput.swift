@@ -7,7 +7,7 @@ enum ModelName: String, ExpressibleByArgument, CaseIterable {
     case bgnbd, mbgnbd, pnbd, bgbb, gg, sbg
 
     /// Models fitted so far; the others are refused with a clear message.
-    static let available: [ModelName] = [.bgnbd, .mbgnbd, .gg, .sbg]
+    static let available: [ModelName] = [.bgnbd, .mbgnbd, .pnbd, .gg, .sbg]
 }
 
 /// Per-customer input of the models: from a transactions file (summarised here) or a summary CSV.
@@ -68,6 +68,8 @@ func fitModel(_ model: ModelName, _ input: ModelInput, penalty: Double) throws -
         return try BGNBD.fit(input.data, options: options).report
     case .mbgnbd:
         return try MBGNBD.fit(input.data, options: options).report
+    case .pnbd:
+        return try ParetoNBD.fit(input.data, options: options).report
     case .gg:
         guard let monetary = input.monetary else {
             throw CLIError("gg needs monetary values: give transactions, or a summary with a monetary_value column")

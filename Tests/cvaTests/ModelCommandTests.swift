@@ -44,12 +44,41 @@ struct ModelCommandTests {
         #expect(bad.status != 0 && bad.stderr.contains("line 2, column recency"), "\(bad.stderr)")
     }
 
+    /// Pareto/NBD end to end: fit, save, predict from the saved file; every prediction a number
+    /// and P(alive) in [0, 1].
+    @Test func paretoNBDFitAndPredict() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data").path
+        #expect(try CLI.run(["generate", "--customers", "1500", "--seed", "5", "--only", "transactions", "--out", data]).status == 0)
+        let saved = folder.appendingPathComponent("pnbd.json").path
+        let fit = try CLI.run(["fit", data, "--model", "pnbd", "--format", "json", "--save", saved])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(fit.stdout.utf8)) as? [String: Any])
+        #expect(json["model"] as? String == "pnbd")
+        let parameters = try #require(json["parameters"] as? [String: Double])
+        #expect(Set(parameters.keys) == ["r", "alpha", "s", "beta"])
+        #expect(parameters.values.allSatisfy { $0 > 0 && $0.isFinite })
+
+        let predict = try CLI.run(["predict", data, "--model-file", saved, "--format", "csv", "--horizon", "26"])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        let lines = predict.stdout.split(separator: "\n")
+        #expect(lines.first == "customer_id,p_alive,expected_purchases,next_purchase_date")
+        #expect(lines.count == 1501)
+        for line in lines.dropFirst() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+            let alive = try #require(Double(cells[1]))
+            let expected = try #require(Double(cells[2]))
+            #expect(alive >= 0 && alive <= 1 && expected >= 0, "\(line)")
+        }
+    }
+
     @Test func modelsNotYetBuiltAreRefusedClearly() throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("summary.csv")
         try "customer_id,frequency,recency,T\nA,2,10,20\n".write(to: file, atomically: true, encoding: .utf8)
-        let run = try CLI.run(["fit", file.path, "--model", "pnbd"])
+        let run = try CLI.run(["predict", file.path, "--model", "bgbb"])
         #expect(run.status != 0 && run.stderr.contains("not implemented yet"))
     }
 }
@@ -64,7 +93,7 @@ extension ModelCommandTests {
         #expect(run.status == 0, "\(run.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let models = try #require(json["models"] as? [[String: Any]])
-        #expect(models.count == 2)
+        #expect(models.compactMap { ($0["fit"] as? [String: Any])?["model"] as? String } == ["bgnbd", "mbgnbd", "pnbd"])
         let holdout = try #require(models.first?["holdout"] as? [String: Any])
         for key in ["bins", "mae", "rmse", "total_actual", "total_predicted", "percent_error_total"] { #expect(holdout[key] != nil, "\(key)") }
         let bad = try CLI.run(["validate", data, "--calibration-end", "2030-01-01"])

@@ -216,13 +216,15 @@ extension ParetoNBDTests {
         return (xs, txs, ages, future)
     }
 
-    /// Simulation with known truth (the CDNOW estimates): with 8,000 customers the fit must
+    /// Simulation with known truth (the CDNOW estimates): with 6,000 customers the fit must
     /// recover each parameter within 3 of its standard errors (a 99.7% band, if the
     /// asymptotics hold), and the true model's expected holdout purchases must match the
-    /// simulated total within 5% (about 3 Poisson-mixture standard deviations at this size).
+    /// simulated total (about 2,500 purchases) within 8%: a customer's holdout count varies
+    /// about twice as much as a Poisson count of the same mean (the posterior spread of λ and μ
+    /// adds to the Poisson noise), so the total's standard deviation is about 70, 3%.
     @Test func recoversSimulatedParametersAndPredictsTheHoldout() throws {
         let truth = Self.cdnow
-        let sim = Self.simulate(truth, customers: 8_000, seed: 11, holdout: 26)
+        let sim = Self.simulate(truth, customers: 6_000, seed: 11, holdout: 26)
         let data = try PurchaseData(frequency: sim.x, recency: sim.tx, age: sim.age)
         let (_, report) = try ParetoNBD.fit(data)
         #expect(report.converged, "\(report.message)")
@@ -237,6 +239,7 @@ extension ParetoNBDTests {
             predicted += model.conditionalExpectedPurchases(in: 26, frequency: sim.x[i], recency: sim.tx[i], age: sim.age[i])
         }
         let actual = sim.future.reduce(0, +)
-        #expect(abs(predicted - actual) < 0.05 * actual, "predicted \(predicted), simulated \(actual)")
+        #expect(abs(predicted - actual) < 0.08 * actual, "predicted \(predicted), simulated \(actual)")
+        #expect(actual > 1_500, "the holdout must hold enough purchases for the 8% band: \(actual)")
     }
 }
