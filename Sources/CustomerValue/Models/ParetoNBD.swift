@@ -91,6 +91,7 @@ public struct ParetoNBD: Sendable, Codable, Hashable {
     /// log(eᵃ − eᵇ) for the ordered tails F(t_x) ≥ F(T); −∞ where rounding made them equal or
     /// reversed them (then A₀ is below the tails' accuracy and contributes nothing measurable).
     static func logDifference(_ a: Double, _ b: Double) -> Double {
+        if a.isNaN || b.isNaN { return .nan }
         guard a > b else { return -.infinity }
         return SpecialFunctions.logDiffExp(a, b)
     }
