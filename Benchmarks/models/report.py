@@ -292,12 +292,13 @@ def notes(runs, compare):
         out.append(
             f"- {label}: cva on {customers['cva']:,} customers, lifetimes on {customers['lifetimes']:,}. "
             f"cva: {c.get('message')}; lifetimes: \"{mz.get('message', '?')}\" after "
-            f"{mz.get('iterations', '?')} BFGS iterations, {mz.get('function_evaluations', '?')} "
+            f"{mz.get('iterations', '?')} {'Nelder-Mead' if 'Nelder' in mz.get('method', '') else 'BFGS'} "
+            f"iterations, {mz.get('function_evaluations', '?')} "
             f"evaluations. Log-likelihood: cva reports {ll['cva_reported']:.6f}, lifetimes "
-            f"{ll['lifetimes_own']:.6f} (its `_negative_log_likelihood_` is a mean per customer"
-            + (", in time rescaled by 1 / max(T); turned into a total in weeks" if task == "bgnbd" else
-               " (for Pareto/NBD a total already), in time rescaled by 1 / max(T); turned into weeks"
-               if task.startswith("pnbd") else "; turned into a total") +
+            f"{ll['lifetimes_own']:.6f} (its `_negative_log_likelihood_` is "
+            + ("a mean per customer, in time rescaled by 1 / max(T); turned into a total in weeks" if task == "bgnbd" else
+               "a total, in time rescaled by 1 / max(T); turned into weeks"
+               if task.startswith("pnbd") else "a mean per customer; turned into a total") +
             f"); lifetimes' own likelihood function is {ll['optimum_diff']:+.2e} "
             f"{'higher' if ll['optimum_diff'] >= 0 else 'lower'} at cva's estimates than at its own. "
             + ("lifetimes warnings: " + "; ".join(f"{w['warning']} (×{w['count']})" for w in warnings)
