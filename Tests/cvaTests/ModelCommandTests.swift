@@ -98,13 +98,15 @@ struct ModelCommandTests {
         #expect(bad.status != 0 && bad.stderr.contains("line 3"), "\(bad.stderr)")
     }
 
-    @Test func modelsNotYetBuiltAreRefusedClearly() throws {
+    @Test func modelsThatNeedOtherDataAreRefusedClearly() throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("summary.csv")
         try "customer_id,frequency,recency,T\nA,2,10,20\n".write(to: file, atomically: true, encoding: .utf8)
         let run = try CLI.run(["predict", file.path, "--model", "bgbb"])
         #expect(run.status != 0 && run.stderr.contains("bgbb is a discrete-time model"), "\(run.stderr)")
+        let sbg = try CLI.run(["predict", file.path, "--model", "sbg"])
+        #expect(sbg.status != 0 && sbg.stderr.contains("sbg is a cohort retention model"), "\(sbg.stderr)")
     }
 }
 

@@ -93,8 +93,8 @@ extension ParetoNBD {
     /// P(X(t) = n) = NB_t(n) (β/(β+t))^s + ∫₀ᵗ NB_τ(n) s β^s (β+τ)^−(s+1) dτ,
     /// NB_τ(n) = Γ(r+n)/(Γ(r) n!) (α/(α+τ))^r (τ/(α+τ))^n.
     /// The integral is taken in v = log(1+τ/β), where the lifetime density becomes s e^−sv, by
-    /// 64 panels of 10-point Gauss–Legendre: relative error below 1e-10 on the tests' grid
-    /// (checked by Σₙ P = 1 and Σₙ n P = E[X(t)]).
+    /// 64 panels of 10-point Gauss–Legendre. On the tests' grid it matches mpmath to 1e-10
+    /// relative, Σₙ P = 1 to 1e-9 and Σₙ n P = E[X(t)] to 1e-8 relative.
     /// - Parameters:
     ///   - n: purchases, ≥ 0.
     ///   - t: horizon, t ≥ 0.

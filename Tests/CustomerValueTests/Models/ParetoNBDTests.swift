@@ -167,6 +167,16 @@ struct ParetoNBDTests {
         #expect(Self.model.probabilityOfPurchases(0, in: t) > survivorsZero)
     }
 
+    /// Expected: the model's mixture NB_t(n) (β/(β+t))^s + ∫₀ᵗ NB_τ(n) sβ^s (β+τ)^−(s+1) dτ with
+    /// mpmath at 30 digits (its own quadrature, 32 panels in τ rather than the code's 64 in
+    /// log(1+τ/β)).
+    @Test(arguments: [(0, 39.0, 0.59357593702822907881), (1, 39, 0.16558437956850139165),
+                      (5, 39, 0.021487398379436137807), (20, 150, 0.0026846123629240816948)])
+    func probabilityOfPurchasesMatchesQuadrature(n: Int, t: Double, expected: Double) {
+        let value = Self.model.probabilityOfPurchases(n, in: t)
+        #expect(abs(value - expected) <= 1e-10 * expected, "\(value)")
+    }
+
     /// Expected: ∫₀^∞ e^−δt dE[Y(t) | x, t_x, T] with mpmath at 40 digits, δ = log(1.15)/52
     /// (15% a year in weeks), an evaluation independent of U(s, s; z).
     @Test(arguments: [
