@@ -57,7 +57,7 @@ struct FitCommand: ParsableCommand {
     private func fitDiscrete() throws {
         let data = try DiscretePurchaseData(path: input)
         let started = Date()
-        let report = try BGBB.fit(data, options: FitOptions(penalty: penalty)).report
+        let (fitted, report) = try BGBB.fit(data, options: FitOptions(penalty: penalty))
         Console.note(String(format: "fitted bgbb on %d customers in %.3f s", report.customers, Date().timeIntervalSince(started)))
         if !report.converged { Console.note("warning: the fit did not converge: \(report.message)") }
         if let save {
@@ -67,7 +67,18 @@ struct FitCommand: ParsableCommand {
         }
         let resolved = format ?? (isatty(STDOUT_FILENO) == 1 ? .table : .json)
         let out = try ByteSink(path: nil)
-        try out.write(resolved == .table ? report.text : try jsonText(report))
+        guard resolved == .table else { return try out.write(jsonText(report)) }
+        // The most common histories with their predictions, as in Fader, Hardie & Shang (2010, Table 3).
+        var text = report.text + "\nfrequency  recency   n  customers  P(alive at n+1)  expected purchases in the next n\n"
+        let shown = data.count.indices.sorted { data.count[$0] > data.count[$1] }.prefix(25)
+        for h in shown {
+            let (x, tx, n) = (data.frequency[h], data.recency[h], data.periods[h])
+            text += String(format: "%9d %8d %3d %10.0f %16.4f %33.4f\n", x, tx, n, data.count[h],
+                           fitted.probabilityAlive(frequency: x, recency: tx, periods: n),
+                           fitted.conditionalExpectedPurchases(next: n, frequency: x, recency: tx, periods: n))
+        }
+        if data.histories > shown.count { text += "(\(data.histories - shown.count) less common histories not shown)\n" }
+        try out.write(text)
     }
 
     func run() throws {
