@@ -68,7 +68,7 @@ struct FitCommand: ParsableCommand {
         let resolved = format ?? (isatty(STDOUT_FILENO) == 1 ? .table : .json)
         let out = try ByteSink(path: nil)
         guard resolved == .table else { return try out.write(jsonText(report)) }
-        // The most common histories with their predictions, as in Fader, Hardie & Shang (2010, Table 3).
+        // The most common histories with their predictions.
         var text = report.text + "\nfrequency  recency   n  customers  P(alive at n+1)  expected purchases in the next n\n"
         let shown = data.count.indices.sorted { data.count[$0] > data.count[$1] }.prefix(25)
         for h in shown {

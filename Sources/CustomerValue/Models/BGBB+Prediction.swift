@@ -3,7 +3,7 @@ import Numerics
 
 extension BGBB {
     /// Probability that a customer with history (x, t_x, n) is alive at opportunity n+1
-    /// (Fader, Hardie & Shang 2010, eq. 11):
+    /// (Fader, Hardie & Shang 2010):
     /// B(α+x, β+n−x)/B(α,β) · B(γ, δ+n+1)/B(γ,δ) / L(α, β, γ, δ | x, t_x, n), in logarithms.
     public func probabilityAlive(frequency x: Int, recency tx: Int, periods n: Int) -> Double {
         let p = parameters
@@ -14,7 +14,7 @@ extension BGBB {
     }
 
     /// Expected purchases in the next n* opportunities (n+1, …, n+n*) of a customer with history
-    /// (x, t_x, n) (Fader, Hardie & Shang 2010, eq. 13):
+    /// (x, t_x, n) (Fader, Hardie & Shang 2010):
     /// (1/L) · B(α+x+1, β+n−x)/B(α,β) · δ/(γ−1) · Γ(γ+δ)/Γ(1+δ)
     ///   · [Γ(1+δ+n)/Γ(γ+δ+n) − Γ(1+δ+n+n*)/Γ(γ+δ+n+n*)].
     ///

@@ -32,7 +32,7 @@ public struct BGBB: Sendable, Codable, Hashable {
     public var parameters: Parameters
     public init(parameters: Parameters) { self.parameters = parameters }
 
-    /// Log-likelihood of one customer (Fader, Hardie & Shang 2010, eq. 5):
+    /// Log-likelihood of one customer (Fader, Hardie & Shang 2010):
     /// L = B(α+x, β+n−x)/B(α,β) · B(γ, δ+n)/B(γ,δ)
     ///   + Σ_{i=0}^{n−t_x−1} B(α+x, β+t_x−x+i)/B(α,β) · B(γ+1, δ+t_x+i)/B(γ,δ),
     /// the first term alive through opportunity n, the others dropping out before opportunity

@@ -3,7 +3,7 @@ import Numerics
 
 extension ParetoNBD {
     /// Probability that a customer with history (x, t_x, T) is still alive at T
-    /// (Schmittlein, Morrison & Colombo 1987; Fader & Hardie 2005, eq. 18 of the note):
+    /// (Schmittlein, Morrison & Colombo 1987; Fader & Hardie 2005):
     /// 1 / (1 + s/(r+s+x) · (α+T)^(r+x) (β+T)^s · A₀), evaluated from its log-odds so that
     /// heavy buyers give a number in [0, 1], never NaN. Below 1 even for x = 0 (a customer
     /// without repeat purchases may have died at any time in (0, T]).
@@ -61,7 +61,7 @@ extension ParetoNBD {
 
     /// Discounted expected residual transactions of a customer with history (x, t_x, T) at a
     /// continuous discount rate δ (Fader, Hardie & Lee 2005, "RFM and CLV: using iso-value
-    /// curves for customer base analysis", Journal of Marketing Research 42(4), eq. 2):
+    /// curves for customer base analysis", Journal of Marketing Research 42(4)):
     /// DERT = α^r β^s δ^(s−1) Γ(r+x+1) U(s, s; δ(β+T)) / (Γ(r) (α+T)^(r+x+1) L(r, α, s, β | x, t_x, T)).
     ///
     /// Evaluated in logarithms (α^r, (α+T)^(r+x+1) and L all overflow or underflow for heavy
@@ -86,7 +86,8 @@ extension ParetoNBD {
 
     /// Probability of exactly `n` purchases in (0, t] for a customer chosen at random.
     ///
-    /// The closed form (Fader & Hardie 2006, note 012) is a long sum of ₂F₁ terms; this uses the
+    /// The closed form (Fader & Hardie 2006, "Deriving an expression for P(X(t) = x) under the
+    /// Pareto/NBD model") is a long sum of ₂F₁ terms; this uses the
     /// model's definition instead, exact up to quadrature error: a customer whose lifetime τ
     /// exceeds t makes an NBD(r, α/(α+t)) count, one who dies at τ ≤ t an NBD(r, α/(α+τ)) count,
     /// and τ has density sβ^s (β+τ)^−(s+1) across customers, so

@@ -33,7 +33,7 @@ public struct ParetoNBD: Sendable, Codable, Hashable {
     public var parameters: Parameters
     public init(parameters: Parameters) { self.parameters = parameters }
 
-    /// Log-likelihood of one customer (Fader & Hardie 2005, eq. 19 of the note):
+    /// Log-likelihood of one customer (Fader & Hardie 2005, "A note on deriving the Pareto/NBD model"):
     /// log Γ(r+x) − log Γ(r) + r log α + s log β
     ///   + log[ (α+T)^−(r+x) (β+T)^−s + s/(r+s+x) · A₀ ].
     /// A₀ is formed as a difference of logarithms (``logA0(frequency:recency:age:)``) and the two

@@ -3,10 +3,10 @@ import Testing
 @testable import CustomerValue
 
 struct BGBBTests {
-    /// The estimates of Fader, Hardie & Shang (2010, Table 2) on the donation data below.
+    /// The estimates of Fader, Hardie & Shang (2010) on the donation data below.
     static let published = BGBB.Parameters(alpha: 1.204, beta: 0.750, gamma: 0.657, delta: 2.783)
 
-    /// The donation data of Fader, Hardie & Shang (2010, Table 1): 11,104 first-time donors of
+    /// The donation data of Fader, Hardie & Shang (2010): 11,104 first-time donors of
     /// 1995 over the six annual opportunities 1996–2001, as (x, t_x, count), n = 6.
     static let donations: [(Double, Double, Double)] = [
         (6, 6, 1203), (5, 6, 728), (4, 6, 512), (3, 6, 357), (2, 6, 234), (1, 6, 129),
