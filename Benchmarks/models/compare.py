@@ -7,6 +7,7 @@ OUT_DIR holds the outputs of the last timed run of each contestant (run.sh's nam
   cva-bgnbd.json, lifetimes-bgnbd.json   BG/NBD fits
   cva-gg.json, lifetimes-gg.json         Gamma-Gamma fits
   cva-predict.csv, lifetimes-predict.csv, lifetimes-predict-timing.json   per-customer scores
+  cva-pnbd-SIZE.json, lifetimes-pnbd-SIZE.json   Pareto/NBD fits, one pair per --pnbd SIZE=SUMMARY
 
 Fits: relative difference of each parameter (|cva − lifetimes| / |lifetimes|) and of each standard
 error; log-likelihoods three ways: cva's reported value, lifetimes' own `_negative_log_likelihood_`
@@ -25,13 +26,13 @@ import os
 
 import numpy as np
 import pandas as pd
-from lifetimes import BetaGeoFitter, GammaGammaFitter
+from lifetimes import BetaGeoFitter, GammaGammaFitter, ParetoNBDFitter
 
 from lifetimes_common import read_summary
 
 SCORE_COLUMNS = ["p_alive", "expected_purchases", "expected_spend", "clv"]
 ABSOLUTE = {"p_alive", "expected_purchases"}
-PARAMETER_ORDER = {"bgnbd": ["r", "alpha", "a", "b"], "gg": ["p", "q", "v"]}
+PARAMETER_ORDER = {"bgnbd": ["r", "alpha", "a", "b"], "gg": ["p", "q", "v"], "pnbd": ["r", "alpha", "s", "beta"]}
 
 
 def load(path):
@@ -51,8 +52,18 @@ def compare_fit(model, cva, peer, summary):
     names = PARAMETER_ORDER[model]   # the order of lifetimes' log_params (the JSON keys are sorted)
     param_rel = {k: relative(cva["parameters"][k], peer["parameters"][k]) for k in names}
     se_rel = {k: relative(cva["standard_errors"][k], peer["standard_errors"][k])
-              for k in names if cva.get("standard_errors", {}).get(k) is not None}
-    if model == "bgnbd":
+              for k in names if cva.get("standard_errors", {}).get(k) is not None
+              and peer.get("standard_errors", {}).get(k) is not None}
+    if model == "pnbd":
+        # ParetoNBDFitter's function takes the parameters themselves (not logs) and returns a
+        # total; lifetimes fitted in time scaled by s = 1 / max(T), which shifts the
+        # log-likelihood by Σx·log(s), as for BG/NBD.
+        f = summary["frequency"].to_numpy().astype(int)
+        args = (f, summary["recency"].to_numpy(), summary["T"].to_numpy(), np.ones_like(f), 0.0)
+        peer_own = -peer["negative_log_likelihood_"] + f.sum() * math.log(peer["time_scale"])
+        at = lambda params: -float(ParetoNBDFitter._negative_log_likelihood(  # noqa: E731
+            [params[k] for k in names], *args))
+    elif model == "bgnbd":
         f = summary["frequency"].to_numpy().astype(int)
         args = (f, summary["recency"].to_numpy(), summary["T"].to_numpy(), np.ones_like(f), 0.0)
         nll = BetaGeoFitter._negative_log_likelihood
@@ -66,7 +77,8 @@ def compare_fit(model, cva, peer, summary):
         nll = GammaGammaFitter._negative_log_likelihood
         n = len(f)
         peer_own = -peer["negative_log_likelihood_"] * n
-    at = lambda params: -float(nll(np.log([params[k] for k in names]), *args)) * n  # noqa: E731
+    if model != "pnbd":
+        at = lambda params: -float(nll(np.log([params[k] for k in names]), *args)) * n  # noqa: E731
     ll_fn_cva, ll_fn_peer = at(cva["parameters"]), at(peer["parameters"])
     worst = max(param_rel, key=param_rel.get)
     return {
@@ -149,6 +161,8 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--summary", required=True)
     parser.add_argument("--out-dir", required=True)
+    parser.add_argument("--pnbd", action="append", default=[], metavar="SIZE=SUMMARY",
+                        help="a Pareto/NBD comparison: its data set size and summary CSV")
     args = parser.parse_args()
     summary = read_summary(args.summary)
     d = args.out_dir
@@ -158,10 +172,14 @@ def main():
         "predict": compare_scores(f"{d}/cva-predict.csv", f"{d}/lifetimes-predict.csv",
                                   load(f"{d}/lifetimes-predict-timing.json"), summary),
     }
+    for pair in args.pnbd:
+        size, path = pair.split("=", 1)
+        report[f"pnbd-{size}"] = compare_fit("pnbd", load(f"{d}/cva-pnbd-{size}.json"),
+                                             load(f"{d}/lifetimes-pnbd-{size}.json"), read_summary(path))
     with open(args.out, "w") as handle:
         json.dump(report, handle, indent=2, default=float)
         handle.write("\n")
-    for task in ("bgnbd", "gg"):
+    for task in ["bgnbd", "gg"] + [k for k in report if k.startswith("pnbd-")]:
         r = report[task]
         if r["ok"]:
             ll = r["log_likelihood"]

@@ -133,7 +133,9 @@ def fit_agreement(check, contestant):
     minimizer = check["lifetimes"].get("minimizer") or {}
     return (f"parameters rel diff {rel} (max {check['max_param_rel_diff']:.1e} {verdict} 1e-4); "
             f"log-likelihood {ll['lifetimes_own']:.4f}, cva − lifetimes {ll['reported_diff']:+.1e}; "
-            f"std errors max rel diff {check['max_se_rel_diff']:.1e}; BFGS "
+            + (f"std errors max rel diff {check['max_se_rel_diff']:.1e}; "
+               if check.get("max_se_rel_diff") is not None else "no std errors from lifetimes; ")
+            + f"{'Nelder-Mead' if 'Nelder' in minimizer.get('method', '') else 'BFGS'} "
             f"{minimizer.get('iterations', '?')} iterations")
 
 
@@ -158,10 +160,16 @@ def predict_agreement(check, contestant):
     return "; ".join(parts) + f"; {nan_text}"
 
 
-def build(meta, runs, compare):
+def pnbd_tasks(runs):
+    """[(task, label)] of the Pareto/NBD comparisons measured, smallest first."""
+    sizes = sorted({int(task.split("-", 1)[1]) for task, _ in runs if task.startswith("pnbd-")})
+    return [(f"pnbd-{n}", f"Pareto/NBD fit, {n:,} customers") for n in sizes]
+
+
+def build(meta, runs, compare, tasks=TASKS):
     stats = {key: medians(value) for key, value in runs.items()}
     rows = []
-    for task, label in TASKS:
+    for task, label in tasks:
         base = stats.get((task, "cva"))
         for contestant in ("cva", "lifetimes"):
             if (task, contestant) not in runs:
@@ -272,7 +280,7 @@ def targets(stats, compare):
 
 def notes(runs, compare):
     out = []
-    for task, label in (("bgnbd", "BG/NBD"), ("gg", "Gamma-Gamma")):
+    for task, label in [("bgnbd", "BG/NBD"), ("gg", "Gamma-Gamma")] + pnbd_tasks(runs):
         check = (compare or {}).get(task)
         if not check or not check.get("ok"):
             continue
@@ -284,11 +292,13 @@ def notes(runs, compare):
         out.append(
             f"- {label}: cva on {customers['cva']:,} customers, lifetimes on {customers['lifetimes']:,}. "
             f"cva: {c.get('message')}; lifetimes: \"{mz.get('message', '?')}\" after "
-            f"{mz.get('iterations', '?')} BFGS iterations, {mz.get('function_evaluations', '?')} "
+            f"{mz.get('iterations', '?')} {'Nelder-Mead' if 'Nelder' in mz.get('method', '') else 'BFGS'} "
+            f"iterations, {mz.get('function_evaluations', '?')} "
             f"evaluations. Log-likelihood: cva reports {ll['cva_reported']:.6f}, lifetimes "
-            f"{ll['lifetimes_own']:.6f} (its `_negative_log_likelihood_` is a mean per customer"
-            + (", in time rescaled by 1 / max(T); turned into a total in weeks" if task == "bgnbd" else
-               "; turned into a total") +
+            f"{ll['lifetimes_own']:.6f} (its `_negative_log_likelihood_` is "
+            + ("a mean per customer, in time rescaled by 1 / max(T); turned into a total in weeks" if task == "bgnbd" else
+               "a total, in time rescaled by 1 / max(T); turned into weeks"
+               if task.startswith("pnbd") else "a mean per customer; turned into a total") +
             f"); lifetimes' own likelihood function is {ll['optimum_diff']:+.2e} "
             f"{'higher' if ll['optimum_diff'] >= 0 else 'lower'} at cva's estimates than at its own. "
             + ("lifetimes warnings: " + "; ".join(f"{w['warning']} (×{w['count']})" for w in warnings)
@@ -324,7 +334,7 @@ def notes(runs, compare):
 def build_section(meta, runs, compare):
     stats, rows = build(meta, runs, compare)
     customers = int(meta.get("customers", 0))
-    out = [BEGIN, "## Models: BG/NBD and Gamma-Gamma fits, per-customer scoring", ""]
+    out = [BEGIN, "## Models: BG/NBD, Gamma-Gamma and Pareto/NBD fits, per-customer scoring", ""]
     out.append(f"Written by `Benchmarks/models/run.sh` on {meta.get('date', 'unknown date')}. Re-run "
                "with `bash Benchmarks/models/run.sh` (environment: `N`, `RUNS`, `LIFETIMES_RUNS`, "
                "`CVA_BIN`; see the script's header).")
@@ -358,7 +368,10 @@ def build_section(meta, runs, compare):
         f"{meta.get('horizon', 52)}, ...)` and `GammaGammaFitter.customer_lifetime_value(bgf, ..., "
         f"time={meta.get('clv_months', 12)}, discount_rate={meta.get('discount_rate', 0.01)}, "
         "freq='W')` for all customers, with cva's fitted parameters, then `to_csv` "
-        "(`peer_predict.py`; no fit inside).")
+        "(`peer_predict.py`; no fit inside). Pareto/NBD (own data sets of the sizes shown, same "
+        "generator and seed): `cva fit SUMMARY --model pnbd --format json` | "
+        "`ParetoNBDFitter().fit(frequency, recency, T)` (`peer_pnbd.py`; lifetimes' default "
+        "Nelder-Mead from a random start, seeded).")
     out.append(
         f"- Measurement: {meta.get('runs', '?')} runs of each cva command, "
         f"{meta.get('lifetimes_runs', '?')} of each lifetimes script, interleaved, on the same file "
@@ -382,6 +395,14 @@ def build_section(meta, runs, compare):
     out.append("")
     out.append(markdown_table(rows))
     out.append("")
+    pnbd = pnbd_tasks(runs)
+    if pnbd:
+        _, pnbd_rows = build(meta, runs, compare, pnbd)
+        out.append("### Pareto/NBD fit")
+        out.append("")
+        out.append(markdown_table(pnbd_rows))
+        out.append("")
+        rows = rows + pnbd_rows
     out += notes(runs, compare)
     out.append(END)
     return "\n".join(out) + "\n", rows, stats

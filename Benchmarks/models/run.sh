@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Models benchmark: `cva fit` (BG/NBD, Gamma-Gamma) and `cva predict` against lifetimes, side by
-# side in one run on the same summary CSV. Writes the results between the markers
+# Models benchmark: `cva fit` (BG/NBD, Gamma-Gamma, Pareto/NBD) and `cva predict` against
+# lifetimes, side by side in one run on the same summary CSV. Writes the results between the markers
 # <!-- models:begin --> and <!-- models:end --> of BENCHMARKS.md at the repository root.
 #
 # usage: bash Benchmarks/models/run.sh
@@ -13,6 +13,11 @@
 #                      builds it; it copies it into BENCH_DIR first, so a rebuild while the
 #                      benchmark runs does not change what is measured.
 #   BENCH_DIR=.build/bench-models   data, outputs, logs and raw results
+#   PNBD_N="10000 100000"  sizes of the Pareto/NBD comparison, each on its own generated data set
+#                      (lifetimes' ParetoNBDFitter takes minutes at 100,000 and far longer above);
+#                      PNBD_N="" skips it
+#   BENCHMARKS_MD=BENCHMARKS.md   the file whose models section is rewritten (point it elsewhere
+#                      for a trial run at a small N, so the published numbers stay as they are)
 #
 # Tasks, on `cva summary --unit week` output of `cva generate --customers N --seed 42`:
 #   bgnbd    cva fit SUMMARY --model bgnbd --format json --save MODEL.json
@@ -25,6 +30,8 @@
 #            | peer_predict.py: conditional_probability_alive, conditional_expected_number_of_
 #              purchases_up_to_time(52, ...), customer_lifetime_value(..., time=12,
 #              discount_rate=0.01, freq='W'), with cva's parameters
+#   pnbd-SIZE cva fit SUMMARY(SIZE) --model pnbd --format json
+#            | peer_pnbd.py: ParetoNBDFitter().fit(frequency, recency, T) (Nelder-Mead, seeded)
 # Each is timed as a process (GNU time: wall, peak RSS, CPU) and in-process: cva's own "fitted
 # ... in S s" line for fits (cva predict prints none), time.perf_counter around the lifetimes
 # calls. compare.py then compares parameters, log-likelihoods and per-customer scores.
@@ -39,6 +46,8 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 N="${N:-1000000}"
 RUNS="${RUNS:-3}"
 LIFETIMES_RUNS="${LIFETIMES_RUNS:-1}"
+PNBD_N="${PNBD_N-10000 100000}"
+BENCHMARKS_MD="${BENCHMARKS_MD:-$ROOT/BENCHMARKS.md}"
 BENCH_DIR="${BENCH_DIR:-$ROOT/.build/bench-models}"
 VENV="$ROOT/.build/bench-venv"
 PY="$VENV/bin/python"
@@ -101,6 +110,26 @@ make_dataset() {
     echo "$SUMMARY: $SUMMARY_ROWS customers, $(du -h "$SUMMARY" | cut -f1)"
 }
 
+# Sets PNBD_SUMMARY to the weekly summary CSV of $1 generated customers (same generator and
+# seed as the main data set), reused like it; records its origin as meta pnbd_origin_$1.
+make_pnbd_dataset() {
+    local size="$1" dir origin
+    dir="$BENCH_DIR/data-$size"
+    origin="\`cva generate --customers $size --seed $SEED --only transactions\`, then \`cva summary --unit week --format csv\` (cva sha256 $CVA_SHA)"
+    PNBD_SUMMARY="$dir/summary_week.csv"
+    if [ -f "$PNBD_SUMMARY" ] && [ "$(cat "$dir/ORIGIN" 2>/dev/null)" = "$origin" ]; then
+        echo "reusing $PNBD_SUMMARY"
+    else
+        say "generating $size customers for Pareto/NBD: $origin"
+        rm -rf "$dir"
+        mkdir -p "$dir"
+        "$CVA" generate --customers "$size" --seed "$SEED" --only transactions --out "$dir"
+        "$CVA" summary "$dir/transactions.csv" --unit week --format csv --out "$PNBD_SUMMARY"
+        printf '%s' "$origin" >"$dir/ORIGIN"
+    fi
+    meta "pnbd_origin_$size" "$origin"
+}
+
 # --- measurement --------------------------------------------------------------------------------
 
 # command_for TASK CONTESTANT: sets CMD (the command line) and STDOUT (where its standard output
@@ -123,6 +152,10 @@ command_for() {
         predict/lifetimes)
             CMD=("$PY" "$HERE/peer_predict.py" "$SUMMARY" "$OUT/cva-bgnbd-model.json" "$OUT/cva-gg.json"
                  "$OUT/lifetimes-predict.csv" "$OUT/lifetimes-predict-timing.json") ;;
+        pnbd-*/cva)
+            CMD=("$CVA" fit "$PNBD_SUMMARY" --model pnbd --format json)
+            STDOUT="$OUT/cva-$1.json" ;;
+        pnbd-*/lifetimes) CMD=("$PY" "$HERE/peer_pnbd.py" "$PNBD_SUMMARY" "$OUT/lifetimes-$1.json") ;;
         *) echo "error: unknown task/contestant '$1/$2'" >&2; exit 1 ;;
     esac
 }
@@ -137,17 +170,19 @@ outputs_of() {
         gg/lifetimes) echo "$OUT/lifetimes-gg.json" ;;
         predict/cva) echo "$OUT/cva-predict.csv" ;;
         predict/lifetimes) echo "$OUT/lifetimes-predict.csv $OUT/lifetimes-predict-timing.json" ;;
+        pnbd-*/cva) echo "$OUT/cva-$1.json" ;;
+        pnbd-*/lifetimes) echo "$OUT/lifetimes-$1.json" ;;
     esac
 }
 
 # in_process TASK CONTESTANT LOG: prints "SECONDS<TAB>P_ALIVE_SECONDS" (empty when not known).
 in_process() {
     case "$1/$2" in
-        bgnbd/cva | gg/cva)
+        bgnbd/cva | gg/cva | pnbd-*/cva)
             # cva fit's stderr: "fitted bgnbd on N customers (H distinct histories) in S s"
             sed -n 's/^fitted .* in \([0-9.]*\) s$/\1/p' "$3" | tail -n1 | tr -d '\n'
             printf '\t\n' ;;
-        bgnbd/lifetimes | gg/lifetimes)
+        bgnbd/lifetimes | gg/lifetimes | pnbd-*/lifetimes)
             "$PY" -c 'import json, sys; t = json.load(open(sys.argv[1])); print("%.6f\t" % t["fit_seconds"])' \
                 "$OUT/lifetimes-$1.json" 2>/dev/null || printf '\t\n' ;;
         predict/lifetimes)
@@ -162,7 +197,7 @@ in_process() {
 bench() {
     local task="$1" run name log timing code wall kb user sys cpu inproc palive total files
     total=$((RUNS > LIFETIMES_RUNS ? RUNS : LIFETIMES_RUNS))
-    cat "$SUMMARY" >/dev/null   # into the page cache, so no contestant pays for the first read
+    cat "${PNBD_SUMMARY:-$SUMMARY}" "$SUMMARY" >/dev/null   # into the page cache, so no contestant pays for the first read
     for run in $(seq 1 "$total"); do
         for name in cva lifetimes; do
             if [ "$name" = cva ] && [ "$run" -gt "$RUNS" ]; then continue; fi
@@ -229,10 +264,19 @@ for task in bgnbd gg predict; do
     say "$task: $SUMMARY_ROWS customers; cva $RUNS runs, lifetimes $LIFETIMES_RUNS"
     bench "$task"
 done
+PNBD_PAIRS=()
+for size in $PNBD_N; do
+    make_pnbd_dataset "$size"
+    say "pnbd-$size: $size customers; cva $RUNS runs, lifetimes $LIFETIMES_RUNS"
+    bench "pnbd-$size"
+    PNBD_PAIRS+=(--pnbd "$size=$PNBD_SUMMARY")
+done
+unset PNBD_SUMMARY
+meta pnbd_sizes "$PNBD_N"
 meta loadavg_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 say "comparing estimates and scores"
-(cd "$HERE" && "$PY" compare.py --out "$RESULTS/compare.json" --summary "$SUMMARY" --out-dir "$OUT")
+(cd "$HERE" && "$PY" compare.py --out "$RESULTS/compare.json" --summary "$SUMMARY" --out-dir "$OUT" "${PNBD_PAIRS[@]}")
 
 say "results"
-(cd "$HERE" && "$PY" report.py "$RESULTS" "$ROOT/BENCHMARKS.md")
+(cd "$HERE" && "$PY" report.py "$RESULTS" "$BENCHMARKS_MD")

@@ -6,17 +6,21 @@ import Foundation
 struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit",
-        abstract: "Fit a customer-base model by maximum likelihood (bgnbd: BG/NBD; mbgnbd: MBG/NBD; gg: Gamma-Gamma spend).",
+        abstract: "Fit a customer-base model by maximum likelihood (bgnbd: BG/NBD; mbgnbd: MBG/NBD; pnbd: Pareto/NBD; bgbb: BG/BB; gg: Gamma-Gamma spend).",
         discussion: """
             INPUT is a transactions file or data set folder (summarised with `cva summary`'s definitions), or a summary \
             CSV with customer_id,frequency,recency,T[,monetary_value][,count]. JSON output: {"model", "parameters", \
             "standard_errors", "log_likelihood", "aic", "bic", "customers", "converged", "iterations", ...}.
-            sbg (shifted-beta-geometric, contractual retention) reads a CSV of period,alive[,cohort] counts. Not yet: pnbd, bgbb.
+            sbg (shifted-beta-geometric, contractual retention) reads a CSV of period,alive[,cohort] counts.
+            bgbb (BG/BB, discrete transaction opportunities such as yearly campaigns) reads a CSV of \
+            frequency,recency,n[,count]: frequency = opportunities with a purchase, recency = the opportunity of the last \
+            purchase (0 when frequency is 0), n = opportunities observed, count = customers with that history (default 1; \
+            also accepted as weights; n also as periods).
             """)
 
     @Argument(help: "Transactions (file or folder) or a summary CSV.")
     var input: String
-    @Option(help: "Model: bgnbd, mbgnbd, gg or sbg.")
+    @Option(help: "Model: bgnbd, mbgnbd, pnbd, bgbb, gg or sbg.")
     var model: ModelName = .bgnbd
     @Option(help: "Time unit of recency and T: day, week or month.")
     var unit: TimeUnit = .week
@@ -49,11 +53,43 @@ struct FitCommand: ParsableCommand {
         try out.write(text)
     }
 
+    /// The BG/BB fit of discrete histories (frequency, recency, n[, count]).
+    private func fitDiscrete() throws {
+        let data = try DiscretePurchaseData(path: input)
+        let started = Date()
+        let (fitted, report) = try BGBB.fit(data, options: FitOptions(penalty: penalty))
+        Console.note(String(format: "fitted bgbb on %d customers in %.3f s", report.customers, Date().timeIntervalSince(started)))
+        if !report.converged { Console.note("warning: the fit did not converge: \(report.message)") }
+        if let save {
+            let sink = try ByteSink(path: save)
+            try sink.write(jsonText(ModelFile(purchase: report, spend: nil, unit: unit, observationEnd: nil)))
+            try sink.close()
+        }
+        let resolved = format ?? (isatty(STDOUT_FILENO) == 1 ? .table : .json)
+        let out = try ByteSink(path: nil)
+        guard resolved == .table else { return try out.write(jsonText(report)) }
+        // The most common histories with their predictions.
+        var text = report.text + "\nfrequency  recency   n  customers  P(alive at n+1)  expected purchases in the next n\n"
+        let shown = data.count.indices.sorted { data.count[$0] > data.count[$1] }.prefix(25)
+        for h in shown {
+            let (x, tx, n) = (data.frequency[h], data.recency[h], data.periods[h])
+            text += String(format: "%9d %8d %3d %10.0f %16.4f %33.4f\n", x, tx, n, data.count[h],
+                           fitted.probabilityAlive(frequency: x, recency: tx, periods: n),
+                           fitted.conditionalExpectedPurchases(next: n, frequency: x, recency: tx, periods: n))
+        }
+        if data.histories > shown.count { text += "(\(data.histories - shown.count) less common histories not shown)\n" }
+        try out.write(text)
+    }
+
     func run() throws {
         try runReportingErrors {
             guard penalty >= 0, penalty.isFinite else { throw CLIError("--penalty must be ≥ 0") }
             if model == .sbg {
                 try fitCohorts()
+                return
+            }
+            if model == .bgbb {
+                try fitDiscrete()
                 return
             }
             let data = try ModelInput.load(input, transactions: transactions, unit: unit, calibrationEnd: calibrationEnd)

@@ -6,8 +6,6 @@ import Foundation
 enum ModelName: String, ExpressibleByArgument, CaseIterable {
     case bgnbd, mbgnbd, pnbd, bgbb, gg, sbg
 
-    /// Models fitted so far; the others are refused with a clear message.
-    static let available: [ModelName] = [.bgnbd, .mbgnbd, .gg, .sbg]
 }
 
 /// Per-customer input of the models: from a transactions file (summarised here) or a summary CSV.
@@ -68,14 +66,18 @@ func fitModel(_ model: ModelName, _ input: ModelInput, penalty: Double) throws -
         return try BGNBD.fit(input.data, options: options).report
     case .mbgnbd:
         return try MBGNBD.fit(input.data, options: options).report
+    case .pnbd:
+        return try ParetoNBD.fit(input.data, options: options).report
     case .gg:
         guard let monetary = input.monetary else {
             throw CLIError("gg needs monetary values: give transactions, or a summary with a monetary_value column")
         }
         let frequency = input.customerIDs.indices.map { input.data.frequency[Int(input.data.historyOfCustomer[$0])] }
         return try GammaGamma.fit(frequency: frequency, monetary: monetary, options: options).report
-    default:
-        throw CLIError("--model \(model.rawValue) is not implemented yet; available: \(ModelName.available.map(\.rawValue).joined(separator: ", "))")
+    case .bgbb:
+        throw CLIError("bgbb is a discrete-time model: fit it with `cva fit --model bgbb` on a CSV of frequency,recency,n[,count]; it has no predictions from transactions yet")
+    case .sbg:
+        throw CLIError("sbg is a cohort retention model: fit it with `cva fit --model sbg` on a CSV of period,alive[,cohort] counts")
     }
 }
 

@@ -17,7 +17,7 @@ struct PredictCommand: ParsableCommand {
 
     @Argument(help: "Transactions (file or folder) or a summary CSV.")
     var input: String
-    @Option(help: "Fit this purchase model now (bgnbd or mbgnbd).")
+    @Option(help: "Fit this purchase model now (bgnbd, mbgnbd or pnbd).")
     var model: ModelName?
     @Option(name: .customLong("model-file"), help: "Use a fit saved by `cva fit --save`.")
     var modelFile: String?
@@ -62,23 +62,34 @@ struct PredictCommand: ParsableCommand {
                 guard spendModel == .gg else { throw CLIError("--spend-model \(spendModel.rawValue): only gg is a spend model") }
                 spend = try fitModel(.gg, data, penalty: 0)
             }
-            guard let purchase, ["bgnbd", "mbgnbd"].contains(purchase.model),
-                  let r = purchase["r"], let alpha = purchase["alpha"], let a = purchase["a"], let b = purchase["b"] else {
-                throw CLIError("predictions are available for bgnbd and mbgnbd so far")
-            }
-            let parameters = BGNBD.Parameters(r: r, alpha: alpha, a: a, b: b)
+            guard let purchase else { throw CLIError("the model file holds no purchase model; give --model") }
             var gg: GammaGamma?
             if let spend, let p = spend["p"], let q = spend["q"], let v = spend["v"] {
                 gg = GammaGamma(parameters: .init(p: p, q: q, v: v))
             }
-            let table = purchase.model == "mbgnbd"
-                ? Self.predictions(data: data, model: MBGNBD(parameters: parameters), spend: gg, horizon: horizon, months: clvMonths,
-                                   discountRate: discountRate, observationEnd: data.observationEnd ?? saved?.observationEnd)
-                : Self.predictions(
-                data: data, model: BGNBD(parameters: parameters), spend: gg, horizon: horizon, months: clvMonths, discountRate: discountRate,
-                observationEnd: data.observationEnd ?? saved?.observationEnd)
+            let observationEnd = data.observationEnd ?? saved?.observationEnd
+            func table<Model: PurchaseModel>(_ model: Model) -> OutputTable {
+                Self.predictions(data: data, model: model, spend: gg, horizon: horizon, months: clvMonths,
+                                 discountRate: discountRate, observationEnd: observationEnd)
+            }
+            let result: OutputTable
+            switch purchase.model {
+            case "bgnbd", "mbgnbd":
+                guard let r = purchase["r"], let alpha = purchase["alpha"], let a = purchase["a"], let b = purchase["b"] else {
+                    throw CLIError("\(purchase.model): the model file lacks one of the parameters r, alpha, a, b")
+                }
+                let parameters = BGNBD.Parameters(r: r, alpha: alpha, a: a, b: b)
+                result = purchase.model == "mbgnbd" ? table(MBGNBD(parameters: parameters)) : table(BGNBD(parameters: parameters))
+            case "pnbd":
+                guard let r = purchase["r"], let alpha = purchase["alpha"], let s = purchase["s"], let beta = purchase["beta"] else {
+                    throw CLIError("pnbd: the model file lacks one of the parameters r, alpha, s, beta")
+                }
+                result = table(ParetoNBD(parameters: .init(r: r, alpha: alpha, s: s, beta: beta)))
+            default:
+                throw CLIError("predictions are available for bgnbd, mbgnbd and pnbd so far, not \(purchase.model)")
+            }
             let out = try ByteSink(path: output.out)
-            try table.write(output.resolvedFormat, to: out)
+            try result.write(output.resolvedFormat, to: out)
             try out.close()
         }
     }

@@ -10,14 +10,14 @@ struct ValidateCommand: ParsableCommand {
         discussion: """
             Per model: actual vs predicted mean holdout purchases by calibration frequency (0 … 7+), MAE and RMSE per \
             customer, the totals and their percentage error; and a comparison table (log-likelihood, AIC, BIC, holdout \
-            error). Models: bgnbd, mbgnbd (Pareto/NBD and BG/BB not yet). Cumulative tracking by period is not yet reported.
+            error). Models: bgnbd, mbgnbd, pnbd (Pareto/NBD). Cumulative tracking by period is not yet reported.
             """)
 
     @Argument(help: "Transactions (file or data set folder).")
     var input: String
     @Option(name: .customLong("calibration-end"), help: "Last day of the calibration period (inclusive).")
     var calibrationEnd: String
-    @Option(help: "Models to compare: all, or a comma-separated list (bgnbd,mbgnbd).")
+    @Option(help: "Models to compare: all, or a comma-separated list (bgnbd,mbgnbd,pnbd).")
     var models: String = "all"
     @Option(help: "Time unit: day, week or month.")
     var unit: TimeUnit = .week
@@ -27,9 +27,10 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let names: [ModelName] = models == "all" ? [.bgnbd, .mbgnbd] : try models.split(separator: ",").map { text in
-                guard let name = ModelName(rawValue: String(text)), [.bgnbd, .mbgnbd].contains(name) else {
-                    throw CLIError("--models \(text): expected bgnbd or mbgnbd (or all)")
+            let comparable: [ModelName] = [.bgnbd, .mbgnbd, .pnbd]
+            let names: [ModelName] = models == "all" ? comparable : try models.split(separator: ",").map { text in
+                guard let name = ModelName(rawValue: String(text)), comparable.contains(name) else {
+                    throw CLIError("--models \(text): expected bgnbd, mbgnbd or pnbd (or all)")
                 }
                 return name
             }
@@ -46,6 +47,9 @@ struct ValidateCommand: ParsableCommand {
                     switch name {
                     case .mbgnbd:
                         let (model, report) = try MBGNBD.fit(data)
+                        result = ModelValidation(fit: report, holdout: HoldoutValidation(model: model, name: name.rawValue, summary: summary))
+                    case .pnbd:
+                        let (model, report) = try ParetoNBD.fit(data)
                         result = ModelValidation(fit: report, holdout: HoldoutValidation(model: model, name: name.rawValue, summary: summary))
                     default:
                         let (model, report) = try BGNBD.fit(data)

@@ -10,6 +10,8 @@ public protocol PurchaseModel: Sendable {
 
 extension BGNBD: PurchaseModel {}
 
+extension ParetoNBD: PurchaseModel {}
+
 extension MBGNBD: PurchaseModel {
     /// As for BG/NBD: while alive the rate's posterior is Gamma(r+x, α+T) (Batislam et al. 2007).
     public func medianTimeToNextPurchase(frequency x: Double, age T: Double) -> Double {
