@@ -10,7 +10,10 @@ struct ValidateCommand: ParsableCommand {
         discussion: """
             Per model: actual vs predicted mean holdout purchases by calibration frequency (0 … 7+), MAE and RMSE per \
             customer, the totals and their percentage error; and a comparison table (log-likelihood, AIC, BIC, holdout \
-            error). Models: bgnbd, mbgnbd, pnbd (Pareto/NBD). Cumulative tracking by period is not yet reported.
+            error). Models: bgnbd, mbgnbd, pnbd (Pareto/NBD). Tracking (Fader, Hardie & Lee 2005, Figs. 2-3): repeat \
+            transactions per period (--tracking-days, default 7) and cumulative, actual against the model's expectation \
+            for the calibration cohort, over calibration and holdout (in JSON per period; the table gives the totals). \
+            Tracking needs the unconditional E[X(t)], available for bgnbd and pnbd.
             """)
 
     @Argument(help: "Transactions (file or data set folder).")
@@ -21,6 +24,8 @@ struct ValidateCommand: ParsableCommand {
     var models: String = "all"
     @Option(help: "Time unit: day, week or month.")
     var unit: TimeUnit = .week
+    @Option(name: .customLong("tracking-days"), help: "Length of a tracking period in days.")
+    var trackingDays: Int = 7
     @Option(help: "Output format: table or json.")
     var format: OutputFormat?
     @OptionGroup var transactions: TransactionOptions
@@ -39,7 +44,13 @@ struct ValidateCommand: ParsableCommand {
             noteSetAside(history.report, quarantinePath: nil)
             let summary = try CustomerSummary(history: history, options: SummaryOptions(
                 unit: unit, calibrationEnd: try parseDay(calibrationEnd, flag: "--calibration-end")))
+            guard trackingDays >= 1 else { throw CLIError("--tracking-days must be at least 1") }
             let data = try PurchaseData(summary: summary)
+            let calibration = try parseDay(calibrationEnd, flag: "--calibration-end")
+            func track(_ expected: (Double) -> Double) -> RepeatTransactionTracking {
+                RepeatTransactionTracking(history: history, calibrationEnd: calibration, end: summary.observationEnd,
+                                          periodDays: trackingDays, unitDays: unit.days, expectedRepeat: expected)
+            }
             var results: [ModelValidation] = []
             for name in names {
                 do {
@@ -50,10 +61,12 @@ struct ValidateCommand: ParsableCommand {
                         result = ModelValidation(fit: report, holdout: HoldoutValidation(model: model, name: name.rawValue, summary: summary))
                     case .pnbd:
                         let (model, report) = try ParetoNBD.fit(data)
-                        result = ModelValidation(fit: report, holdout: HoldoutValidation(model: model, name: name.rawValue, summary: summary))
+                        result = ModelValidation(fit: report, holdout: HoldoutValidation(model: model, name: name.rawValue, summary: summary),
+                                                 tracking: track { model.expectedPurchases(in: $0) })
                     default:
                         let (model, report) = try BGNBD.fit(data)
-                        result = ModelValidation(fit: report, holdout: HoldoutValidation(model: model, name: name.rawValue, summary: summary))
+                        result = ModelValidation(fit: report, holdout: HoldoutValidation(model: model, name: name.rawValue, summary: summary),
+                                                 tracking: track { model.expectedPurchases(in: $0) })
                     }
                     results.append(result)
                 } catch {
@@ -73,6 +86,18 @@ struct ValidateCommand: ParsableCommand {
 struct ModelValidation: Encodable {
     var fit: FitReport
     var holdout: HoldoutValidation
+    /// Period-by-period tracking; nil (null) for a model without an unconditional E[X(t)].
+    var tracking: RepeatTransactionTracking?
+
+    enum CodingKeys: String, CodingKey { case fit, holdout, tracking }
+
+    // Written by hand so that a missing tracking is null rather than left out.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(fit, forKey: .fit)
+        try c.encode(holdout, forKey: .holdout)
+        try c.encode(tracking, forKey: .tracking)
+    }
 }
 
 /// The output of `cva validate`.
@@ -96,6 +121,19 @@ struct ValidationOutput: Encodable {
             out += String(format: "%-8@ %15.2f %12.1f %12.1f %13.4f %6.4f %15.0f %16.1f %8.2f\n",
                           m.fit.model, m.fit.logLikelihood, m.fit.aic, m.fit.bic, m.holdout.mae, m.holdout.rmse,
                           m.holdout.totalActual, m.holdout.totalPredicted, m.holdout.percentErrorTotal ?? .nan)
+        }
+        for m in models {
+            guard let t = m.tracking, let last = t.periods.last else {
+                out += "\n\(m.fit.model): no tracking (the model has no unconditional E[X(t)] here)\n"
+                continue
+            }
+            let calibration = t.periods.last { !$0.holdout }
+            let holdoutActual = last.cumulativeActual - (calibration?.cumulativeActual ?? 0)
+            let holdoutExpected = last.cumulativeExpected - (calibration?.cumulativeExpected ?? 0)
+            out += "\n\(m.fit.model): repeat transactions of the \(t.customers) customers of the calibration cohort, \(t.periods.count) periods of \(t.periodDays) days\n"
+            out += String(format: "  cumulative to the calibration end: actual %d, expected %.1f\n", calibration?.cumulativeActual ?? 0, calibration?.cumulativeExpected ?? 0)
+            out += String(format: "  in the holdout: actual %d, expected %.1f (%+.2f%%)\n", holdoutActual, holdoutExpected,
+                          holdoutActual > 0 ? 100 * (holdoutExpected - Double(holdoutActual)) / Double(holdoutActual) : 0)
         }
         for m in models {
             out += "\n\(m.fit.model): mean holdout purchases by calibration frequency\nfrequency  customers    actual  predicted\n"

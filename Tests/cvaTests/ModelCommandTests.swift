@@ -129,6 +129,14 @@ extension ModelCommandTests {
         #expect(models.compactMap { ($0["fit"] as? [String: Any])?["model"] as? String } == ["bgnbd", "mbgnbd", "pnbd"])
         let holdout = try #require(models.first?["holdout"] as? [String: Any])
         for key in ["bins", "mae", "rmse", "total_actual", "total_predicted", "percent_error_total"] { #expect(holdout[key] != nil, "\(key)") }
+        // Tracking: weekly periods whose actual counts add up to the last cumulative count; none for MBG/NBD.
+        let tracking = try #require(models.first?["tracking"] as? [String: Any])
+        let periods = try #require(tracking["periods"] as? [[String: Any]])
+        let weekly = periods.compactMap { $0["actual"] as? Int }
+        #expect(weekly.count == periods.count && periods.count > 50)
+        #expect(periods.last?["cumulative_actual"] as? Int == weekly.reduce(0, +))
+        #expect(periods.contains { $0["holdout"] as? Bool == true } && periods.contains { $0["holdout"] as? Bool == false })
+        #expect(models[1]["tracking"] is NSNull)
         let bad = try CLI.run(["validate", data, "--calibration-end", "2030-01-01"])
         #expect(bad.status != 0 && bad.stderr.contains("calibration end"))
     }
