@@ -32,6 +32,10 @@ struct FitCommand: ParsableCommand {
     var save: String?
     @Option(help: "Output format: table or json (default: table on a terminal, json otherwise).")
     var format: OutputFormat?
+    @Option(name: .customLong("purchase-distribution"), help: ArgumentHelp(
+        "Also compare customers with 0, 1, …, N+ repeat purchases with the number the model expects, Σ P(X(T_i)=x) (bgnbd, pnbd).",
+        valueName: "N"))
+    var purchaseDistribution: Int?
     @OptionGroup var transactions: TransactionOptions
 
     /// The shifted-beta-geometric fit of cohort counts, with a projection of survival and retention.
@@ -107,7 +111,38 @@ struct FitCommand: ParsableCommand {
             }
             let resolved = format ?? (isatty(STDOUT_FILENO) == 1 ? .table : .json)
             let out = try ByteSink(path: nil)
-            try out.write(resolved == .table ? report.text : try jsonText(report))
+            guard let maxCount = purchaseDistribution else {
+                return try out.write(resolved == .table ? report.text : try jsonText(report))
+            }
+            let distribution = try Self.distribution(model: model, report: report, data: data.data, maxCount: maxCount)
+            if resolved == .table {
+                var text = report.text + "\nrepeat purchases  customers  expected by the model\n"
+                for row in distribution.rows {
+                    text += String(format: "%16@ %10.0f %22.1f\n", row.repeatPurchases, row.actual, row.expected)
+                }
+                return try out.write(text)
+            }
+            // The report's members, then the distribution.
+            let body = try jsonText(report)
+            let rows = try jsonText(distribution.rows)
+            guard let close = body.lastIndex(of: "}") else { return try out.write(body) }
+            try out.write(String(body[..<close]).trimmingCharacters(in: .whitespacesAndNewlines) + ",\n\"purchase_distribution\": " + rows + "}\n")
+        }
+    }
+
+    /// Customers by count of repeat purchases against the fitted model's expectation.
+    static func distribution(model: ModelName, report: FitReport, data: PurchaseData, maxCount: Int) throws -> RepeatPurchaseDistribution {
+        guard maxCount >= 1, maxCount <= 1000 else { throw CLIError("--purchase-distribution must be from 1 to 1000") }
+        let p = report.estimates
+        switch model {
+        case .bgnbd:
+            let fitted = BGNBD(parameters: .init(p))
+            return RepeatPurchaseDistribution(data: data, maxCount: maxCount) { fitted.probabilityOfPurchases($0, in: $1) }
+        case .pnbd:
+            let fitted = ParetoNBD(parameters: .init(r: p[0], alpha: p[1], s: p[2], beta: p[3]))
+            return RepeatPurchaseDistribution(data: data, maxCount: maxCount) { fitted.probabilityOfPurchases($0, in: $1) }
+        default:
+            throw CLIError("--purchase-distribution is available for bgnbd and pnbd (the models with P(X(t)=n) here)")
         }
     }
 }

@@ -137,6 +137,17 @@ extension ModelCommandTests {
         #expect(periods.last?["cumulative_actual"] as? Int == weekly.reduce(0, +))
         #expect(periods.contains { $0["holdout"] as? Bool == true } && periods.contains { $0["holdout"] as? Bool == false })
         #expect(models[1]["tracking"] is NSNull)
+        // The calibration histogram: the counts add up to the customers, expected and actual alike.
+        let fit = try CLI.run(["fit", data, "--purchase-distribution", "5", "--format", "json"])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let fitJSON = try #require(try JSONSerialization.jsonObject(with: Data(fit.stdout.utf8)) as? [String: Any])
+        let rows = try #require(fitJSON["purchase_distribution"] as? [[String: Any]])
+        #expect(rows.compactMap { $0["repeat_purchases"] as? String } == ["0", "1", "2", "3", "4", "5+"])
+        let customers = try #require(fitJSON["customers"] as? Int)
+        #expect(rows.compactMap { $0["actual"] as? Double }.reduce(0, +) == Double(customers))
+        #expect(abs(rows.compactMap { $0["expected"] as? Double }.reduce(0, +) - Double(customers)) < 1e-6)
+        let gg = try CLI.run(["fit", data, "--model", "gg", "--purchase-distribution", "5"])
+        #expect(gg.status != 0 && gg.stderr.contains("bgnbd and pnbd"))
         let bad = try CLI.run(["validate", data, "--calibration-end", "2030-01-01"])
         #expect(bad.status != 0 && bad.stderr.contains("calibration end"))
     }

@@ -72,3 +72,37 @@ struct RepeatTransactionTrackingTests {
         #expect(tracking.customers == cohort)
     }
 }
+
+/// Actual against expected counts of repeat purchases in the calibration period.
+struct RepeatPurchaseDistributionTests {
+    @Test func handComputedCase() throws {
+        // Three customers: x = 0 with T = 1, x = 1 and x = 3 with T = 2. Model: P(X(t) = n) = 1/2 for
+        // n = 0 and 1/4 for n = 1 whatever t (so 1/4 for n ≥ 2). Counts 0, 1, 2+.
+        let data = try PurchaseData(frequency: [0, 1, 3], recency: [0, 1, 2], age: [1, 2, 2])
+        let d = RepeatPurchaseDistribution(data: data, maxCount: 2) { n, _ in n == 0 ? 0.5 : 0.25 }
+        #expect(d.rows.map(\.repeatPurchases) == ["0", "1", "2+"])
+        #expect(d.rows.map(\.actual) == [1, 1, 1])
+        #expect(d.rows.map(\.expected) == [1.5, 0.75, 0.75])
+    }
+
+    /// Simulation with known truth: under the true BG/NBD parameters the expected counts follow
+    /// the simulated ones: each count is a sum of independent indicators, so its standard
+    /// deviation is at most √expected; allow 4 of them.
+    @Test func trueModelMatchesTheSimulatedCounts() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("distribution-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var config = SyntheticConfig(customers: 20_000, seed: 12)
+        config.files = [.transactions]
+        let generated = try SyntheticGenerator(config: config).write(to: folder)
+        let history = try TransactionLoader.load(
+            path: folder.appendingPathComponent("transactions.csv").path,
+            options: TransactionIngestOptions(observationEnd: generated.observationEnd))
+        let data = try PurchaseData(summary: try CustomerSummary(history: history, options: SummaryOptions(unit: .week)))
+        let model = BGNBD(parameters: .cdnow)
+        let d = RepeatPurchaseDistribution(data: data, maxCount: 7) { model.probabilityOfPurchases($0, in: $1) }
+        #expect(abs(d.rows.reduce(0) { $0 + $1.expected } - 20_000) < 1e-6)
+        for row in d.rows {
+            #expect(abs(row.expected - row.actual) < 4 * row.expected.squareRoot(), "\(row)")
+        }
+    }
+}
