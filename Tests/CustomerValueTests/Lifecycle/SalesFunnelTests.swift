@@ -212,6 +212,25 @@ struct SalesFunnelTests {
         #expect(try JSONDecoder().decode(SalesFunnel.self, from: data) == f)
     }
 
+    @Test func chineseHeadersOutcomesAndSegments() throws {
+        // 赢单 = won, 输单 = lost, 进行中 = open. S1 won (cycle 01-01 → 01-31 = 30 days), S2 lost at
+        // qualified, S3 open at lead with 2000 (lead win probability 1 won / 2 closed = .5 → 1000).
+        let text = """
+            商机ID,负责人,预计金额,销售阶段,创建时间,确认时间,方案时间,谈判时间,成交时间,状态,segment
+            S1,王芳,1000,赢单,2024-01-01,2024-01-05,2024-01-10,2024-01-20,2024-01-31,赢单,SMB
+            S2,李静,500,输单,2024-01-02,2024-01-06,,,2024-01-16,输单,Enterprise
+            S3,王芳,2000,lead,2024-01-03,,,,,进行中,SMB
+            """
+        let f = try Self.funnel(text)
+        #expect((f.metrics.won, f.metrics.lost, f.metrics.open) == (1, 1, 1))
+        #expect(Self.close(f.metrics.cycleDays, 30))
+        #expect(Self.close(f.metrics.pipelineWeightedValue, 1000))
+        let segments = try #require(f.by["segment"])
+        #expect(segments.map(\.key) == ["Enterprise", "SMB"])
+        #expect(segments.map(\.metrics.opportunities) == [1, 2])
+        #expect(f.by["owner"]?.map(\.key) == ["李静", "王芳"])
+    }
+
     @Test func customStagesReadTheirOwnColumns() throws {
         // Two stages: lead (created_at), demo (demo_date, outside the schema). O2's demo is 01-11.
         let text = """
