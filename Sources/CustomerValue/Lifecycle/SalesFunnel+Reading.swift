@@ -73,9 +73,22 @@ extension SalesOpportunity {
         var setAside: [String: Int] = [:]
         var seen = Set<String>()
 
+        // Columns outside the schema, found once by header name (exact, else case-insensitive).
+        func headerIndex(_ name: String) -> Int? {
+            header.firstIndex(of: name) ?? header.firstIndex { $0.lowercased() == name.lowercased() }
+        }
+        var otherColumns: [String: Int] = [:]
+        for column in stages.stages.map(\.column) + [stages.closeColumn] where !schemaRoles.contains(column) {
+            otherColumns[column] = headerIndex(column)
+        }
+        let segmentColumn = headerIndex("segment")
+        var stageIndexes: [String: Int] = [:]
+        for (k, stage) in stages.stages.enumerated() where stageIndexes[stage.name.lowercased()] == nil {
+            stageIndexes[stage.name.lowercased()] = k
+        }
         func day(_ row: TableRow, _ column: String) -> CalendarDay?? {
             if schemaRoles.contains(column) { return .some(row.day(column)) }
-            guard let text = row.text(header: column) else { return .some(nil) }
+            guard let index = otherColumns[column], let text = row.field(index) else { return .some(nil) }
             return parser.parse(text).map { .some($0) }
         }
         let visit: (TableRow) throws -> Void = { row in
@@ -87,13 +100,13 @@ extension SalesOpportunity {
             var stageDays: [CalendarDay?] = []
             for stage in stages.stages {
                 guard let parsed = day(row, stage.column) else {
-                    try reject(.unparseableDate, column: stage.column, "unparseable date \"\(row.text(header: stage.column) ?? "")\" in \(stage.column)")
+                    try reject(.unparseableDate, column: stage.column, "unparseable date \"\(otherColumns[stage.column].flatMap { row.field($0) } ?? "")\" in \(stage.column)")
                     return
                 }
                 stageDays.append(parsed)
             }
             guard let closeParsed = day(row, stages.closeColumn) else {
-                try reject(.unparseableDate, column: stages.closeColumn, "unparseable date \"\(row.text(header: stages.closeColumn) ?? "")\" in \(stages.closeColumn)")
+                try reject(.unparseableDate, column: stages.closeColumn, "unparseable date \"\(otherColumns[stages.closeColumn].flatMap { row.field($0) } ?? "")\" in \(stages.closeColumn)")
                 return
             }
             let closedAt = hasCloseColumn ? closeParsed : nil
@@ -117,7 +130,7 @@ extension SalesOpportunity {
             var namedStage: Int?
             var stageOutcome: SalesOpportunity.Outcome?
             if let stageText {
-                if let k = stages.index(of: stageText) {
+                if let k = stageIndexes[stageText.lowercased()] {
                     namedStage = k
                 } else if let outcome = Self.outcomeNames[stageText.lowercased()], outcome != .open {
                     stageOutcome = outcome
@@ -145,7 +158,7 @@ extension SalesOpportunity {
                 return
             }
             opportunities.append(SalesOpportunity(
-                id: id, customerID: row.text("customer_id"), owner: row.text("owner"), segment: row.text(header: "segment"),
+                id: id, customerID: row.text("customer_id"), owner: row.text("owner"), segment: segmentColumn.flatMap { row.field($0) },
                 amount: row.number("amount"), stageDays: stageDays, namedStage: namedStage, outcome: outcome,
                 closedAt: closedAt, line: row.line))
         }
