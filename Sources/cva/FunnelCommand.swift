@@ -201,6 +201,8 @@ struct FunnelCommand: ParsableCommand {
             return ([], ["funnel: not computed (\(error))"])
         } catch let error as ColumnMappingError {
             return ([], ["funnel: not computed (\(error))"])
+        } catch let error as InputError {
+            return ([], ["funnel: not computed (\(error))"])
         }
         let out = (outputFolder as NSString).appendingPathComponent("funnel.json")
         let sink = try ByteSink(path: out)
