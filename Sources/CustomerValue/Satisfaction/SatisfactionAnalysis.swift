@@ -110,6 +110,8 @@ public enum SatisfactionAnalysis {
         // Survey columns: their field index, found at the first row.
         var columnIndex = [Int?](repeating: nil, count: groupings.count)
         var resolved = false
+        // Positions of the answer and date columns among the row's parsed values (-1: absent).
+        var npsSlot = -1, csatSlot = -1, cesSlot = -1, dateSlot = -1
 
         func slot(_ g: Int, label: String) -> Int {
             if let s = labelSlots[g][label] { return s }
@@ -132,6 +134,10 @@ public enum SatisfactionAnalysis {
         ) { row in
             if !resolved {
                 resolved = true
+                npsSlot = row.slot("nps") ?? -1
+                csatSlot = row.slot("csat") ?? -1
+                cesSlot = row.slot("ces") ?? -1
+                dateSlot = row.slot("date") ?? -1
                 for (g, grouping) in groupings.enumerated() {
                     if case .surveyColumn(_, let headers) = grouping {
                         columnIndex[g] = headers.lazy.compactMap { name in
@@ -140,14 +146,16 @@ public enum SatisfactionAnalysis {
                     }
                 }
             }
-            let nps = row.number("nps"), csat = row.number("csat"), ces = row.number("ces")
+            let nps = npsSlot < 0 ? nil : row.number(slot: npsSlot)
+            let csat = csatSlot < 0 ? nil : row.number(slot: csatSlot)
+            let ces = cesSlot < 0 ? nil : row.number(slot: cesSlot)
             overall.add(nps: nps, csat: csat, ces: ces)
             guard !groupings.isEmpty else { return }
             for (g, grouping) in groupings.enumerated() {
                 let s: Int
                 switch grouping {
                 case .month, .quarter:
-                    guard let day = row.day("date") else { continue }
+                    guard dateSlot >= 0, let day = row.day(slot: dateSlot) else { continue }
                     let (year, month, _) = day.components
                     if case .month = grouping {
                         s = periodSlot(g, key: year * 12 + month) {
