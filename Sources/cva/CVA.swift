@@ -16,7 +16,8 @@ struct CVA: ParsableCommand {
         subcommands: [
             AnalyzeCommand.self, DemoCommand.self, ProfileCommand.self, SummaryCommand.self, RFMCommand.self, FitCommand.self,
             PredictCommand.self, ValidateCommand.self, WeightsCommand.self, CohortsCommand.self, KPIsCommand.self,
-            LifecycleCommand.self, NextCommand.self, FunnelCommand.self, GenerateCommand.self,
+            LifecycleCommand.self, NextCommand.self, FunnelCommand.self, SatisfactionCommand.self, ServqualCommand.self,
+            ValueCommand.self, GenerateCommand.self,
         ]
     )
 }

@@ -93,8 +93,7 @@ public enum TableProfiler {
         let customerColumn = mapping[.customerID]
         let nameColumn = mapping.indexes["name"]
         let isCustomersFile = schema.name == FileSchema.customers.name
-        var seenRows = Set<UInt64>()
-        seenRows.reserveCapacity(min((reader.fileSize ?? 0) / 40, 100_000_000))
+        var seenRows = RowHashSet(expected: min((reader.fileSize ?? 0) / 40, 100_000_000))
         // customers file: each id's first name (hash), to spot one id with two names.
         var idsSeen = IdentifierTable()
         var firstNameHash: [UInt64] = []
@@ -104,6 +103,22 @@ public enum TableProfiler {
         var slots: [String: Int] = [:]
         for (k, (spec, _)) in present.enumerated() { slots[spec.role.name] = k }
         var values = [Double](repeating: .nan, count: present.count)
+        // The checks of each present column as plain values: the row loop copies no ColumnSpec
+        // (its strings and sets would cost a retain and release per cell).
+        let checkIndex = present.map(\.1)
+        let checkRequired = present.map(\.0.required)
+        let checkName = present.map(\.0.role.name)
+        var emptyCounts = [Int](repeating: 0, count: present.count)
+        let checkKind: [UInt8] = present.map {
+            switch $0.0.kind {
+            case .identifier, .text: 0
+            case .date: 1
+            case .number: 2
+            case .category(let allowed): allowed == nil ? 0 : 3
+            }
+        }
+        let checkRange: [ClosedRange<Double>?] = present.map { if case .number(let range, _) = $0.0.kind { range } else { nil } }
+        let checkInteger: [Bool] = present.map { if case .number(_, let integer) = $0.0.kind { integer } else { false } }
 
         func setAside(_ reason: String, column: String?) throws {
             let row = RejectedRow(file: path, line: reader.line, column: column, reason: reason, raw: reader.rawRecord)
@@ -127,7 +142,7 @@ public enum TableProfiler {
                 continue
             }
             let hash = reader.withRawRecord { IdentifierTable.hash($0) }
-            if !seenRows.insert(hash).inserted {
+            if !seenRows.insert(hash) {
                 report.duplicates += 1
                 try setAside("exact duplicate of an earlier row", column: nil)
                 continue
@@ -135,34 +150,39 @@ public enum TableProfiler {
             dates.removeAll(keepingCapacity: true)
             if visit != nil { for k in values.indices { values[k] = .nan } }
             var emptyMask: UInt64 = 0
-            for (k, (spec, index)) in present.enumerated() {
-                let name = spec.role.name
+            for k in 0..<checkIndex.count {
+                let index = checkIndex[k]
                 // Checked on the bytes: no String per cell except in messages.
                 let empty = reader.withField(index) { TransactionLoader.trimmed($0).isEmpty }
                 if empty {
-                    if spec.required {
+                    if checkRequired[k] {
+                        let name = present[k].0.role.name
                         try reject("missing_\(name)", "missing \(name)", column: index)
                         continue rows
                     }
                     if k < 64 { emptyMask |= 1 << UInt64(k) }
                     continue
                 }
-                switch spec.kind {
-                case .identifier, .text:
+                switch checkKind[k] {
+                case 0:
                     break
-                case .date:
+                case 1:
                     guard let day = reader.withField(index, { parser.parse($0) }) else {
+                        let name = present[k].0.role.name
                         try reject("unparseable_\(name)", "unparseable date \"\(reader.string(index))\" in \(name)", column: index)
                         continue rows
                     }
-                    dates.append((name, day))
+                    dates.append((checkName[k], day))
                     values[k] = Double(day.ordinal)
-                case .number(let range, let integer):
+                case 2:
+                    let integer = checkInteger[k]
                     guard let number = reader.withField(index, { AmountParser.parse(TransactionLoader.trimmed($0)) }) else {
+                        let name = present[k].0.role.name
                         try reject("unparseable_\(name)", "\(name) \"\(reader.string(index))\" is not a number", column: index)
                         continue rows
                     }
-                    if let range, !range.contains(number) || (integer && number != number.rounded()) {
+                    if let range = checkRange[k], !range.contains(number) || (integer && number != number.rounded()) {
+                        let name = present[k].0.role.name
                         let scale = range.upperBound == .greatestFiniteMagnitude
                             ? "at least \(NumberText.plain(range.lowerBound))"
                             : "\(integer ? "a whole number " : "")from \(NumberText.plain(range.lowerBound)) to \(NumberText.plain(range.upperBound))"
@@ -170,8 +190,9 @@ public enum TableProfiler {
                         continue rows
                     }
                     values[k] = number
-                case .category(let allowed):
-                    if let allowed {
+                default:
+                    if case .category(let allowed?) = present[k].0.kind {
+                        let name = present[k].0.role.name
                         let value = reader.string(index).trimmingCharacters(in: .whitespaces)
                         if !allowed.contains(value.lowercased()) {
                             try reject("unknown_\(name)", "\(name) \"\(value)\" is not one of \(allowed.sorted().joined(separator: ", "))", column: index)
@@ -181,10 +202,10 @@ public enum TableProfiler {
                 }
             }
             report.accepted += 1
-            if emptyMask != 0 {
-                for (k, (spec, _)) in present.enumerated() where k < 64 && emptyMask & (1 << UInt64(k)) != 0 {
-                    report.emptyCells[spec.role.name, default: 0] += 1
-                }
+            while emptyMask != 0 {
+                let k = emptyMask.trailingZeroBitCount
+                emptyCounts[k] += 1
+                emptyMask &= emptyMask - 1
             }
             if let observationEnd, dates.contains(where: { $0.day > observationEnd }) { report.afterObservationEnd += 1 }
             for order in schema.orderedDates {
@@ -218,7 +239,53 @@ public enum TableProfiler {
                 try visit(TableRow(reader: reader, header: header, mapping: mapping, slots: slots, values: values))
             }
         }
+        for (k, count) in emptyCounts.enumerated() where count > 0 { report.emptyCells[checkName[k], default: 0] += count }
         return report
+    }
+}
+
+/// The hashes of the rows seen so far, to spot exact duplicates: open addressing with linear
+/// probing over hashes that are already well mixed (``IdentifierTable/hash(_:)``), so no second
+/// hashing per row as `Set<UInt64>` would do.
+struct RowHashSet {
+    private var slots: [UInt64]
+    private var mask: Int
+    private var count = 0
+
+    init(expected: Int) {
+        var capacity = 1024
+        while capacity < expected * 2 { capacity <<= 1 }
+        slots = [UInt64](repeating: 0, count: capacity)
+        mask = capacity - 1
+    }
+
+    /// Inserts `hash`; false when it was there already.
+    mutating func insert(_ hash: UInt64) -> Bool {
+        // 0 marks an empty slot: map a zero hash to another value.
+        let key = hash == 0 ? 0x9E37_79B9_7F4A_7C15 : hash
+        if (count + 1) * 2 > slots.count { grow() }
+        var i = Int(truncatingIfNeeded: key) & mask
+        while true {
+            let slot = slots[i]
+            if slot == 0 {
+                slots[i] = key
+                count += 1
+                return true
+            }
+            if slot == key { return false }
+            i = (i + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        mask = slots.count - 1
+        for key in old where key != 0 {
+            var i = Int(truncatingIfNeeded: key) & mask
+            while slots[i] != 0 { i = (i + 1) & mask }
+            slots[i] = key
+        }
     }
 }
 
@@ -267,6 +334,22 @@ public struct TableRow {
     public func day(_ role: String) -> CalendarDay? {
         guard let k = slots[role], !values[k].isNaN else { return nil }
         return CalendarDay(ordinal: Int32(values[k]))
+    }
+
+    /// The position of a schema column among the row's parsed values, for ``number(slot:)`` and
+    /// ``day(slot:)`` in hot loops (no lookup by name per row); nil when the file lacks the column.
+    public func slot(_ role: String) -> Int? { slots[role] }
+
+    /// The number at a position from ``slot(_:)``; nil when the cell is empty.
+    @inline(__always) public func number(slot k: Int) -> Double? {
+        let v = values[k]
+        return v.isNaN ? nil : v
+    }
+
+    /// The date at a position from ``slot(_:)``; nil when the cell is empty.
+    @inline(__always) public func day(slot k: Int) -> CalendarDay? {
+        let v = values[k]
+        return v.isNaN ? nil : CalendarDay(ordinal: Int32(v))
     }
 
     /// The number of a schema number column (already checked against its scale); nil when absent or empty.

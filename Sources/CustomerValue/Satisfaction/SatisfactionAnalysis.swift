@@ -1,0 +1,245 @@
+import Foundation
+
+/// A way to split survey answers into groups.
+public enum SatisfactionGrouping: Sendable, Hashable {
+    /// Calendar month of the answer's date (`2024-03`).
+    case month
+    /// Calendar quarter of the answer's date (`2024-Q1`).
+    case quarter
+    /// A column of the surveys file, by header name (e.g. `channel`); `name` labels the grouping.
+    case surveyColumn(name: String, headers: [String])
+    /// A label per customer id (a customers.csv attribute, an RFM segment); answers of customers
+    /// without a label go to the group `(unknown)`.
+    case customer(name: String, labels: [String: String])
+
+    /// The grouping's name in the output (`month`, `region`, ...).
+    public var name: String {
+        switch self {
+        case .month: "month"
+        case .quarter: "quarter"
+        case .surveyColumn(let name, _), .customer(let name, _): name
+        }
+    }
+}
+
+/// The scores of one group of answers.
+public struct SatisfactionGroupSummary: Sendable, Hashable, Codable {
+    /// The grouping (`month`, `region`, `segment`, ...).
+    public var by: String
+    /// The group's label (`2024-03`, `North`, ...).
+    public var group: String
+    /// Survey rows in the group (answers to any of the three questions, or none).
+    public var n: Int
+    /// True when fewer than ``SatisfactionAnalysis/smallGroup`` answers back any of the group's
+    /// scores that exist: read its numbers with care.
+    public var small: Bool
+    public var nps: NPSScore
+    public var csat: CSATScore
+    public var ces: CESScore
+}
+
+/// A grouping that was asked for but cannot be made from the data.
+public struct UnavailableGrouping: Sendable, Hashable, Codable {
+    public var by: String
+    public var reason: String
+    public init(by: String, reason: String) {
+        self.by = by
+        self.reason = reason
+    }
+}
+
+/// NPS, CSAT and CES of a surveys file, overall and per group.
+public struct SatisfactionReport: Sendable, Codable {
+    /// The scores of every accepted answer.
+    public var overall: SatisfactionScores
+    /// Accepted survey rows.
+    public var rows: Int
+    /// One entry per group of each grouping, groupings in the order asked, groups sorted by label.
+    public var by: [SatisfactionGroupSummary]
+    /// Groupings asked for that the data cannot make.
+    public var unavailable: [UnavailableGrouping]
+    /// The quality report of the surveys file: rows read, rejected by reason (out-of-scale
+    /// answers as `out_of_range_nps`, ...), blank cells per column.
+    public var file: TableFileReport
+
+    /// Rejected and duplicate rows by reason (`out_of_range_csat`, `duplicate`, ...).
+    public var quarantined: [String: Int] {
+        var counts = file.rejected
+        if file.duplicates > 0 { counts["duplicate"] = file.duplicates }
+        return counts
+    }
+
+    /// Blank answers per question among accepted rows (not counted in any `n`).
+    public var blankAnswers: [String: Int] {
+        var counts: [String: Int] = [:]
+        for question in ["nps", "csat", "ces"] where file.columns[question] != nil {
+            counts[question] = file.emptyCells[question] ?? 0
+        }
+        return counts
+    }
+}
+
+/// Reads a surveys file and scores its answers.
+public enum SatisfactionAnalysis {
+    /// Groups with fewer answers than this are flagged `small` (a margin of error of roughly
+    /// ±35 NPS points or more at n < 30).
+    public static let smallGroup = 30
+
+    /// Label of answers that fall in no group (a customer without the attribute, a blank cell).
+    public static let unknownGroup = "(unknown)"
+
+    /// Scores the answers of `path` (a surveys file, see ``FileSchema/surveys``), overall and
+    /// per grouping.
+    ///
+    /// Out-of-scale answers, unparseable numbers and dates, and rows without a customer id or
+    /// date are rejected by ``TableProfiler`` (counted in ``SatisfactionReport/quarantined`` and
+    /// sent to `quarantine`), never clipped. A `.surveyColumn` grouping whose column the file
+    /// lacks is reported in ``SatisfactionReport/unavailable``.
+    /// - Complexity: O(rows × groupings).
+    /// - Throws: ``InputError`` or ``ColumnMappingError`` when the file cannot be read.
+    public static func analyze(
+        path: String, groupings: [SatisfactionGrouping] = [], delimiter: UInt8? = nil, encoding: TextEncoding? = nil,
+        dateFormat: String? = nil, quarantine: QuarantineSink? = nil
+    ) throws -> SatisfactionReport {
+        var overall = SatisfactionTally()
+        // Per grouping: label → slot, and a tally per slot.
+        var labelSlots = [[String: Int]](repeating: [:], count: groupings.count)
+        var periodSlots = [[Int: Int]](repeating: [:], count: groupings.count)
+        var tallies = [[SatisfactionTally]](repeating: [], count: groupings.count)
+        var labels = [[String]](repeating: [], count: groupings.count)
+        // Survey columns: their field index, found at the first row.
+        var columnIndex = [Int?](repeating: nil, count: groupings.count)
+        var resolved = false
+        // Positions of the answer and date columns among the row's parsed values (-1: absent).
+        var npsSlot = -1, csatSlot = -1, cesSlot = -1, dateSlot = -1
+
+        func slot(_ g: Int, label: String) -> Int {
+            if let s = labelSlots[g][label] { return s }
+            let s = tallies[g].count
+            labelSlots[g][label] = s
+            labels[g].append(label)
+            tallies[g].append(SatisfactionTally())
+            return s
+        }
+        func periodSlot(_ g: Int, key: Int, label: () -> String) -> Int {
+            if let s = periodSlots[g][key] { return s }
+            let s = slot(g, label: label())
+            periodSlots[g][key] = s
+            return s
+        }
+
+        let report = try TableProfiler.profile(
+            path: path, schema: .surveys, delimiter: delimiter, encoding: encoding, dateFormat: dateFormat,
+            quarantine: quarantine
+        ) { row in
+            if !resolved {
+                resolved = true
+                npsSlot = row.slot("nps") ?? -1
+                csatSlot = row.slot("csat") ?? -1
+                cesSlot = row.slot("ces") ?? -1
+                dateSlot = row.slot("date") ?? -1
+                for (g, grouping) in groupings.enumerated() {
+                    if case .surveyColumn(_, let headers) = grouping {
+                        columnIndex[g] = headers.lazy.compactMap { name in
+                            row.header.firstIndex(of: name) ?? row.header.firstIndex { $0.lowercased() == name.lowercased() }
+                        }.first
+                    }
+                }
+            }
+            let nps = npsSlot < 0 ? nil : row.number(slot: npsSlot)
+            let csat = csatSlot < 0 ? nil : row.number(slot: csatSlot)
+            let ces = cesSlot < 0 ? nil : row.number(slot: cesSlot)
+            overall.add(nps: nps, csat: csat, ces: ces)
+            guard !groupings.isEmpty else { return }
+            for (g, grouping) in groupings.enumerated() {
+                let s: Int
+                switch grouping {
+                case .month, .quarter:
+                    guard dateSlot >= 0, let day = row.day(slot: dateSlot) else { continue }
+                    let (year, month, _) = day.components
+                    if case .month = grouping {
+                        s = periodSlot(g, key: year * 12 + month) {
+                            String(format: "%04d-%02d", year, month)
+                        }
+                    } else {
+                        let quarter = (month - 1) / 3 + 1
+                        s = periodSlot(g, key: year * 4 + quarter) { String(format: "%04d-Q%d", year, quarter) }
+                    }
+                case .surveyColumn:
+                    guard let index = columnIndex[g] else { continue }
+                    s = slot(g, label: row.field(index) ?? unknownGroup)
+                case .customer(_, let customerLabels):
+                    let id = row.text("customer_id") ?? ""
+                    s = slot(g, label: customerLabels[id] ?? unknownGroup)
+                }
+                tallies[g][s].add(nps: nps, csat: csat, ces: ces)
+            }
+        }
+
+        var by: [SatisfactionGroupSummary] = []
+        var unavailable: [UnavailableGrouping] = []
+        for (g, grouping) in groupings.enumerated() {
+            if case .surveyColumn(let name, let headers) = grouping {
+                let header = try? surveyHeader(path: path, delimiter: delimiter, encoding: encoding)
+                let found = header.map { h in headers.contains { name in h.contains { $0.lowercased() == name.lowercased() } } } ?? false
+                if !found {
+                    unavailable.append(UnavailableGrouping(
+                        by: name, reason: "the surveys file has no \(headers.joined(separator: "/")) column"))
+                    continue
+                }
+            }
+            let order = labels[g].indices.sorted { a, b in
+                // "(unknown)" last; otherwise by label (periods sort as text).
+                let (x, y) = (labels[g][a], labels[g][b])
+                if (x == unknownGroup) != (y == unknownGroup) { return y == unknownGroup }
+                return x < y
+            }
+            for s in order {
+                let scores = tallies[g][s].scores
+                by.append(SatisfactionGroupSummary(
+                    by: grouping.name, group: labels[g][s], n: tallies[g][s].rows, small: isSmall(scores),
+                    nps: scores.nps, csat: scores.csat, ces: scores.ces))
+            }
+        }
+        return SatisfactionReport(overall: overall.scores, rows: overall.rows, by: by, unavailable: unavailable, file: report)
+    }
+
+    /// True when a score of the group rests on fewer than ``smallGroup`` answers (scores without
+    /// any answer do not count: a survey without CES questions does not make every group small).
+    public static func isSmall(_ scores: SatisfactionScores) -> Bool {
+        let ns = [scores.nps.n, scores.csat.n, scores.ces.n].filter { $0 > 0 }
+        return ns.isEmpty || ns.contains { $0 < smallGroup }
+    }
+
+    /// The trimmed header of a surveys file.
+    static func surveyHeader(path: String, delimiter: UInt8?, encoding: TextEncoding?) throws -> [String] {
+        let reader = try CSVReader(path: path, delimiter: delimiter, encoding: encoding)
+        guard try reader.next() else { return [] }
+        return reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// The value of column `column` (a schema role such as `region`, or any header name) per
+    /// customer id of a customers file; blank cells are left out, and a repeated id keeps its
+    /// first value.
+    /// - Returns: nil when the file has no such column.
+    /// - Throws: ``InputError`` or ``ColumnMappingError`` when the file cannot be read.
+    public static func customerAttribute(path: String, column: String, delimiter: UInt8? = nil,
+                                         encoding: TextEncoding? = nil) throws -> [String: String]? {
+        let header = try surveyHeader(path: path, delimiter: delimiter, encoding: encoding)
+        let schemaRole = FileSchema.customers.columns.first { $0.role.name == column }
+        var labels: [String: String] = [:]
+        var found = false
+        _ = try TableProfiler.profile(path: path, schema: .customers, delimiter: delimiter, encoding: encoding) { row in
+            guard let id = row.text("customer_id") else { return }
+            let value = schemaRole != nil ? row.text(column) : row.text(header: column)
+            if let value, labels[id] == nil { labels[id] = value }
+        }
+        if schemaRole != nil {
+            let mapping = try ColumnMapping(header: header, roles: FileSchema.customers.columns.map(\.role), file: path)
+            found = mapping.indexes[column] != nil
+        } else {
+            found = header.contains { $0 == column || $0.lowercased() == column.lowercased() }
+        }
+        return found ? labels : nil
+    }
+}
