@@ -49,6 +49,9 @@ struct FeedbackLexiconTests {
         .init(text: "😡😡 快递送错地址了", themes: ["delivery"], sign: -1),
         .init(text: "", themes: [], sign: 0),
         .init(text: "一般般", themes: [], sign: 0),
+        // Neutral: 没有特别 is "nothing special", not a negation; 还可以 is faint praise.
+        .init(text: "没有特别的感觉", themes: [], sign: 0),
+        .init(text: "价格还可以", themes: ["price"], sign: 1),
         // 有没有 is a question, not a negation (a neutral phrase hides 没有).
         .init(text: "有没有优惠券？", themes: ["price"], sign: 0),
         .init(text: "没有问题，很满意", themes: [], sign: 1),
