@@ -149,12 +149,20 @@ struct FeedbackTexts {
                 }
             }
             let hasNPS = schema.name == FileSchema.surveys.name
+            var column: Int?  // the --text-col index, found on the first row
             _ = try TableProfiler.profile(path: path, schema: schema, encoding: encoding, quarantine: quarantine) { row in
-                guard var text = textColumn.map({ row.text(header: $0) }) ?? row.text(role) else {
+                // Scored on the row's bytes: no String per text.
+                let scored: TextScore?
+                if let textColumn {
+                    if column == nil { column = row.columnIndex(header: textColumn) }
+                    scored = column.flatMap { row.withField($0) { analyzer.score(utf8: $0, matches: &matches) } }
+                } else {
+                    scored = row.withText(role) { analyzer.score(utf8: $0, matches: &matches) }
+                }
+                guard let score = scored else {
                     result.withoutText += 1
                     return
                 }
-                let score = text.withUTF8 { analyzer.score(utf8: $0, matches: &matches) }
                 tally.add(score, nps: hasNPS ? row.number("nps") : nil)
                 if keepTexts {
                     result.source.append(UInt8(k))
