@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+@testable import CustomerValue
+
+struct FeedbackAnalyzerTests {
+    static let builtIn = FeedbackLexiconTests.analyzer
+
+    /// Six responses, hand-tagged: detractors (NPS 0–6) are 1 and 3, promoters (9–10) 2 and 5,
+    /// 4 is passive and 6 has no NPS.
+    static let records: [FeedbackRecord] = [
+        .init(text: "物流太慢了", nps: 3),          // delivery, waiting
+        .init(text: "快递很快，很满意", nps: 10),    // delivery
+        .init(text: "客服态度很差", nps: 5),         // service
+        .init(text: "价格太贵了", nps: 8),           // price
+        .init(text: "非常满意", nps: 9),             // none
+        .init(text: "退款一直没有到账", nps: nil),   // billing, escalate
+    ]
+
+    @Test func summaryCountsSharesAndDetractorPromoterShares() throws {
+        let summary = Self.builtIn.summarize(Self.records)
+        #expect(summary.n == 6 && summary.withNPS == 5 && summary.detractors == 2 && summary.promoters == 2)
+        #expect(summary.escalations == 1)
+        // Most mentioned first (delivery 2), then the 1s in lexicon order, then the 0s.
+        #expect(summary.themes.map(\.theme) == ["delivery", "price", "service", "waiting", "billing", "quality", "product_fit"])
+        let delivery = summary.themes[0]
+        // 2 of 6 texts; 1 of the 2 detractors (text 1), 1 of the 2 promoters (text 2): gap 0.
+        #expect(delivery.count == 2 && abs(delivery.share - 2.0 / 6) < 1e-12)
+        #expect(delivery.detractorShare == 0.5 && delivery.promoterShare == 0.5 && delivery.driverGap == 0)
+        let s1 = Self.builtIn.analyze("物流太慢了").sentiment, s2 = Self.builtIn.analyze("快递很快，很满意").sentiment
+        #expect(abs((delivery.meanSentiment ?? .nan) - (s1 + s2) / 2) < 1e-12)
+        // service: only text 3, a detractor: 1/2 of detractors, 0 of promoters → it drives detractors.
+        let service = try #require(summary.themes.first { $0.theme == "service" })
+        #expect(service.detractorShare == 0.5 && service.promoterShare == 0 && service.driverGap == 0.5)
+        #expect((service.meanSentiment ?? 0) < 0)
+        // price: text 4 is passive, so neither share moves.
+        let price = try #require(summary.themes.first { $0.theme == "price" })
+        #expect(price.detractorShare == 0 && price.promoterShare == 0 && price.detractorCount == 0)
+        let billing = try #require(summary.themes.first { $0.theme == "billing" })
+        #expect(billing.escalations == 1 && billing.count == 1)
+        let quality = try #require(summary.themes.first { $0.theme == "quality" })
+        #expect(quality.count == 0 && quality.meanSentiment == nil)
+    }
+
+    @Test func themeSummaryJSONHasTheContractKeys() throws {
+        let themes = Self.builtIn.themeSummary([.init(text: "客服很好")])
+        let data = try JSONEncoder().encode(themes)
+        let rows = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        #expect(Set(rows[0].keys) == ["theme", "label_en", "label_zh", "count", "share", "mean_sentiment", "escalations",
+                                      "detractor_count", "promoter_count", "detractor_share", "promoter_share", "driver_gap"])
+        // No NPS given: the shares are null, not missing.
+        #expect(rows[0]["detractor_share"] is NSNull)
+        let back = try JSONDecoder().decode([ThemeSummary].self, from: data)
+        #expect(back == themes)
+    }
+
+    static let userLexicon = """
+        themes:
+          delivery:
+            terms: [顺丰, 京东]
+          packaging:
+            label_en: Packaging
+            label_zh: 包装
+            terms: [包装, 纸箱, box*]
+        sentiment: {给力: 1.2, 拉胯: -1}
+        intensifiers: {贼: 1.6}
+        escalation: [黑猫]
+        """
+
+    @Test func userLexiconExtendsAThemeAndAddsOne() throws {
+        let (user, replace) = try FeedbackLexicon.parse(yaml: Self.userLexicon)
+        #expect(!replace)
+        let analyzer = try FeedbackAnalyzer(lexicon: FeedbackLexicon.builtIn.merging(user))
+        #expect(analyzer.lexicon.themes.map(\.id) == FeedbackLexicon.builtIn.themes.map(\.id) + ["packaging"])
+        // 顺丰 was already built in; 京东 is new to delivery. 贼快: 1.6 × 0.6 (快) = 0.96.
+        let jd = analyzer.analyze("京东贼快")
+        #expect(jd.themes == ["delivery"])
+        #expect(abs(jd.sentiment - 0.96 / (0.96 * 0.96 + 1).squareRoot()) < 1e-12)
+        #expect(Self.builtIn.analyze("京东贼快").themes.isEmpty)
+        let box = analyzer.analyze("The boxes were crushed, 包装拉胯")
+        #expect(box.themes == ["packaging"] && box.sentiment < 0)
+        #expect(analyzer.analyze("顺丰很给力").sentiment > 0)
+        #expect(analyzer.analyze("我去黑猫了").escalate && !Self.builtIn.analyze("我去黑猫了").escalate)
+        // The built-in words still work.
+        #expect(analyzer.analyze("客服态度很差").themes == ["service"])
+    }
+
+    @Test func userValenceOverridesABuiltInOne() throws {
+        let (user, _) = try FeedbackLexicon.parse(yaml: "sentiment: {慢: 0.5}")
+        let analyzer = try FeedbackAnalyzer(lexicon: FeedbackLexicon.builtIn.merging(user))
+        #expect(analyzer.analyze("慢").sentiment > 0 && Self.builtIn.analyze("慢").sentiment < 0)
+    }
+
+    @Test func replaceStartsFromAnEmptyLexicon() throws {
+        let (user, replace) = try FeedbackLexicon.parse(yaml: "replace: true\nthemes: {app: [闪退, crash*]}")
+        #expect(replace)
+        let analyzer = try FeedbackAnalyzer(lexicon: user)
+        #expect(analyzer.analyze("App crashes, 物流慢").themes == ["app"])
+    }
+
+    @Test func malformedYAMLNamesTheLine() throws {
+        let text = "themes:\n  delivery:\n    terms: [顺丰, 京东\nsentiment: {给力: 1}\n"
+        let error = try #require(throws: FeedbackLexiconError.self) { try FeedbackLexicon.parse(yaml: text, source: "lex.yaml") }
+        #expect(error.line != nil && error.description.hasPrefix("lex.yaml:"))
+    }
+
+    @Test func badWeightNamesItsLine() throws {
+        // Line 3 holds the weight that is not a number.
+        let text = "sentiment:\n  给力: 1\n  拉胯: very\n"
+        let error = try #require(throws: FeedbackLexiconError.self) { try FeedbackLexicon.parse(yaml: text, source: "lex.yaml") }
+        #expect(error.line == 3)
+        #expect(error.description.contains("lex.yaml:3:") && error.description.contains("拉胯"))
+    }
+
+    @Test func unknownKeyNamesItsLine() throws {
+        let error = try #require(throws: FeedbackLexiconError.self) { try FeedbackLexicon.parse(yaml: "themes: {}\nsentimnet: {a: 1}\n") }
+        #expect(error.line == 2 && error.message.contains("sentimnet"))
+    }
+
+    @Test func loadReadsAFileAndMergesWithTheBuiltIn() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lexicon-\(UUID().uuidString).yaml").path
+        try Self.userLexicon.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let lexicon = try FeedbackLexicon.load(path: path)
+        #expect(lexicon.themes.count == FeedbackLexicon.builtIn.themes.count + 1)
+        let missing = try #require(throws: FeedbackLexiconError.self) { try FeedbackLexicon.load(path: path + ".missing") }
+        #expect(missing.file == path + ".missing")
+    }
+
+    @Test func matcherFindsOverlappingTermsLeftmostLongest() throws {
+        // 不错 hides 不; 快递 hides 快; "no one" hides "no".
+        let analyzer = Self.builtIn
+        var matches: [FeedbackMatcher.Match] = []
+        var text = "不错快递no one"
+        let found: [Int] = text.withUTF8 { bytes in
+            analyzer.matcher.matches(in: bytes, into: &matches)
+            return matches.map { Int($0.end - $0.start) }
+        }
+        // 不错 6 bytes, 快递 6 bytes, "no one" 6 bytes.
+        #expect(found == [6, 6, 6])
+    }
+}
