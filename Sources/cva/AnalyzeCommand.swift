@@ -16,6 +16,13 @@ struct AnalyzeCommand: ParsableCommand {
               rfm.csv, segments.json      RFM scores, tiers, segments, value matrix, ABC (see `cva rfm`)
               models.json                 the BG/NBD and Gamma-Gamma fits (weeks)
               predictions.csv             per customer P(alive), expected purchases (52 weeks), spend, CLV (12 months)
+              lifecycle.csv, cohorts.csv, kpis.csv, lifecycle.json
+                                          lifecycle stages, cohort retention, monthly KPIs (see `cva lifecycle`, ...)
+              funnel.json                 the sales funnel, when opportunities.csv exists (see `cva funnel`)
+              satisfaction.json, satisfaction_by.csv
+                                          NPS, CSAT, CES overall and by month, quarter, channel, segment; comment themes
+              feedback.csv, feedback_themes.json
+                                          themes, sentiment and escalation of survey comments and ticket texts
             then prints a short digest.
             """)
 
@@ -82,8 +89,10 @@ struct Analysis {
             bar.update(done: bytes, total: total, rateCount: bytes / 1_000_000)
         }
         bar.finish()
-        try sink.close()
-        guard let history = loaded else { throw CLIError("\(input): no transactions could be read") }
+        guard let history = loaded else {
+            try sink.close()
+            throw CLIError("\(input): no transactions could be read")
+        }
 
         var written: [String] = []
         func write(_ name: String, _ body: (ByteSink) throws -> Void) throws {
@@ -95,7 +104,6 @@ struct Analysis {
         }
         try write("quality.txt") { try $0.write(QualityText.render(profile)) }
         try write("quality.json") { try $0.write(jsonText(profile)) }
-        if sink.count > 0 { written.append(quarantinePath) }
 
         let summary = try CustomerSummary(history: history, options: SummaryOptions(unit: unit, windowDays: windowDays))
         try write("customer_summary.csv") { try summary.outputTable.writeCSV(to: $0) }
@@ -108,6 +116,23 @@ struct Analysis {
         }
         try write("segments.json") { try $0.write(jsonText(rfm.report(summary: summary, language: .en))) }
         var sectionLines = try LifecycleCommand.analyzeSection(history: history, write: write)
+        let funnel = try FunnelCommand.analyzeSection(dataSet: dataSet, outputFolder: outputFolder, quarantine: sink)
+        written += funnel.written
+        sectionLines += funnel.lines
+        try sink.close()
+        if sink.count > 0 { written.append(quarantinePath) }
+        if let surveys = dataSet.files["surveys"] {
+            let themes = (try? SatisfactionCommand.commentThemes(surveys: surveys)) ?? []
+            sectionLines += try SatisfactionCommand.analyzeSection(
+                dataSet: dataSet, summary: summary, rfm: rfm, outputFolder: outputFolder, quarantine: nil, themes: themes)
+            for name in ["satisfaction.json", "satisfaction_by.csv"] {
+                let path = (outputFolder as NSString).appendingPathComponent(name)
+                if FileManager.default.fileExists(atPath: path) { written.append(path) }
+            }
+        }
+        let feedback = try FeedbackCommand.analyzeSection(dataSet: dataSet, outputFolder: outputFolder)
+        written += feedback.written
+        if let line = feedback.digest { sectionLines.append(line) }
 
         var digest = Digest(profile: profile, summary: summary, written: written, seconds: Date().timeIntervalSince(started))
         digest.modelLines = modelLines + sectionLines

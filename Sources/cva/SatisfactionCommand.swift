@@ -24,7 +24,7 @@ struct SatisfactionCommand: ParsableCommand {
             the data cannot make is listed under "unavailable". Groups whose scores rest on fewer than 30 \
             answers are flagged small.
 
-            --format json: {"nps": {...}, "csat": {...}, "ces": {...}, "by": [...], "themes": [], \
+            --format json: {"nps": {...}, "csat": {...}, "ces": {...}, "by": [...], "themes": [...], \
             "quarantined": {...}, ...}; csv: one row per group (by, group, n, small, scores); table: both.
             """)
 
@@ -49,7 +49,8 @@ struct SatisfactionCommand: ParsableCommand {
             let sink = try quarantine.map { try QuarantineFile(path: $0) }
             let report = try SatisfactionAnalysis.analyze(path: files.surveys, groupings: groupings.available, quarantine: sink)
             try sink?.close()
-            let result = SatisfactionOutput(report: report, unavailable: groupings.unavailable, themes: [EmptyTheme]())
+            let result = SatisfactionOutput(report: report, unavailable: groupings.unavailable,
+                                            themes: try Self.commentThemes(surveys: files.surveys))
             result.noteProblems(quarantinePath: quarantine)
             let out = try ByteSink(path: output.out)
             switch output.resolvedFormat {
@@ -185,7 +186,7 @@ struct SatisfactionCommand: ParsableCommand {
     /// `satisfaction.json` (overall, by month, quarter, channel and segment) and
     /// `satisfaction_by.csv` into `outputFolder`, and returns the digest lines. Rows set aside go
     /// to `quarantine`. `themes` is written as the "themes" member (the feedback analysis' per-theme
-    /// summaries; pass `[EmptyTheme]()` without them).
+    /// summaries, ``commentThemes(surveys:)``; an empty array without them).
     static func analyzeSection<Themes: Encodable>(
         dataSet: DataSet, summary: CustomerSummary?, rfm: RFMAnalysis?, outputFolder: String,
         quarantine: QuarantineSink?, themes: Themes
@@ -210,8 +211,18 @@ struct SatisfactionCommand: ParsableCommand {
     }
 }
 
-/// The placeholder element of "themes" until the feedback analysis fills it.
-struct EmptyTheme: Encodable {}
+extension SatisfactionCommand {
+    /// The feedback themes of the surveys' comments (built-in lexicon), with the share of
+    /// detractors and promoters mentioning each; empty when the file has no comment column.
+    static func commentThemes(surveys: String) throws -> [ThemeSummary] {
+        let analyzer = try FeedbackAnalyzer(lexicon: .builtIn)
+        // Rows set aside are reported by the satisfaction pass itself; a file without a comment
+        // column has no themes.
+        guard let texts = try? FeedbackTexts.read(sources: [(surveys, FileSchema.surveys)], textColumn: nil, analyzer: analyzer,
+                                                  keepTexts: false, encoding: nil, quarantine: nil) else { return [] }
+        return texts.summary.n > 0 ? texts.summary.themes : []
+    }
+}
 
 /// The JSON of `cva satisfaction`: the contract `{"nps", "csat", "ces", "by", "themes", ...}`.
 struct SatisfactionOutput<Themes: Encodable>: Encodable {

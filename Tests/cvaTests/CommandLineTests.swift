@@ -169,6 +169,30 @@ struct CommandLineTests {
         }
         #expect(run.stdout.contains("customers: 2"))
     }
+
+    /// On a full generated data set, every section of the analysis is written and digested.
+    @Test func analyzeWritesEverySectionOfAFullDataSet() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data").path
+        #expect(try Self.run(["generate", "--customers", "1500", "--seed", "9", "--out", data]).status == 0)
+        let out = folder.appendingPathComponent("out")
+        let run = try Self.run(["analyze", data, "--out", out.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        for name in ["customer_summary.csv", "rfm.csv", "segments.json", "models.json", "predictions.csv", "lifecycle.csv",
+                     "cohorts.csv", "kpis.csv", "lifecycle.json", "funnel.json", "satisfaction.json", "satisfaction_by.csv",
+                     "feedback.csv", "feedback_themes.json"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), "\(name) missing")
+        }
+        for line in ["BG/NBD (weeks)", "lifecycle at", "funnel:", "satisfaction: NPS", "feedback:"] {
+            #expect(run.stdout.contains(line), "\(line) missing from the digest")
+        }
+        // The satisfaction JSON carries the comment themes; the segments carry the model values.
+        let satisfaction = try String(contentsOf: out.appendingPathComponent("satisfaction.json"), encoding: .utf8)
+        #expect(satisfaction.contains("\"detractor_share\""))
+        let segments = try String(contentsOf: out.appendingPathComponent("segments.json"), encoding: .utf8)
+        #expect(!segments.contains("\"mean_probability_alive\" : null,\n    \"total_predicted_clv\" : null") || segments.contains("\"customers\" : 0"))
+    }
 }
 
 /// `cva.yaml` in a data set folder: file, columns and settings, with flags beating the file.
