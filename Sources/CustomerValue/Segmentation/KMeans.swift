@@ -211,18 +211,15 @@ final class KMeansWorkspace: @unchecked Sendable {
         }
     }
 
-    /// Mean over the columns of their (population) variance.
+    /// Mean over the columns of their (population) variance, in two row-wise passes (means,
+    /// then squared deviations: no cancellation of a sum of squares minus a squared sum).
     func meanColumnVariance() -> Double {
-        var total = 0.0
-        for j in 0..<d {
-            var mean = 0.0
-            for i in 0..<n { mean += x[i * d + j] }
-            mean /= Double(n)
-            var v = 0.0
-            for i in 0..<n { let e = x[i * d + j] - mean; v += e * e }
-            total += v / Double(n)
-        }
-        return total / Double(d)
+        var means = [Double](repeating: 0, count: d)
+        var squares = [Double](repeating: 0, count: d)
+        for i in 0..<n { for j in 0..<d { means[j] += x[i * d + j] } }
+        for j in 0..<d { means[j] /= Double(n) }
+        for i in 0..<n { for j in 0..<d { let e = x[i * d + j] - means[j]; squares[j] += e * e } }
+        return squares.reduce(0, +) / Double(n) / Double(d)
     }
 
     /// Squared distance from row `i` to the point `p` (d values).
@@ -256,7 +253,7 @@ final class KMeansWorkspace: @unchecked Sendable {
         defer { cumulative.deallocate() }
         for c in 1..<max(k, 1) {
             guard potential > 0 else {
-                throw SegmentationError("k = \(k) clusters but the data has only \(c) distinct points "
+                throw SegmentationError("k = \(k) clusters but the data has only \(c) distinct point\(c == 1 ? "" : "s") "
                                         + "(customers with identical features count once): choose k ≤ \(c)")
             }
             var running = 0.0
@@ -372,7 +369,8 @@ final class KMeansWorkspace: @unchecked Sendable {
             }
             relocateEmptyClusters()
             var shift = 0.0
-            for c in 0..<k {
+            // A cluster still empty (only possible when no cluster has a row to spare) keeps its centroid.
+            for c in 0..<k where counts[c] > 0 {
                 let size = Double(counts[c])
                 for j in 0..<d {
                     let v = sums[c * d + j] / size
