@@ -3,6 +3,7 @@ import CustomerValue
 import Foundation
 
 extension Standardization.Method: ExpressibleByArgument {}
+extension KMeans.Algorithm: ExpressibleByArgument {}
 
 /// `cva cluster`: k-means segments of customers, with profiles and automatic names.
 struct ClusterCommand: ParsableCommand {
@@ -16,7 +17,7 @@ struct ClusterCommand: ParsableCommand {
             IQR is 0) or none. A feature without variance is set to 0 for everyone and reported.
 
             k-means: k-means++ seeding (Arthur & Vassilvitskii 2007, greedy, 2 + ln k candidates a step), \
-            Lloyd iterations until no customer moves or the centroids' squared shift is at most --tol times \
+            Lloyd iterations (with Hamerly's bounds unless --algorithm lloyd) until no customer moves or the centroids' squared shift is at most --tol times \
             the mean feature variance, --restarts runs keeping the lowest inertia. The same --seed gives the \
             same clusters.
 
@@ -58,6 +59,8 @@ struct ClusterCommand: ParsableCommand {
     var tolerance: Double = 1e-4
     @Option(help: "Seed of the random choices.")
     var seed: UInt64 = 42
+    @Option(help: "Iterations by hamerly (bounds skip rows that cannot move) or lloyd (every distance); the same clusters.")
+    var algorithm: KMeans.Algorithm = .hamerly
     @Option(name: .customLong("silhouette-sample"), help: "Customers in the silhouette sample (exact below this).")
     var silhouetteSample: Int = 3_000
     @Flag(help: "Compute the elbow curve over 2..--k-max even with a given k.")
@@ -130,6 +133,7 @@ struct ClusterCommand: ParsableCommand {
         options.seed = seed
         options.silhouetteSample = silhouetteSample
         options.elbowWithGivenK = elbow
+        options.algorithm = algorithm
         return options
     }
 
@@ -206,11 +210,7 @@ struct ClusterCommand: ParsableCommand {
         ClusterReport(
             k: a.k, kChosen: a.kChosenAutomatically ? "silhouette" : "given", inertia: a.result.inertia,
             silhouette: a.silhouette, silhouettePoints: a.silhouettePoints, elbow: a.elbow,
-            clusters: a.profiles.map { p in
-                var p = p
-                p.name = LocalizedText(en: p.name.text(language))
-                return ClusterReport.Profile(p, name: p.name.en)
-            },
+            clusters: a.profiles.map { ClusterReport.Profile($0, name: $0.name.text(language)) },
             features: a.features, standardization: ClusterReport.Scaling(a.standardization, features: a.features),
             kmeans: .init(restarts: restarts, maxIterations: maxIterations, tolerance: tolerance, seed: seed,
                           iterations: a.result.iterations, converged: a.result.converged, bestRestart: a.result.bestRestart,

@@ -84,6 +84,18 @@ struct ClusterCommandTests {
         #expect(badK.status != 0 && badK.stderr.contains("--k many"))
     }
 
+    @Test func chineseNames() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CommandLineTests.run(["cluster", folder.path, "--k", "2", "--features", "days_since_last,orders",
+                                            "--language", "zh", "--format", "csv"])
+        #expect(run.status == 0, "\(run.stderr)")
+        // Two groups of three, equal within: every feature has z = ±1 in each cluster, so both
+        // names hold both features' Chinese labels.
+        let rows = run.stdout.split(separator: "\n").dropFirst()
+        #expect(rows.count == 6 && rows.allSatisfy { $0.contains("距上次购买天数") && $0.contains("订单数") })
+    }
+
     @Test func listsTheFeatures() throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -20,6 +20,8 @@ public struct ClusterOptions: Sendable, Hashable {
     public var silhouetteSample: Int
     /// Whether to compute the elbow curve (and silhouettes) over ``candidateClusters`` when k is given.
     public var elbowWithGivenK: Bool
+    /// How k-means iterations assign rows (the same result either way).
+    public var algorithm: KMeans.Algorithm = .hamerly
 
     public init(clusters: Int? = nil, candidateClusters: ClosedRange<Int> = 2...10,
                 standardization: Standardization.Method = .zScore, restarts: Int = 10, maxIterations: Int = 300,
@@ -94,7 +96,8 @@ public struct ClusterAnalysis: Sendable {
         func fit(_ k: Int) throws -> (KMeans.Result, Double) {
             let t0 = DispatchTime.now().uptimeNanoseconds
             let result = try KMeans(clusters: k, restarts: options.restarts, maxIterations: options.maxIterations,
-                                    tolerance: options.tolerance, seed: options.seed).fit(points)
+                                    tolerance: options.tolerance, seed: options.seed,
+                                    algorithm: options.algorithm).fit(points)
             return (result, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
         }
         func silhouetteOf(_ r: KMeans.Result, _ k: Int) -> (Double?, Int) {

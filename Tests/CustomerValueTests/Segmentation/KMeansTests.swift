@@ -57,6 +57,21 @@ struct KMeansTests {
         #expect(a.centroids == b.centroids)
     }
 
+    @Test(arguments: [2, 5, 8])
+    func hamerlyGivesLloydsClustering(k: Int) throws {
+        // Hamerly's bounds only skip rows that cannot change cluster: from the same seeds the
+        // iterations, and so the result, are Lloyd's. Overlapping clusters (k above the 3 blobs)
+        // make rows move for several iterations. 1,200 rows run on one thread, 30,000 on two.
+        for perBlob in [400, 10_000] {
+            let points = Self.blobs(seed: 11, perBlob: perBlob)
+            let lloyd = try KMeans(clusters: k, restarts: 2, seed: 5, algorithm: .lloyd).fit(points)
+            let hamerly = try KMeans(clusters: k, restarts: 2, seed: 5, algorithm: .hamerly).fit(points)
+            #expect(lloyd.assignment == hamerly.assignment)
+            #expect(lloyd.iterations == hamerly.iterations)
+            #expect(abs(lloyd.inertia - hamerly.inertia) <= 1e-9 * lloyd.inertia)
+        }
+    }
+
     @Test func seedingPicksDistinctPoints() throws {
         // Four distinct points, each repeated 50 times: k-means++ must draw four different ones,
         // since a point already chosen has weight 0.
