@@ -12,6 +12,8 @@
 #   MAX_ITER=300     Lloyd iterations per restart at most
 #   TOL=1e-4         relative tolerance (both: times the mean column variance)
 #   RUNS=3           timed runs of each contestant, interleaved; medians are reported
+#   CONTESTANTS="cva cva-lloyd sklearn"   cva with Hamerly's bounds (default), cva --algorithm lloyd,
+#                    scikit-learn
 #   CVA_BIN=path     the cva binary (default .build/release/cva); copied into BENCH_DIR first and
 #                    never built here
 #   BENCH_DIR=.build/bench-cluster   data, outputs, logs and raw results
@@ -33,6 +35,7 @@ N_INIT="${N_INIT:-3}"
 MAX_ITER="${MAX_ITER:-300}"
 TOL="${TOL:-1e-4}"
 RUNS="${RUNS:-3}"
+CONTESTANTS="${CONTESTANTS:-cva cva-lloyd sklearn}"
 BENCH_DIR="${BENCH_DIR:-$ROOT/.build/bench-cluster}"
 VENV="$ROOT/.build/bench-venv"
 PY="$VENV/bin/python"
@@ -81,13 +84,17 @@ make_matrix() {
     meta matrix_bytes "$(stat -c %s "$MATRIX")"
 }
 
-# One timed run of CONTESTANT (cva or sklearn) number RUN; appends a line to runs.tsv.
+# One timed run of CONTESTANT (cva = Hamerly's bounds, the default; cva-lloyd = every distance;
+# sklearn) number RUN; appends a line to runs.tsv.
 run_one() {
     local name="$1" run="$2" log="$LOGS/$1-$2.log" timing="$LOGS/$1-$2.time" code wall kb user sys cpu kmeans inertia
     local out="$OUT/$name-$run.json"
     rm -f "$out"
-    if [ "$name" = cva ]; then
+    if [ "$name" != sklearn ]; then
+        local algorithm=hamerly
+        [ "$name" = cva-lloyd ] && algorithm=lloyd
         if /usr/bin/time -f "%e %M %U %S" -o "$timing" "$CVA" cluster --matrix "$MATRIX" --k "$K" --standardize none \
+            --algorithm "$algorithm" \
             --restarts "$N_INIT" --max-iter "$MAX_ITER" --tol "$TOL" --seed "$SEED" --format json --no-customers \
             --timing --out "$out" 2>"$log"; then code=0; else code=$?; fi
     else
@@ -96,7 +103,7 @@ run_one() {
     fi
     read -r wall kb user sys < <(tail -n1 "$timing")
     cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
-    if [ "$name" = cva ]; then
+    if [ "$name" != sklearn ]; then
         kmeans=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["timing"]["kmeans_seconds"])' "$out" 2>/dev/null || true)
     else
         kmeans=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["fit_seconds"])' "$out" 2>/dev/null || true)
@@ -137,8 +144,7 @@ make_matrix
 cat "$MATRIX" >/dev/null   # into the page cache, so neither contestant pays for the first read
 say "k-means k = $K, n_init = $N_INIT on $N x 10; $RUNS runs each, interleaved"
 for run in $(seq 1 "$RUNS"); do
-    run_one cva "$run"
-    run_one sklearn "$run"
+    for name in $CONTESTANTS; do run_one "$name" "$run"; done
 done
 meta loadavg_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 
