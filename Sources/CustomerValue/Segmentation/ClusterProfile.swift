@@ -9,12 +9,15 @@
 public struct ClusterProfile: Sendable, Hashable, Codable {
     /// A feature on which the cluster differs from the customers as a whole.
     public struct Distinction: Sendable, Hashable, Codable {
+        /// The feature's name.
         public var feature: String
         /// (cluster mean − overall mean) / overall standard deviation.
         public var z: Double
         /// "high" or "low".
         public var direction: String
+        /// The feature's mean over the cluster, in original units.
         public var clusterMean: Double
+        /// The feature's mean over all customers.
         public var overallMean: Double
 
         enum CodingKeys: String, CodingKey {
