@@ -17,8 +17,8 @@ import Foundation
 /// A cluster left empty by an iteration is given the point farthest from its own centroid.
 ///
 /// The result depends only on the data, the settings and ``seed``: restart `r` draws from
-/// `SeededGenerator(seed:stream: r)`, and each pass splits the points into the same two halves,
-/// run on two threads, whose partial sums are merged in a fixed order.
+/// `SeededGenerator(seed:stream: r)`, and each pass splits the points into the same blocks (16
+/// from 20,000 points), run on the cores, whose partial sums are merged in a fixed order.
 public struct KMeans: Sendable, Hashable {
     /// Number of clusters k, ≥ 1.
     public var clusters: Int
@@ -153,9 +153,9 @@ public struct KMeans: Sendable, Hashable {
 /// The buffers of one k-means fit and its passes over the points. The points are borrowed
 /// (valid for the duration of ``KMeans/fit(_:)``); everything else is owned.
 ///
-/// Every pass splits the rows into ``parts`` fixed halves run with `concurrentPerform`; each
-/// half writes only its own slice of the per-part buffers, which are merged in part order so the
-/// result does not depend on thread timing.
+/// Every pass splits the rows into ``parts`` fixed blocks run with `concurrentPerform` (on the
+/// machine's cores); each block writes only its own slice of the per-part buffers, which are
+/// merged in part order so the result does not depend on thread timing.
 final class KMeansWorkspace: @unchecked Sendable {
     let x: UnsafePointer<Double>
     let n: Int, d: Int, k: Int
@@ -185,22 +185,26 @@ final class KMeansWorkspace: @unchecked Sendable {
     /// The largest move, the second largest, and the centroid that made the largest.
     var largestMoves: (first: Double, second: Double, centroid: Int) = (0, 0, -1)
     static let maxTrials = 64
+    /// Parts of a pass over many rows (fixed, so that results do not depend on the machine).
+    static let parallelParts = 16
 
     init(points: UnsafePointer<Double>, n: Int, d: Int, k: Int) {
         x = points
         self.n = n
         self.d = d
         self.k = k
-        parts = n >= 20_000 ? 2 : 1
+        // Many more parts than cores: on a shared machine a thread that is descheduled holds up
+        // one small part, not half of the pass, while the other takes the remaining parts.
+        parts = n >= 20_000 ? Self.parallelParts : 1
         rowNorms = .allocate(capacity: n)
         centroids = .allocate(capacity: k * d)
         centroidsT = .allocate(capacity: k * d)
         centroidNorms = .allocate(capacity: k)
         labels = .allocate(capacity: n)
         labels.initialize(repeating: -1, count: n)
-        sums = .allocate(capacity: 2 * k * d)
-        counts = .allocate(capacity: 2 * k)
-        partValues = .allocate(capacity: 2 * (Self.maxTrials + 2))
+        sums = .allocate(capacity: parts * k * d)
+        counts = .allocate(capacity: parts * k)
+        partValues = .allocate(capacity: parts * (Self.maxTrials + 2))
         closest = .allocate(capacity: n)
         candidates = .allocate(capacity: Self.maxTrials)
         upper = .allocate(capacity: n)
