@@ -63,4 +63,13 @@ struct ChurnRiskTests {
             #expect(risk.probabilityNoPurchase[i] >= risk.churnProbability[i] && risk.probabilityNoPurchase[i] <= 1)
         }
     }
+
+    /// Two bins cut at the median of 1, 2, 3, 4 (type 7: 2.5); rates (0 + 1)/(2 + 2) and (2 + 1)/(2 + 2).
+    @Test func recencyBaselineIsTheSmoothedRateOfTheBin() {
+        let baseline = RecencyBaseline(recency: [1, 2, 3, 4], labels: [0, 0, 1, 1], bins: 2)
+        #expect(baseline.edges == [2.5])
+        #expect(baseline.probability(recency: 2.5) == 0.25)
+        #expect(baseline.probability(recency: 0) == 0.25)
+        #expect(baseline.probability(recency: 10) == 0.75)
+    }
 }
