@@ -194,7 +194,7 @@ struct ChurnCommand: ParsableCommand {
         var cutoff: String
         var trainCutoff: String
         var horizonDays: Int
-        var customers: Int
+        var testCustomers: Int
         var trainCustomers: Int
         var testChurnRate: Double
         var features: [String]
@@ -206,7 +206,7 @@ struct ChurnCommand: ParsableCommand {
         var notes: [String]
 
         enum CodingKeys: String, CodingKey {
-            case cutoff, trainCutoff = "train_cutoff", horizonDays = "horizon_days", customers
+            case cutoff, trainCutoff = "train_cutoff", horizonDays = "horizon_days", testCustomers = "test_customers"
             case trainCustomers = "train_customers", testChurnRate = "test_churn_rate", features, btyd, bands, alerts, notes
             case evaluation, importance
         }
@@ -218,7 +218,7 @@ struct ChurnCommand: ParsableCommand {
         let labels = analysis.test.labels ?? []
         return Report(
             cutoff: analysis.cutoff.iso, trainCutoff: analysis.trainCutoff.iso, horizonDays: analysis.horizonDays,
-            customers: analysis.test.rowCount, trainCustomers: analysis.train.rowCount,
+            testCustomers: analysis.test.rowCount, trainCustomers: analysis.train.rowCount,
             testChurnRate: Double(labels.reduce(0) { $0 + Int($1) }) / Double(max(labels.count, 1)),
             features: analysis.test.featureNames,
             btyd: analysis.btyd.map { BTYDChurnRisk.Parameters(model: $0.model.parameters, converged: $0.converged) },
@@ -237,7 +237,7 @@ struct ChurnCommand: ParsableCommand {
     /// A short readable summary: settings, bands, alerts and the riskiest customers.
     static func text(_ analysis: ChurnAnalysis, language: Language) -> String {
         let r = report(analysis, bands: analysis.bands)
-        var text = "Churn at cutoff \(r.cutoff) (no purchase within \(r.horizonDays) days): \(r.customers) customers, "
+        var text = "Churn at cutoff \(r.cutoff) (no purchase within \(r.horizonDays) days): \(r.testCustomers) customers, "
         text += String(format: "%.1f%% churned in the horizon; ", r.testChurnRate * 100) + "trained at \(r.trainCutoff) on \(r.trainCustomers) customers\n"
         if let b = r.btyd {
             text += String(format: "BG/NBD (weeks): r %.4g, alpha %.4g, a %.4g, b %.4g", b.r, b.alpha, b.a, b.b) + (b.converged ? "\n" : " (NOT CONVERGED)\n")

@@ -5,10 +5,23 @@ import Testing
 struct ChurnCommandTests {
     typealias CLI = CommandLineTests
 
+    /// One generated data set (2000 customers, seed 5) for all the tests, made on first use.
+    static let shared: Result<String, CLIFailure> = {
+        do {
+            let data = try CLI.temporaryFolder().appendingPathComponent("data").path
+            let run = try CLI.run(["generate", "--customers", "2000", "--seed", "5", "--out", data])
+            return run.status == 0 ? .success(data) : .failure(CLIFailure(message: run.stderr))
+        } catch {
+            return .failure(CLIFailure(message: "\(error)"))
+        }
+    }()
+
+    struct CLIFailure: Error { var message: String }
+
+    /// A copy of the shared data set in `folder`.
     static func generated(_ folder: URL) throws -> String {
         let data = folder.appendingPathComponent("data").path
-        let run = try CLI.run(["generate", "--customers", "2000", "--seed", "5", "--out", data])
-        #expect(run.status == 0, "\(run.stderr)")
+        try FileManager.default.copyItem(atPath: try shared.get(), toPath: data)
         return data
     }
 
@@ -49,12 +62,14 @@ struct ChurnCommandTests {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = try Self.generated(folder)
-        let ok = try CLI.run(["churn", data, "--format", "json"])
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(ok.stdout.utf8)) as? [String: Any])
-        let latest = try #require(json["cutoff"] as? String)
+        // The last transaction date of the generated file; the latest usable cutoff is 90 days before.
+        let dates = try String(contentsOfFile: data + "/transactions.csv", encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { $0.split(separator: ",")[2] }
+        let end = try #require(dates.max())
         let late = try CLI.run(["churn", data, "--cutoff", "2099-01-01"])
         #expect(late.status != 0)
-        #expect(late.stderr.contains("outside the data") && late.stderr.contains(latest))
+        #expect(late.stderr.contains("outside the data") && late.stderr.contains("to \(end))"), "\(late.stderr)")
+        #expect(late.stderr.contains("latest usable cutoff for a 90-day horizon is 20"))
         #expect(!late.stderr.contains("Fatal"))
     }
 
@@ -76,7 +91,7 @@ struct ChurnCommandTests {
         for name in ["tickets.csv", "events.csv", "surveys.csv", "customers.csv"] {
             try FileManager.default.removeItem(atPath: (data as NSString).appendingPathComponent(name))
         }
-        let run = try CLI.run(["churn", data, "--format", "csv"])
+        let run = try CLI.run(["churn", data, "--format", "csv", "--model", "btyd"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("no tickets file"))
         #expect(run.stdout.hasPrefix("customer_id,churn_probability,band,percentile,top_factors,alerts"))

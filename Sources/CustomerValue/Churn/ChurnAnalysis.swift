@@ -127,7 +127,8 @@ public struct ChurnAnalysis: Sendable {
         var importance: [String: [FeatureImportance]] = [:]
         func explained(_ name: String, _ model: ChurnModel) {
             let probability = model.predict(test)
-            let factors = (0..<test.rowCount).map { r in
+            // Only the first model's factors are shown; explaining every row costs O(features log features).
+            let factors = !scores.isEmpty ? [] : (0..<test.rowCount).map { r in
                 model.explain(test, row: r, k: 3).raising.map { "\($0.feature)=\(NumberText.plain(($0.value * 1000).rounded() / 1000))" }
             }
             scores.append(ChurnModelScores(model: name, probability: probability, topFactors: factors))
@@ -146,7 +147,7 @@ public struct ChurnAnalysis: Sendable {
                 // Same customers, same order as the test rows (both walk the history in order).
                 let recency = test.featureNames.firstIndex(of: "recency_days") ?? 0
                 let purchases = test.featureNames.firstIndex(of: "purchases_total") ?? 0
-                let factors = (0..<test.rowCount).map { r in
+                let factors = !scores.isEmpty ? [] : (0..<test.rowCount).map { r in
                     ["recency_days=\(NumberText.plain(test[r, recency]))", "repeat_purchases=\(NumberText.plain(test[r, purchases] - 1))"]
                 }
                 scores.append(ChurnModelScores(model: "btyd", probability: risk.probabilityNoPurchase, topFactors: factors))
