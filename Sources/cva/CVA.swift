@@ -15,7 +15,7 @@ struct CVA: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             AnalyzeCommand.self, DemoCommand.self, ProfileCommand.self, SummaryCommand.self, RFMCommand.self, FitCommand.self,
-            PredictCommand.self, ValidateCommand.self, WeightsCommand.self, GenerateCommand.self,
+            PredictCommand.self, ValidateCommand.self, WeightsCommand.self, GenerateCommand.self, ChurnTrainCommand.self,
         ]
     )
 }
