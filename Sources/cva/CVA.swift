@@ -16,6 +16,7 @@ struct CVA: ParsableCommand {
         subcommands: [
             AnalyzeCommand.self, DemoCommand.self, ProfileCommand.self, SummaryCommand.self, RFMCommand.self, FitCommand.self,
             PredictCommand.self, ValidateCommand.self, WeightsCommand.self, GenerateCommand.self, ChurnCommand.self,
+            ChurnTrainCommand.self,
         ]
     )
 }
