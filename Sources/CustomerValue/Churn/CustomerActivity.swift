@@ -17,15 +17,20 @@ public struct CustomerActivity: Sendable {
     public enum EventKind: UInt8, Sendable, CaseIterable {
         case login, emailOpen, emailClick, cartAbandon, other
 
-        init(name: String) {
-            switch name.lowercased() {
-            case "login", "log_in", "登录": self = .login
-            case "email_open", "open", "打开邮件": self = .emailOpen
-            case "email_click", "click", "点击邮件": self = .emailClick
-            case "cart_abandon", "abandoned_cart", "放弃购物车": self = .cartAbandon
-            default: self = .other
+        /// The kind of an event name given as UTF-8 bytes (ASCII case ignored).
+        init(bytes: UnsafeBufferPointer<UInt8>) {
+            for (kind, names) in Self.byteNames where names.contains(where: { equalsIgnoringASCIICase(bytes, $0) }) {
+                self = kind
+                return
             }
+            self = .other
         }
+
+        static let names: [(EventKind, [String])] = [
+            (.login, ["login", "log_in", "登录"]), (.emailOpen, ["email_open", "open", "打开邮件"]),
+            (.emailClick, ["email_click", "click", "点击邮件"]), (.cartAbandon, ["cart_abandon", "abandoned_cart", "放弃购物车"]),
+        ]
+        static let byteNames: [(EventKind, [[UInt8]])] = names.map { kind, list in (kind, list.map { Array($0.utf8) }) }
     }
 
     /// The sources that were read (a file that is missing or unusable is absent).
@@ -102,10 +107,20 @@ public struct CustomerActivity: Sendable {
         let n = history.customerCount
         var activity = CustomerActivity(customerCount: n)
         let ids = history.identifiers
+        // On the cell's bytes: no String per row (the side files hold millions of rows).
         func customer(_ row: TableRow) -> Int? {
-            guard let id = row.text("customer_id"), let c = ids.find(id) else { return nil }
-            return Int(c)
+            guard let index = row.mapping.indexes["customer_id"] else { return nil }
+            return row.reader.withField(index) { ids.find(TransactionLoader.trimmed($0)) }.map(Int.init)
         }
+        func cell(_ row: TableRow, _ role: String, equalsOneOf values: [[UInt8]]) -> Bool {
+            guard let index = row.mapping.indexes[role] else { return false }
+            return row.reader.withField(index) { raw in
+                let bytes = TransactionLoader.trimmed(raw)
+                return values.contains { equalsIgnoringASCIICase(bytes, $0) }
+            }
+        }
+        let complaintNames: [[UInt8]] = [Array("complaint".utf8), Array("投诉".utf8)]
+        let resolvedNames: [[UInt8]] = ["resolved", "closed", "done", "已解决", "已关闭", "已完成"].map { Array($0.utf8) }
         func read(_ schema: FileSchema, _ visit: @escaping (TableRow) throws -> Void) throws -> Bool {
             guard let path = dataSet.files[schema.name] else { return false }
             _ = try TableProfiler.profile(path: path, schema: schema, delimiter: delimiter, encoding: encoding,
@@ -118,19 +133,17 @@ public struct CustomerActivity: Sendable {
         var tDay: [Int32] = [], tComplaint: [Bool] = [], tResolved: [Int32] = []
         if try read(.tickets, { row in
             guard let c = customer(row), let day = row.day("created_at") else { return }
-            let type = row.text("type")?.lowercased() ?? ""
-            let status = row.text("status")?.lowercased() ?? ""
             let resolved: Int32
             if let r = row.day("resolved_at") {
                 resolved = r.ordinal
-            } else if ["resolved", "closed", "done", "已解决", "已关闭", "已完成"].contains(status) {
+            } else if cell(row, "status", equalsOneOf: resolvedNames) {
                 resolved = .min
             } else {
                 resolved = .max
             }
             tickets.add(c)
             tDay.append(day.ordinal)
-            tComplaint.append(type == "complaint" || type == "投诉")
+            tComplaint.append(cell(row, "type", equalsOneOf: complaintNames))
             tResolved.append(resolved)
         }) {
             activity.available.insert(.tickets)
@@ -150,7 +163,10 @@ public struct CustomerActivity: Sendable {
             guard let c = customer(row), let day = row.day("timestamp") else { return }
             events.add(c)
             eDay.append(day.ordinal)
-            eKind.append(EventKind(name: row.text("event") ?? ""))
+            let kind = row.mapping.indexes["event"].map { index in
+                row.reader.withField(index) { EventKind(bytes: TransactionLoader.trimmed($0)) }
+            } ?? .other
+            eKind.append(kind)
         }) {
             activity.available.insert(.events)
             let order = events.finish()
@@ -215,6 +231,19 @@ public struct CustomerActivity: Sendable {
     @inline(__always) public func events(of c: Int) -> Range<Int> { eventStart[c]..<eventStart[c + 1] }
     /// Survey answers of customer `c`.
     @inline(__always) public func surveys(of c: Int) -> Range<Int> { surveyStart[c]..<surveyStart[c + 1] }
+}
+
+/// Whether `bytes` equal `text`, ASCII letters compared without case.
+@inline(__always)
+func equalsIgnoringASCIICase(_ bytes: UnsafeBufferPointer<UInt8>, _ text: [UInt8]) -> Bool {
+    guard bytes.count == text.count else { return false }
+    for k in 0..<text.count {
+        var a = bytes[k], b = text[k]
+        if a >= 0x41 && a <= 0x5A { a += 0x20 }
+        if b >= 0x41 && b <= 0x5A { b += 0x20 }
+        if a != b { return false }
+    }
+    return true
 }
 
 /// Counting sort of rows by customer: rows are added in file order, then `finish` returns the
