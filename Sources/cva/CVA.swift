@@ -17,7 +17,7 @@ struct CVA: ParsableCommand {
             AnalyzeCommand.self, DemoCommand.self, ProfileCommand.self, SummaryCommand.self, RFMCommand.self, FitCommand.self,
             PredictCommand.self, ValidateCommand.self, WeightsCommand.self, CohortsCommand.self, KPIsCommand.self,
             LifecycleCommand.self, NextCommand.self, FunnelCommand.self, SatisfactionCommand.self, ServqualCommand.self,
-            ValueCommand.self, FeedbackCommand.self, ClusterCommand.self, GenerateCommand.self,
+            ValueCommand.self, FeedbackCommand.self, ClusterCommand.self, ChurnCommand.self, ChurnTrainCommand.self, GenerateCommand.self,
         ]
     )
 }

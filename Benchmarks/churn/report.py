@@ -1,0 +1,94 @@
+"""Writes the churn learner benchmark's section of BENCHMARKS.md from run.sh's results.
+
+usage: report.py RESULTS_DIR BENCHMARKS.md
+
+Only the text between `<!-- churn:begin -->` and `<!-- churn:end -->` is replaced.
+"""
+import csv
+import os
+import statistics
+import sys
+from importlib import metadata
+
+BEGIN, END = "<!-- churn:begin -->", "<!-- churn:end -->"
+PAIRS = [("cva-logistic", "sklearn-logistic", "logistic regression (L2, C = 1)"),
+         ("cva-gbdt", "lightgbm", "gradient-boosted trees")]
+
+
+def version(name):
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+def median(values):
+    values = [v for v in values if v == v]
+    return statistics.median(values) if values else float("nan")
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__.split("\n")[2])
+    results, markdown = sys.argv[1], sys.argv[2]
+    meta = dict(line.rstrip("\n").split("\t", 1) for line in open(os.path.join(results, "meta.tsv")))
+    runs = {}
+    for row in csv.DictReader(open(os.path.join(results, "runs.tsv")), delimiter="\t"):
+        entry = runs.setdefault(row["label"], {"rows": int(row["rows"]), "by": {}})
+        ok = row["exit"] == "0"
+        auc = float(row["auc"]) if ok and row["auc"] not in ("None", "nan") else float("nan")
+        sec = float(row["train_s"]) if ok and row["train_s"] not in ("None", "nan") else float("nan")
+        entry["by"].setdefault(row["contestant"], []).append((auc, sec, row["best_iteration"]))
+    if not runs:
+        sys.exit("report.py: no runs were measured; BENCHMARKS.md left as it was")
+    out = [BEGIN, "## Churn learners (test ROC AUC and training time)", "",
+           f"Run on {meta.get('date')}: {meta.get('nproc')} cores ({cpu_model()}), load average at the start "
+           f"{meta.get('loadavg')} (the machine is shared: timings above a load of ~1 are noisy), "
+           f"cva {meta.get('cva_commit')}, {meta.get('swift_version')}; scikit-learn {version('scikit-learn')}, "
+           f"LightGBM {version('lightgbm')}, numpy {version('numpy')}. Medians of {meta.get('runs')} runs; "
+           f"{meta.get('threads')} threads for LightGBM and cva. Training time is the fit alone (binning included), as "
+           "each contestant reports it; reading the CSV is not counted. Data: "
+           + "; ".join(v for k, v in meta.items() if k.startswith("data_origin")) + " (70% train, 10% validation for "
+           "early stopping, 20% test).", "",
+           "| rows | model | cva AUC | peer AUC | ΔAUC | cva train s | peer train s | cva / peer time | trees (cva / LightGBM) |",
+           "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    text_lines = []
+    for label, entry in runs.items():
+        for ours, peer, title in PAIRS:
+            a, b = entry["by"].get(ours, []), entry["by"].get(peer, [])
+            if not a or not b:
+                continue
+            auc_a, auc_b = median([r[0] for r in a]), median([r[0] for r in b])
+            sec_a, sec_b = median([r[1] for r in a]), median([r[1] for r in b])
+            trees = f"{a[-1][2]} / {b[-1][2]}" if ours == "cva-gbdt" else ""
+            line = (f"| {entry['rows']:,} | {title} ({peer}) | {auc_a:.4f} | {auc_b:.4f} | {auc_a - auc_b:+.4f} | "
+                    f"{sec_a:.2f} | {sec_b:.2f} | {sec_a / sec_b:.2f} | {trees} |")
+            out.append(line)
+            text_lines.append(line)
+    out += ["", "Target: AUC within 0.01 of the peer and a training time no slower than the peer's.", END]
+    section = "\n".join(out) + "\n"
+    text = open(markdown).read() if os.path.exists(markdown) else "# Benchmarks\n"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1].lstrip("\n")
+        text = head + section + ("\n" + tail if tail else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    with open(markdown + ".tmp", "w") as handle:
+        handle.write(text)
+    os.replace(markdown + ".tmp", markdown)
+    print("\n".join(text_lines))
+
+
+if __name__ == "__main__":
+    main()

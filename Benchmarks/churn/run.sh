@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Churn learner benchmark: `cva churn-train` (logistic regression, gradient-boosted trees) against
+# scikit-learn's LogisticRegression and LightGBM, side by side in one run on the same feature
+# matrix: test ROC AUC and training time (the fit alone, as each reports it). Writes the results
+# between the markers <!-- churn:begin --> and <!-- churn:end --> of BENCHMARKS.md.
+#
+# usage: bash Benchmarks/churn/run.sh
+#
+# Environment (all optional):
+#   SIZES="100000 1000000"   rows of the matrices
+#   RUNS=3             timed runs per contestant; medians are reported
+#   MATRIX=path        benchmark this matrix CSV (customer_id, features..., label, split) instead
+#                      of generated ones (e.g. from `cva churn --export-features`); SIZES is ignored
+#   CVA_BIN=path       use this cva binary instead of building one
+#   SKIP_BUILD=0       1: do not run `swift build`, use .build/release/cva as it is
+#   THREADS=2          threads LightGBM may use (cva uses 2 for its histograms)
+#   BENCH_DIR=.build/bench-churn   data, logs and raw results
+#
+# Until `cva churn --export-features` lands, the matrices come from make_matrix.py (seeded, a
+# planted signal, 30 columns). Peers are installed from requirements.txt into .build/bench-venv.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+
+SIZES="${SIZES:-100000 1000000}"
+RUNS="${RUNS:-3}"
+SKIP_BUILD="${SKIP_BUILD:-0}"
+THREADS="${THREADS:-2}"
+BENCH_DIR="${BENCH_DIR:-$ROOT/.build/bench-churn}"
+VENV="$ROOT/.build/bench-venv"
+PY="$VENV/bin/python"
+RESULTS="$BENCH_DIR/results"
+SEED=42
+LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# say, warn, meta, ensure_gnu_time, ensure_venv
+. "$HERE/../lib.sh"
+
+if [ -n "${CVA_BIN:-}" ]; then
+    CVA="$CVA_BIN"
+else
+    CVA="$ROOT/.build/release/cva"
+    if [ "$SKIP_BUILD" != 1 ]; then
+        say "building cva: swift build -c release --product cva"
+        (cd "$ROOT" && swift build -c release --product cva) || warn "swift build failed"
+    fi
+fi
+[ -x "$CVA" ] || { echo "error: cva binary not found ($CVA)" >&2; exit 1; }
+
+ensure_venv
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS" "$BENCH_DIR/logs"
+printf 'label\trows\tcontestant\trun\texit\tauc\ttrain_s\tbest_iteration\n' >"$RESULTS/runs.tsv"
+swift_version="$(swift --version 2>&1 || true)"
+meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
+meta nproc "$(nproc)"
+meta swift_version "${swift_version%%$'\n'*}"
+meta cva_commit "$(git -C "$ROOT" rev-parse --short --verify -q HEAD || echo 'no commit yet')$([ -z "$(git -C "$ROOT" status --porcelain -- Sources Package.swift 2>/dev/null)" ] || echo ' (uncommitted changes)')"
+meta runs "$RUNS"
+meta threads "$THREADS"
+meta loadavg "$LOAD_AT_START"
+
+# contestant_command NAME MATRIX: sets CMD.
+contestant_command() {
+    case "$1" in
+        cva-logistic) CMD=("$CVA" churn-train "$2" --model logistic --format json) ;;
+        cva-gbdt) CMD=("$CVA" churn-train "$2" --model gbdt --format json) ;;
+        sklearn-logistic) CMD=("$PY" "$HERE/peer_learners.py" "$2" logistic "$THREADS") ;;
+        lightgbm) CMD=("$PY" "$HERE/peer_learners.py" "$2" lightgbm "$THREADS") ;;
+        *) echo "error: unknown contestant '$1'" >&2; exit 1 ;;
+    esac
+}
+
+# bench LABEL MATRIX: every contestant RUNS times, round robin, into runs.tsv.
+bench() {
+    local label="$1" matrix="$2" rows name run log code auc seconds best
+    rows=$(($(wc -l <"$matrix") - 1))
+    for run in $(seq 1 "$RUNS"); do
+        for name in cva-logistic sklearn-logistic cva-gbdt lightgbm; do
+            log="$BENCH_DIR/logs/$label-$name-$run.log"
+            contestant_command "$name" "$matrix"
+            # LightGBM's OpenMP threads spin while waiting by default; on a shared machine that
+            # burns the other contestants' cores, so all run with the passive policy.
+            if OMP_WAIT_POLICY=passive OMP_NUM_THREADS="$THREADS" "${CMD[@]}" >"$log.json" 2>"$log"; then code=0; else code=$?; fi
+            read -r auc seconds best < <("$PY" -c '
+import json, sys
+try:
+    text = open(sys.argv[1]).read()
+    d = json.loads(text)
+    e = d.get("evaluation", d)
+    print(e.get("auc"), d.get("training_seconds"), d.get("best_iteration"))
+except Exception:
+    print("nan nan None")' "$log.json")
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$rows" "$name" "$run" "$code" "$auc" "$seconds" "$best" >>"$RESULTS/runs.tsv"
+            printf '  %-16s run %s/%s: AUC %s  train %s s  best iteration %s\n' "$name" "$run" "$RUNS" "$auc" "$seconds" "$best"
+            [ "$code" = 0 ] || { echo "  $name FAILED (exit $code):" >&2; tail -n 5 "$log" >&2; }
+        done
+    done
+}
+
+if [ -n "${MATRIX:-}" ]; then
+    meta data_origin_given "$MATRIX"
+    say "benchmarking $MATRIX"
+    bench given "$MATRIX"
+else
+    for n in $SIZES; do
+        matrix="$BENCH_DIR/matrix-$n.csv"
+        origin="Benchmarks/churn/make_matrix.py --rows $n --seed $SEED (sha256 $(sha256sum "$HERE/make_matrix.py" | cut -c1-12))"
+        if [ ! -f "$matrix" ] || [ "$(cat "$matrix.origin" 2>/dev/null)" != "$origin" ]; then
+            say "generating $matrix"
+            mkdir -p "$BENCH_DIR"
+            "$PY" "$HERE/make_matrix.py" --rows "$n" --seed "$SEED" --out "$matrix"
+            printf '%s' "$origin" >"$matrix.origin"
+        fi
+        meta "data_origin_$n" "$origin"
+        say "$n rows, $RUNS runs each"
+        bench "$n" "$matrix"
+    done
+fi
+
+say "results"
+"$PY" "$HERE/report.py" "$RESULTS" "$ROOT/BENCHMARKS.md"

@@ -1,0 +1,195 @@
+import Foundation
+
+/// The churn models `cva churn` can score with.
+public enum ChurnModelKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Histogram gradient-boosted trees on the features (see ``GradientBoostedTrees``).
+    case gbdt
+    /// L2-regularised logistic regression on the features (see ``LogisticRegression``).
+    case logistic
+    /// BG/NBD: P(no purchase in the horizon) (see ``BTYDChurnRisk``).
+    case btyd
+}
+
+/// Settings of a churn analysis.
+public struct ChurnAnalysisOptions: Sendable, Hashable {
+    /// The test cutoff; nil = the latest usable one (data end − horizon).
+    public var cutoff: CalendarDay?
+    public var features: ChurnFeatureOptions
+    /// Models to fit and evaluate; the first gives each customer's churn probability.
+    public var models: [ChurnModelKind]
+    public var bands: RiskBands
+    public var rules: WarningRules
+
+    public init(cutoff: CalendarDay? = nil, features: ChurnFeatureOptions = .init(), models: [ChurnModelKind] = [.btyd],
+                bands: RiskBands = .standard, rules: WarningRules = .standard) {
+        self.cutoff = cutoff
+        self.features = features
+        self.models = models
+        self.bands = bands
+        self.rules = rules
+    }
+}
+
+/// One customer's churn risk at the cutoff.
+public struct ChurnCustomer: Sendable, Hashable, Codable {
+    public var customerID: String
+    /// The primary model's probability of churn (no purchase within the horizon).
+    public var churnProbability: Double
+    public var band: RiskBands.Band
+    /// Percentile rank of the probability among the scored customers, 0…100.
+    public var percentile: Double
+    /// The features that push this customer's risk up most, with their values.
+    public var topFactors: [String]
+    /// Names of the warning rules tripped at the cutoff.
+    public var alerts: [String]
+    /// The alert's severity, when a rule was tripped.
+    public var alertSeverity: AlertSeverity?
+    /// The playbook's action for the alert.
+    public var action: LocalizedText?
+    /// BG/NBD: 1 − P(alive) at the cutoff, when that model was fitted.
+    public var btydNotAlive: Double?
+    /// BG/NBD: P(no purchase within the horizon), when that model was fitted.
+    public var btydNoPurchase: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case customerID = "customer_id", churnProbability = "churn_probability", band, percentile
+        case topFactors = "top_factors", alerts, alertSeverity = "alert_severity", action
+        case btydNotAlive = "btyd_not_alive", btydNoPurchase = "btyd_no_purchase"
+    }
+}
+
+/// The scores of one model on the test customers, in row order of the test matrix.
+public struct ChurnModelScores: Sendable, Hashable {
+    public var model: String
+    public var probability: [Double]
+    /// Top factors per test row (empty when the model has no explanation).
+    public var topFactors: [[String]]
+}
+
+/// A churn analysis at a cutoff: features at the cutoff and one horizon earlier (the time-based
+/// split), the models' scores on the test customers, a recency-only baseline, and the alerts.
+public struct ChurnAnalysis: Sendable {
+    /// The test cutoff and the training cutoff (test cutoff − horizon).
+    public var cutoff: CalendarDay
+    public var trainCutoff: CalendarDay
+    public var horizonDays: Int
+    /// Training rows (features at the training cutoff, labels from its horizon, which ends at the
+    /// test cutoff: no training label looks past the test cutoff).
+    public var train: FeatureMatrix
+    /// Test rows: features at the cutoff, labels from (cutoff, cutoff + horizon].
+    public var test: FeatureMatrix
+    /// Scores of each model requested, then of the recency baseline (named `recency_baseline`).
+    public var scores: [ChurnModelScores]
+    /// The fitted BG/NBD risk, when requested.
+    public var btyd: BTYDChurnRisk?
+    /// Alerts at the cutoff (customer indexes of the history).
+    public var alerts: [ChurnAlert]
+    /// Per test customer: risk, band, percentile, factors and alerts, from the first model.
+    public var customers: [ChurnCustomer]
+    /// Each scored model (and the baseline) on the test customers, by name.
+    public var evaluation: [String: ChurnEvaluation]
+    /// Global feature importance of each learner, largest first.
+    public var importance: [String: [FeatureImportance]]
+    /// What was skipped and why.
+    public var notes: [String]
+    /// The band thresholds in force.
+    public var bands: RiskBands
+
+    /// Runs the analysis.
+    /// - Throws: ``ChurnError`` for a cutoff outside the data, a horizon past its end, or a
+    ///   training set without both classes; the models' fit errors.
+    public init(history: TransactionHistory, activity: CustomerActivity, options: ChurnAnalysisOptions) throws {
+        let builder = ChurnFeatureBuilder(history: history, activity: activity, options: options.features)
+        guard let latest = builder.latestUsableCutoff else { throw ChurnError("the transactions hold no purchase: nothing to analyse") }
+        let cutoff = options.cutoff ?? latest
+        try builder.validate(cutoff: cutoff)
+        let h = options.features.horizonDays
+        let trainCutoff = cutoff.adding(days: -h)
+        var notes = activity.notes
+        let train = builder.matrix(at: trainCutoff)
+        let test = builder.matrix(at: cutoff)
+        guard train.rowCount > 0 else {
+            throw ChurnError("no customer has a purchase on or before the training cutoff \(trainCutoff.iso) (cutoff − \(h) days); choose a later --cutoff or a shorter --horizon-days")
+        }
+        let trainLabels = train.labels ?? []
+        let churned = trainLabels.reduce(0) { $0 + Int($1) }
+        if churned == 0 || churned == train.rowCount {
+            throw ChurnError("the training customers (cutoff \(trainCutoff.iso)) are all \(churned == 0 ? "active: none churned" : "churned: none bought again") within \(h) days, so no model can learn from them; choose another --cutoff or --horizon-days")
+        }
+        let testLabels = test.labels ?? []
+        let testChurned = testLabels.reduce(0) { $0 + Int($1) }
+        if testChurned == 0 || testChurned == test.rowCount {
+            notes.append("the test customers (cutoff \(cutoff.iso)) are all \(testChurned == 0 ? "active" : "churned"): AUC and lift are undefined")
+        }
+
+        var scores: [ChurnModelScores] = []
+        var btyd: BTYDChurnRisk?
+        var importance: [String: [FeatureImportance]] = [:]
+        func explained(_ name: String, _ model: ChurnModel) {
+            let probability = model.predict(test)
+            // Only the first model's factors are shown; explaining every row costs O(features log features).
+            let factors = !scores.isEmpty ? [] : (0..<test.rowCount).map { r in
+                model.explain(test, row: r, k: 3).raising.map { "\($0.feature)=\(NumberText.plain(($0.value * 1000).rounded() / 1000))" }
+            }
+            scores.append(ChurnModelScores(model: name, probability: probability, topFactors: factors))
+            importance[name] = Array(model.globalImportance.prefix(15))
+        }
+        for model in options.models {
+            switch model {
+            case .gbdt:
+                explained("gbdt", .gradientBoostedTrees(try GradientBoostedTrees.fit(train)))
+            case .logistic:
+                explained("logistic", .logistic(try LogisticRegression.fit(train)))
+            case .btyd:
+                let risk = try BTYDChurnRisk.fit(history: history, cutoff: cutoff, horizonDays: h)
+                if !risk.converged { notes.append("BG/NBD fit at \(cutoff.iso) did not converge; its risks are approximate") }
+                btyd = risk
+                // Same customers, same order as the test rows (both walk the history in order).
+                let recency = test.featureNames.firstIndex(of: "recency_days") ?? 0
+                let purchases = test.featureNames.firstIndex(of: "purchases_total") ?? 0
+                let factors = !scores.isEmpty ? [] : (0..<test.rowCount).map { r in
+                    ["recency_days=\(NumberText.plain(test[r, recency]))", "repeat_purchases=\(NumberText.plain(test[r, purchases] - 1))"]
+                }
+                scores.append(ChurnModelScores(model: "btyd", probability: risk.probabilityNoPurchase, topFactors: factors))
+            }
+        }
+        let recencyColumn = 0
+        let baseline = RecencyBaseline(recency: (0..<train.rowCount).map { train[$0, recencyColumn] }, labels: trainLabels)
+        scores.append(ChurnModelScores(model: "recency_baseline",
+                                       probability: (0..<test.rowCount).map { baseline.probability(recency: test[$0, recencyColumn]) },
+                                       topFactors: []))
+
+        let (rules, ruleNotes) = options.rules.applicable(to: activity)
+        notes += ruleNotes
+        let alerts = rules.evaluate(history: history, activity: activity, asOf: cutoff)
+
+        // Customers: test rows in history order; alerts are in history order too.
+        let primary = scores[0]
+        let percentiles = RiskBands.percentiles(primary.probability)
+        var alertOf: [String: ChurnAlert] = [:]
+        for alert in alerts { alertOf[history.customerID(alert.customer)] = alert }
+        customers = (0..<test.rowCount).map { r in
+            let id = test.customerIDs[r]
+            let alert = alertOf[id]
+            return ChurnCustomer(
+                customerID: id, churnProbability: primary.probability[r], band: options.bands.band(primary.probability[r]),
+                percentile: percentiles[r], topFactors: primary.topFactors.isEmpty ? [] : primary.topFactors[r],
+                alerts: alert?.rules.map(\.rule) ?? [], alertSeverity: alert?.severity, action: alert?.action,
+                btydNotAlive: btyd?.churnProbability[r], btydNoPurchase: btyd?.probabilityNoPurchase[r])
+        }
+        self.cutoff = cutoff
+        self.trainCutoff = trainCutoff
+        self.horizonDays = h
+        self.train = train
+        self.test = test
+        self.scores = scores
+        self.btyd = btyd
+        self.alerts = alerts
+        self.notes = notes
+        self.bands = options.bands
+        self.importance = importance
+        var evaluation: [String: ChurnEvaluation] = [:]
+        for s in scores { evaluation[s.model] = ChurnEvaluation(scores: s.probability, labels: testLabels) }
+        self.evaluation = evaluation
+    }
+}

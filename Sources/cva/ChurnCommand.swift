@@ -1,0 +1,326 @@
+import ArgumentParser
+import CustomerValue
+import Foundation
+
+extension ChurnModelKind: ExpressibleByArgument {}
+
+/// `cva churn`: churn risk per customer at a cutoff, its evaluation on the following horizon,
+/// and early-warning alerts.
+struct ChurnCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "churn",
+        abstract: "Churn risk, bands and alerts per customer at a cutoff, evaluated on the following horizon.",
+        discussion: """
+            Churn = no purchase within --horizon-days after the cutoff. Features use only data dated on \
+            or before the cutoff (transactions, and tickets, events, surveys and customers files when \
+            present); the models train on the features at cutoff − horizon with the labels of the horizon \
+            that ends at the cutoff, and are tested on the customers at the cutoff. The cutoff must leave a \
+            whole horizon of data after it (default: the latest such cutoff, data end − horizon).
+
+            --model gbdt / logistic: learners on the features (the first listed, gbdt for all, gives \
+            churn_probability and top_factors: the features raising the risk most). \
+            --model btyd: BG/NBD fitted on the purchases up to the cutoff; the customer's churn probability \
+            is P(no purchase within the horizon) = 1 − P(alive) + P(alive)·((α+T)/(α+T+t))^(r+x) (Fader, \
+            Hardie & Lee 2005), and 1 − P(alive) is reported as btyd_not_alive. A recency-only baseline \
+            (the training churn rate of the customer's recency decile) is always evaluated alongside.
+
+            Bands: low below the first --bands threshold, medium below the second, high from it. \
+            Percentile: the mid-rank of the probability among the customers (0–100).
+
+            Alerts: the warning rules (--rules YAML, default the standard eight) evaluated at the cutoff; \
+            rules that need a missing file are skipped with a note.
+
+            --export-features FILE writes the exact feature matrix with the label and the split \
+            (customer_id,<features>,label,split; split = train or test), to check the models with \
+            another tool.
+            """)
+
+    @Argument(help: "A data set folder holding transactions.csv (and optionally customers, tickets, events, surveys).")
+    var input: String
+
+    @Option(help: "Cutoff date (yyyy-MM-dd): features up to it, labels from the horizon after it. Default: data end − horizon.")
+    var cutoff: String?
+    @Option(name: .customLong("horizon-days"), help: "Days after the cutoff in which a purchase means not churned.")
+    var horizonDays: Int = 90
+    @Option(help: "Model: gbdt (gradient-boosted trees), logistic, btyd (BG/NBD), a comma-separated list, or all; the first gives churn_probability.")
+    var model: String = "all"
+    @Option(help: "Warning rules (YAML); default: the standard rules.")
+    var rules: String?
+    @Option(name: .customLong("export-features"), help: "Write the feature matrix with labels and split to this CSV file.")
+    var exportFeatures: String?
+    @Option(help: "Band thresholds: medium from, high from.")
+    var bands: String = "0.3,0.6"
+    @Option(help: "Language of the actions: en or zh.")
+    var language: Language = .en
+
+    @OptionGroup var transactions: TransactionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let options = try analysisOptions()
+            let (history, activity) = try Self.load(input: input, transactions: transactions)
+            for note in activity.notes { Console.note("note: \(note)") }
+            let analysis = try ChurnAnalysis(history: history, activity: activity, options: options)
+            for note in analysis.notes where !activity.notes.contains(note) { Console.note("note: \(note)") }
+            if let exportFeatures {
+                let sink = try ByteSink(path: exportFeatures)
+                try Self.writeFeatures(train: analysis.train, test: analysis.test, to: sink)
+                try sink.close()
+                Console.note("wrote \(analysis.train.rowCount + analysis.test.rowCount) rows × \(analysis.test.columnCount) features to \(exportFeatures)")
+            }
+            let out = try ByteSink(path: output.out)
+            switch output.resolvedFormat {
+            case .csv: try Self.customerTable(analysis, language: language).writeCSV(to: out)
+            case .json: try Self.writeJSON(analysis, language: language, to: out)
+            case .table: try out.write(Self.text(analysis, language: language))
+            }
+            try out.close()
+        }
+    }
+
+    /// The analysis settings from the flags.
+    func analysisOptions() throws -> ChurnAnalysisOptions {
+        guard horizonDays >= 1, horizonDays <= 3650 else {
+            throw CLIError("--horizon-days \(horizonDays): expected a number of days from 1 to 3650")
+        }
+        let models: [ChurnModelKind]
+        if model.lowercased() == "all" {
+            models = ChurnModelKind.allCases
+        } else {
+            models = try model.split(separator: ",").map { name in
+                guard let kind = ChurnModelKind(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                    throw CLIError("--model \(model): expected \(ChurnModelKind.allCases.map(\.rawValue).joined(separator: ", ")) or all")
+                }
+                return kind
+            }
+        }
+        let thresholds = bands.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard thresholds.allSatisfy({ $0 != nil }) else { throw CLIError("--bands \(bands): expected two numbers, e.g. 0.3,0.6") }
+        let bandValues: RiskBands
+        do {
+            bandValues = try RiskBands(thresholds: thresholds.compactMap { $0 })
+        } catch {
+            throw CLIError("--bands \(bands): \(error)")
+        }
+        let ruleSet = try rules.map { try WarningRules.load(path: $0) } ?? .standard
+        return ChurnAnalysisOptions(
+            cutoff: try cutoff.map { try parseDay($0, flag: "--cutoff") },
+            features: ChurnFeatureOptions(horizonDays: horizonDays), models: models, bands: bandValues, rules: ruleSet)
+    }
+
+    /// Reads the transactions and the side files of `input` (a folder, or a transactions file).
+    static func load(input: String, transactions: TransactionOptions) throws -> (TransactionHistory, CustomerActivity) {
+        let path = try transactionsPath(input)
+        let ingest = try transactions.ingestOptions()
+        let history = try loadTransactions(path: path, options: transactions, quarantine: nil)
+        noteSetAside(history.report, quarantinePath: nil)
+        var isDirectory: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory)
+        guard isDirectory.boolValue else {
+            var activity = CustomerActivity(customerCount: history.customerCount)
+            activity.notes = ["a transactions file alone: complaint, engagement, survey and customer features and rules are skipped (give the data set folder)"]
+            return (history, activity)
+        }
+        let dataSet = try DataSet(directory: input)
+        let activity = try CustomerActivity.load(dataSet: dataSet, history: history, delimiter: ingest.delimiter, encoding: ingest.encoding)
+        return (history, activity)
+    }
+
+    /// `customer_id,<features...>,label,split`: training rows, then test rows. Numbers are written
+    /// in full (shortest round-trip form), so the file holds exactly the matrix the models saw.
+    static func writeFeatures(train: FeatureMatrix, test: FeatureMatrix, to sink: ByteSink) throws {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 20)
+        var header = ["customer_id"] + test.featureNames + ["label", "split"]
+        for (k, name) in header.enumerated() {
+            if k > 0 { buffer.append(0x2C) }
+            CSVFormatting.appendField(name, to: &buffer)
+        }
+        header = []
+        buffer.append(0x0A)
+        for (matrix, split) in [(train, "train"), (test, "test")] {
+            for r in 0..<matrix.rowCount {
+                CSVFormatting.appendField(matrix.customerIDs[r], to: &buffer)
+                for c in 0..<matrix.columnCount {
+                    buffer.append(0x2C)
+                    let v = matrix[r, c]
+                    if v == v.rounded(), abs(v) < 1e15 {
+                        buffer.append(contentsOf: String(Int(v)).utf8)
+                    } else {
+                        buffer.append(contentsOf: v.description.utf8)
+                    }
+                }
+                buffer.append(0x2C)
+                if let labels = matrix.labels { buffer.append(contentsOf: String(labels[r]).utf8) }
+                buffer.append(0x2C)
+                buffer.append(contentsOf: split.utf8)
+                buffer.append(0x0A)
+                if buffer.count > 1 << 20 {
+                    try sink.write(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        try sink.write(buffer)
+    }
+
+    static let customerColumns = ["customer_id", "churn_probability", "band", "percentile", "top_factors", "alerts",
+                                  "alert_severity", "action", "btyd_not_alive", "btyd_no_purchase"]
+
+    /// One row per customer scored at the cutoff.
+    static func customerTable(_ analysis: ChurnAnalysis, language: Language) -> OutputTable {
+        let customers = analysis.customers
+        return OutputTable(columns: customerColumns, rowCount: customers.count) { r, k in
+            let c = customers[r]
+            switch k {
+            case 0: return .text(c.customerID)
+            case 1: return .number(c.churnProbability)
+            case 2: return .text(c.band.rawValue)
+            case 3: return .number(c.percentile)
+            case 4: return .text(c.topFactors.joined(separator: "; "))
+            case 5: return .text(c.alerts.joined(separator: "; "))
+            case 6: return c.alertSeverity.map { .text($0.rawValue) } ?? .empty
+            case 7: return c.action.map { .text($0.text(language)) } ?? .empty
+            case 8: return c.btydNotAlive.map { .number($0) } ?? .empty
+            case 9: return c.btydNoPurchase.map { .number($0) } ?? .empty
+            default: return .empty
+            }
+        }
+    }
+
+    /// Everything but the customers, for `--format json`.
+    struct Report: Encodable {
+        var cutoff: String
+        var trainCutoff: String
+        var horizonDays: Int
+        var testCustomers: Int
+        var trainCustomers: Int
+        var testChurnRate: Double
+        var features: [String]
+        var btyd: BTYDChurnRisk.Parameters?
+        var evaluation: [String: ChurnEvaluation]
+        var importance: [String: [FeatureImportance]]
+        var bands: [Double]
+        var alerts: [String: Int]
+        var notes: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case cutoff, trainCutoff = "train_cutoff", horizonDays = "horizon_days", testCustomers = "test_customers"
+            case trainCustomers = "train_customers", testChurnRate = "test_churn_rate", features, btyd, bands, alerts, notes
+            case evaluation, importance
+        }
+    }
+
+    static func report(_ analysis: ChurnAnalysis, bands: RiskBands) -> Report {
+        var alerts: [String: Int] = [:]
+        for alert in analysis.alerts { for rule in alert.rules { alerts[rule.rule, default: 0] += 1 } }
+        let labels = analysis.test.labels ?? []
+        return Report(
+            cutoff: analysis.cutoff.iso, trainCutoff: analysis.trainCutoff.iso, horizonDays: analysis.horizonDays,
+            testCustomers: analysis.test.rowCount, trainCustomers: analysis.train.rowCount,
+            testChurnRate: Double(labels.reduce(0) { $0 + Int($1) }) / Double(max(labels.count, 1)),
+            features: analysis.test.featureNames,
+            btyd: analysis.btyd.map { BTYDChurnRisk.Parameters(model: $0.model.parameters, converged: $0.converged) },
+            evaluation: analysis.evaluation, importance: analysis.importance,
+            bands: bands.thresholds, alerts: alerts, notes: analysis.notes)
+    }
+
+    /// `{"customers": [...], <the report's members>}`, the customers streamed.
+    static func writeJSON(_ analysis: ChurnAnalysis, language: Language, to sink: ByteSink) throws {
+        try sink.write("{\n\"customers\": ")
+        try customerTable(analysis, language: language).writeJSON(to: sink)
+        let rest = try jsonText(report(analysis, bands: analysis.bands))
+        try sink.write("," + rest.drop { $0 != "{" }.dropFirst())
+    }
+
+    /// A short readable summary: settings, bands, alerts and the riskiest customers.
+    static func text(_ analysis: ChurnAnalysis, language: Language) -> String {
+        let r = report(analysis, bands: analysis.bands)
+        var text = "Churn at cutoff \(r.cutoff) (no purchase within \(r.horizonDays) days): \(r.testCustomers) customers, "
+        text += String(format: "%.1f%% churned in the horizon; ", r.testChurnRate * 100) + "trained at \(r.trainCutoff) on \(r.trainCustomers) customers\n"
+        if let b = r.btyd {
+            text += String(format: "BG/NBD (weeks): r %.4g, alpha %.4g, a %.4g, b %.4g", b.r, b.alpha, b.a, b.b) + (b.converged ? "\n" : " (NOT CONVERGED)\n")
+        }
+        text += "\nEvaluation on the test customers (AUC, PR AUC, Brier, lift and capture at 10%):\n"
+        func f(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "n/a" }
+        for s in analysis.scores {
+            guard let e = analysis.evaluation[s.model] else { continue }
+            text += "  \(s.model.padding(toLength: 17, withPad: " ", startingAt: 0)) AUC \(f(e.auc))  PR AUC \(f(e.prAUC))  Brier \(f(e.brier))  "
+            text += "lift@10 \(f(e.liftAt10))  capture@10 \(f(e.captureAt10))\n"
+        }
+        text += "\n"
+        var bandCounts: [RiskBands.Band: Int] = [:]
+        for c in analysis.customers { bandCounts[c.band, default: 0] += 1 }
+        text += "Bands: " + [RiskBands.Band.low, .medium, .high].map { "\($0.rawValue) \(bandCounts[$0] ?? 0)" }.joined(separator: ", ") + "\n"
+        text += "Alerts: \(analysis.alerts.count) customers"
+        if !r.alerts.isEmpty { text += " (" + r.alerts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")" }
+        text += "\n\nHighest risk:\n"
+        let top = analysis.customers.indices.sorted { analysis.customers[$0].churnProbability > analysis.customers[$1].churnProbability }.prefix(20)
+        for i in top {
+            let c = analysis.customers[i]
+            text += "  \(c.customerID)  " + String(format: "%.3f", c.churnProbability) + "  \(c.band.rawValue)  p"
+                + String(format: "%.0f", c.percentile) + "  \(c.alerts.joined(separator: ", "))\n"
+        }
+        return text
+    }
+}
+
+extension BTYDChurnRisk {
+    /// The fitted parameters for reports.
+    struct Parameters: Encodable {
+        var r: Double, alpha: Double, a: Double, b: Double
+        var converged: Bool
+        init(model: BGNBD.Parameters, converged: Bool) {
+            (r, alpha, a, b) = (model.r, model.alpha, model.a, model.b)
+            self.converged = converged
+        }
+    }
+}
+
+extension ChurnCommand {
+    /// The hook of `cva analyze`: evaluates the standard warning rules at the observation end and
+    /// writes `alerts.csv` (customer_id, value_at_risk, clv_12m, churn_probability, severity, rules,
+    /// details, action, action_zh), largest value at risk (predicted 12-month CLV × BG/NBD
+    /// P(no purchase in 90 days)) first. Side files of `dataSet` that are missing are noted.
+    /// Never fatal: a failure becomes a digest line.
+    /// - Returns: lines for the digest.
+    static func analyzeSection(
+        history: TransactionHistory, dataSet: DataSet, options: TransactionIngestOptions,
+        write: (String, (ByteSink) throws -> Void) throws -> Void
+    ) throws -> [String] {
+        let activity: CustomerActivity
+        let ranked: (alerts: [AlertAtRisk], notes: [String])
+        do {
+            activity = try CustomerActivity.load(dataSet: dataSet, history: history, delimiter: options.delimiter, encoding: options.encoding)
+            ranked = try AlertAtRisk.rank(history: history, activity: activity, rules: .standard)
+        } catch {
+            return ["churn alerts: not computed (\(error))"]
+        }
+        let alerts = ranked.alerts
+        let table = OutputTable(
+            columns: ["customer_id", "value_at_risk", "clv_12m", "churn_probability", "severity", "rules", "details", "action", "action_zh"],
+            rowCount: alerts.count
+        ) { r, k in
+            let a = alerts[r]
+            switch k {
+            case 0: return .text(a.customerID)
+            case 1: return .number((a.valueAtRisk * 100).rounded() / 100)
+            case 2: return a.clv.map { .number(($0 * 100).rounded() / 100) } ?? .empty
+            case 3: return .number(a.churnProbability)
+            case 4: return .text(a.alert.severity.rawValue)
+            case 5: return .text(a.alert.rules.map(\.rule).joined(separator: "; "))
+            case 6: return .text(a.alert.rules.map(\.detail).joined(separator: "; "))
+            case 7: return .text(a.alert.action.en)
+            case 8: return .text(a.alert.action.zh)
+            default: return .empty
+            }
+        }
+        try write("alerts.csv") { try table.writeCSV(to: $0) }
+        let total = alerts.reduce(0) { $0 + $1.valueAtRisk }
+        var lines = activity.notes.map { "churn: \($0)" } + ranked.notes.map { "churn: \($0)" }
+        lines.append("churn alerts: \(alerts.count) customers at \(history.observationEnd.iso), value at risk "
+                     + String(format: "%.0f", total) + " (alerts.csv, largest first)")
+        return lines
+    }
+}

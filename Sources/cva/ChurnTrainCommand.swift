@@ -1,0 +1,226 @@
+import ArgumentParser
+import CustomerValue
+import Foundation
+
+/// `cva churn-train MATRIX.csv --model logistic|gbdt`: trains a churn learner on the rows of a
+/// feature matrix file marked `split=train` and evaluates it on those marked `split=test`.
+struct ChurnTrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "churn-train",
+        abstract: "Train a churn learner on a feature matrix CSV (split=train rows) and evaluate it on the split=test rows.",
+        discussion: """
+            The CSV has customer_id first, one column per feature, a 0/1 `label` column and a `split` column \
+            (train, validation or test). Rows marked validation are used for early stopping of the trees; without \
+            them the trees hold out --validation-fraction of the training rows.
+            """)
+
+    enum Model: String, ExpressibleByArgument, CaseIterable, Sendable { case logistic, gbdt }
+
+    @Argument(help: "Feature matrix CSV: customer_id, features..., label, split.")
+    var matrix: String
+    @Option(help: "Learner: logistic (L2 logistic regression) or gbdt (gradient-boosted trees).")
+    var model: Model = .gbdt
+    @Option(help: "Output format: table or json.")
+    var format: OutputFormat?
+    @Option(help: "Scores at or above this count as predicted churn in the confusion matrix.")
+    var threshold: Double = 0.5
+    @Option(help: "L2 penalty: logistic ½·l2·‖w‖² on standardised features (scikit-learn C = 1/l2); trees λ on leaf values.")
+    var l2: Double = 1
+    @Option(help: "Trees at most (gbdt).")
+    var trees: Int = 300
+    @Option(name: .customLong("learning-rate"), help: "Shrinkage of each tree (gbdt).")
+    var learningRate: Double = 0.1
+    @Option(name: .customLong("max-depth"), help: "Depth of a tree at most (gbdt).")
+    var maxDepth: Int = 6
+    @Option(name: .customLong("min-samples-leaf"), help: "Training rows in a leaf at least (gbdt).")
+    var minSamplesLeaf: Int = 20
+    @Option(help: "Quantile bins per feature, 2...256 (gbdt).")
+    var bins: Int = 255
+    @Option(name: .customLong("early-stopping-rounds"), help: "Stop after this many trees without a better validation log-loss; 0 never (gbdt).")
+    var earlyStoppingRounds: Int = 20
+    @Option(name: .customLong("validation-fraction"), help: "Share of the training rows held out for early stopping when no row is marked validation (gbdt).")
+    var validationFraction: Double = 0.1
+    @Option(help: "Seed of the validation hold-out (gbdt).")
+    var seed: UInt64 = 42
+
+    func validate() throws {
+        guard (2...256).contains(bins) else { throw ValidationError("--bins must be between 2 and 256") }
+        guard trees >= 1, maxDepth >= 1, minSamplesLeaf >= 1 else { throw ValidationError("--trees, --max-depth and --min-samples-leaf must be at least 1") }
+        guard learningRate > 0, l2 >= 0 else { throw ValidationError("--learning-rate must be > 0 and --l2 ≥ 0") }
+        guard (0..<1).contains(validationFraction) else { throw ValidationError("--validation-fraction must be in [0, 1)") }
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            let splits = try ChurnMatrixFile.read(path: matrix)
+            guard let train = splits["train"], let test = splits["test"] else {
+                throw CLIError("\(matrix): needs rows with split=train and rows with split=test (found: \(splits.keys.sorted().joined(separator: ", ")))")
+            }
+            let result = try Self.train(model: model, train: train, validation: splits["validation"], test: test, options: learnerOptions, threshold: threshold)
+            let out = try ByteSink(path: nil)
+            if (format ?? (isatty(STDOUT_FILENO) == 1 ? .table : .json)) == .json {
+                try out.write(jsonText(result))
+            } else {
+                try out.write(result.text)
+            }
+        }
+    }
+
+    var learnerOptions: LearnerOptions {
+        LearnerOptions(
+            logistic: .init(l2: l2),
+            trees: .init(trees: trees, learningRate: learningRate, maxDepth: maxDepth, minSamplesLeaf: minSamplesLeaf, l2: l2, bins: bins,
+                         earlyStoppingRounds: earlyStoppingRounds, validationFraction: validationFraction, seed: seed))
+    }
+
+    struct LearnerOptions: Sendable {
+        var logistic = LogisticRegression.Options()
+        var trees = GradientBoostedTrees.Options()
+    }
+
+    /// Fits `model` on `train` (timing the fit alone) and evaluates it on `test`.
+    static func train(model: Model, train: FeatureMatrix, validation: FeatureMatrix?, test: FeatureMatrix,
+                      options: LearnerOptions, threshold: Double) throws -> ChurnTrainResult {
+        guard let testLabels = test.labels else { throw CLIError("the test rows have no labels") }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let fitted: ChurnModel
+        switch model {
+        case .logistic: fitted = .logistic(try LogisticRegression.fit(train, options: options.logistic))
+        case .gbdt: fitted = .gradientBoostedTrees(try GradientBoostedTrees.fit(train, validation: validation, options: options.trees))
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let evaluation = ChurnEvaluation(scores: fitted.predict(test), labels: testLabels, threshold: threshold)
+        var bestIteration: Int?
+        if case .gradientBoostedTrees(let trees) = fitted { bestIteration = trees.bestIteration }
+        return ChurnTrainResult(model: model.rawValue, trainingSeconds: seconds, trainRows: train.rowCount, testRows: test.rowCount,
+                                features: train.columnCount, bestIteration: bestIteration, evaluation: evaluation,
+                                importance: fitted.globalImportance)
+    }
+
+    /// For `cva analyze`: fits `model` on a seeded 80% of the labelled `training` rows, evaluates
+    /// it on the other 20%, refits nothing, and writes into `folder`:
+    /// `churn_model.json` (the evaluation, importance and settings), and, when `scoring` is given,
+    /// `churn_scores.csv` (customer_id, churn_probability, the top `k` raising and lowering factors).
+    /// - Returns: the names of the files written.
+    static func analyzeSection(training: FeatureMatrix, scoring: FeatureMatrix?, model: Model = .gbdt, folder: URL,
+                               k: Int = 3, seed: UInt64 = 42) throws -> [String] {
+        var generator = SeededGenerator(seed: seed)
+        var rows = Array(0..<training.rowCount)
+        rows.shuffle(using: &generator)
+        let cut = Int(Double(rows.count) * 0.8)
+        guard cut > 0, cut < rows.count else { throw CLIError("churn model: too few labelled customers (\(rows.count)) to train and evaluate") }
+        let train = training.selecting(rows: Array(rows[..<cut]).sorted())
+        let test = training.selecting(rows: Array(rows[cut...]).sorted())
+        var options = LearnerOptions()
+        options.trees.seed = seed
+        let result = try Self.train(model: model, train: train, validation: nil, test: test, options: options, threshold: 0.5)
+        try jsonText(result).write(to: folder.appendingPathComponent("churn_model.json"), atomically: true, encoding: .utf8)
+        var written = ["churn_model.json"]
+        if let scoring {
+            let fitted: ChurnModel = model == .logistic ? .logistic(try LogisticRegression.fit(train, options: options.logistic))
+                : .gradientBoostedTrees(try GradientBoostedTrees.fit(train, options: options.trees))
+            let probabilities = fitted.predict(scoring)
+            var text = "customer_id,churn_probability,raising,lowering\n"
+            for row in 0..<scoring.rowCount {
+                let e = fitted.explain(scoring, row: row, k: k)
+                let describe = { (factors: [FactorExplanation.Factor]) in
+                    factors.map { "\($0.feature) (\(String(format: "%+.3f", $0.contribution)))" }.joined(separator: "; ")
+                }
+                let fields = [scoring.customerIDs[row], String(probabilities[row]), describe(e.raising), describe(e.lowering)]
+                var line: [UInt8] = []
+                for (c, field) in fields.enumerated() {
+                    if c > 0 { line.append(0x2C) }
+                    CSVFormatting.appendField(field, to: &line)
+                }
+                text += String(decoding: line, as: UTF8.self) + "\n"
+            }
+            try text.write(to: folder.appendingPathComponent("churn_scores.csv"), atomically: true, encoding: .utf8)
+            written.append("churn_scores.csv")
+        }
+        return written
+    }
+}
+
+/// The JSON of `cva churn-train`.
+struct ChurnTrainResult: Encodable {
+    var model: String
+    var trainingSeconds: Double
+    var trainRows: Int
+    var testRows: Int
+    var features: Int
+    var bestIteration: Int?
+    var evaluation: ChurnEvaluation
+    var importance: [FeatureImportance]
+
+    enum CodingKeys: String, CodingKey {
+        case model, features, evaluation, importance
+        case trainingSeconds = "training_seconds"
+        case trainRows = "train_rows"
+        case testRows = "test_rows"
+        case bestIteration = "best_iteration"
+    }
+
+    var text: String {
+        let e = evaluation
+        func show(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "n/a" }
+        var lines = [
+            "model \(model): trained on \(trainRows) rows × \(features) features in \(String(format: "%.2f", trainingSeconds)) s"
+                + (bestIteration.map { ", \($0) trees (best iteration)" } ?? ""),
+            "test rows \(e.n), churners \(e.positives)",
+            "ROC AUC \(show(e.auc))   PR AUC \(show(e.prAUC))   Brier \(show(e.brier))",
+            "top 10%: lift \(show(e.liftAt10)), capture \(show(e.captureAt10))   top 20%: lift \(show(e.liftAt20)), capture \(show(e.captureAt20))",
+            "confusion at \(e.confusion.threshold): tp \(e.confusion.tp) fp \(e.confusion.fp) tn \(e.confusion.tn) fn \(e.confusion.fn), precision \(show(e.confusion.precision)), recall \(show(e.confusion.recall))",
+            "calibration (decile: count, mean predicted, observed):",
+        ]
+        lines += e.calibration.map { String(format: "  %2d  %7d  %.4f  %.4f", $0.bin, $0.count, $0.meanPredicted, $0.observedRate) }
+        lines.append("importance:")
+        lines += importance.prefix(10).map { String(format: "  %@  %.4f", $0.feature.padding(toLength: 24, withPad: " ", startingAt: 0), $0.importance) }
+        lines += e.notes.map { "note: \($0)" }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Reads a feature matrix CSV (customer_id, features..., label, split) into one matrix per split.
+enum ChurnMatrixFile {
+    static func read(path: String) throws -> [String: FeatureMatrix] {
+        let reader = try CSVReader(path: path)
+        guard try reader.next() else { throw CLIError("\(path): is empty") }
+        let header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let labelColumn = header.firstIndex(of: "label") else { throw CLIError("\(path): no `label` column; the header has: \(header.joined(separator: ", "))") }
+        guard let splitColumn = header.firstIndex(of: "split") else { throw CLIError("\(path): no `split` column (train / validation / test); the header has: \(header.joined(separator: ", "))") }
+        let idColumn = header.firstIndex(of: "customer_id") ?? 0
+        let featureColumns = header.indices.filter { $0 != labelColumn && $0 != splitColumn && $0 != idColumn }
+        guard !featureColumns.isEmpty else { throw CLIError("\(path): no feature columns besides customer_id, label and split") }
+        let names = featureColumns.map { header[$0] }
+        struct Part { var ids: [String] = []; var values: [Double] = []; var labels: [UInt8] = [] }
+        var parts: [String: Part] = [:]
+        while try reader.next() {
+            if reader.isBlankLine { continue }
+            guard reader.fieldCount == header.count else {
+                throw CLIError("\(path): line \(reader.line): \(reader.fieldCount) fields, the header has \(header.count)")
+            }
+            let split = reader.string(splitColumn).trimmingCharacters(in: .whitespaces).lowercased()
+            guard ["train", "validation", "test"].contains(split) else {
+                throw CLIError("\(path): line \(reader.line), column split: expected train, validation or test, got \"\(reader.string(splitColumn))\"")
+            }
+            let label: UInt8
+            switch reader.string(labelColumn).trimmingCharacters(in: .whitespaces) {
+            case "0", "0.0": label = 0
+            case "1", "1.0": label = 1
+            case let other: throw CLIError("\(path): line \(reader.line), column label: expected 0 or 1, got \"\(other)\"")
+            }
+            var part = parts[split, default: Part()]
+            parts[split] = nil   // keep the arrays uniquely referenced while appending
+            part.ids.append(reader.string(idColumn))
+            part.labels.append(label)
+            for c in featureColumns {
+                guard let v = reader.withField(c, { AmountParser.parse($0) }), v.isFinite else {
+                    throw CLIError("\(path): line \(reader.line), column \(header[c]): expected a finite number, got \"\(reader.string(c))\"")
+                }
+                part.values.append(v)
+            }
+            parts[split] = part
+        }
+        return parts.mapValues { FeatureMatrix(featureNames: names, customerIDs: $0.ids, values: $0.values, labels: $0.labels) }
+    }
+}
