@@ -18,6 +18,7 @@ struct AnalyzeCommand: ParsableCommand {
               predictions.csv             per customer P(alive), expected purchases (52 weeks), spend, CLV (12 months)
               lifecycle.csv, cohorts.csv, kpis.csv, lifecycle.json
                                           lifecycle stages, cohort retention, monthly KPIs (see `cva lifecycle`, ...)
+              alerts.csv                  churn warnings at the observation end, largest value at risk first (see `cva churn`)
               funnel.json                 the sales funnel, when opportunities.csv exists (see `cva funnel`)
               satisfaction.json, satisfaction_by.csv
                                           NPS, CSAT, CES overall and by month, quarter, channel, segment; comment themes
@@ -116,6 +117,7 @@ struct Analysis {
         }
         try write("segments.json") { try $0.write(jsonText(rfm.report(summary: summary, language: .en))) }
         var sectionLines = try LifecycleCommand.analyzeSection(history: history, write: write)
+        sectionLines += try ChurnCommand.analyzeSection(history: history, dataSet: dataSet, options: options, write: write)
         let funnel = try FunnelCommand.analyzeSection(dataSet: dataSet, outputFolder: outputFolder, quarantine: sink)
         written += funnel.written
         sectionLines += funnel.lines

@@ -180,7 +180,7 @@ struct CommandLineTests {
         let run = try Self.run(["analyze", data, "--out", out.path])
         #expect(run.status == 0, "\(run.stderr)")
         for name in ["customer_summary.csv", "rfm.csv", "segments.json", "models.json", "predictions.csv", "lifecycle.csv",
-                     "cohorts.csv", "kpis.csv", "lifecycle.json", "funnel.json", "satisfaction.json", "satisfaction_by.csv",
+                     "cohorts.csv", "kpis.csv", "lifecycle.json", "alerts.csv", "funnel.json", "satisfaction.json", "satisfaction_by.csv",
                      "feedback.csv", "feedback_themes.json"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), "\(name) missing")
         }
