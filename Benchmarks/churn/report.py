@@ -48,20 +48,22 @@ def main():
         ok = row["exit"] == "0"
         auc = float(row["auc"]) if ok and row["auc"] not in ("None", "nan") else float("nan")
         sec = float(row["train_s"]) if ok and row["train_s"] not in ("None", "nan") else float("nan")
-        entry["by"].setdefault(row["contestant"], []).append((auc, sec, row["best_iteration"]))
+        cpu = float(row["cpu_s"]) if ok and row["cpu_s"] not in ("None", "nan") else float("nan")
+        entry["by"].setdefault(row["contestant"], []).append((auc, sec, row["best_iteration"], cpu))
     if not runs:
         sys.exit("report.py: no runs were measured; BENCHMARKS.md left as it was")
     out = [BEGIN, "## Churn learners (test ROC AUC and training time)", "",
            f"Run on {meta.get('date')}: {meta.get('nproc')} cores ({cpu_model()}), load average at the start "
            f"{meta.get('loadavg')} (the machine is shared: timings above a load of ~1 are noisy), "
            f"cva {meta.get('cva_commit')}, {meta.get('swift_version')}; scikit-learn {version('scikit-learn')}, "
-           f"LightGBM {version('lightgbm')}, numpy {version('numpy')}. Medians of {meta.get('runs')} runs; "
+           f"LightGBM {version('lightgbm')}, numpy {version('numpy')}. Medians of " + ", ".join(f"{v} runs at {k[5:]}" for k, v in meta.items() if k.startswith("runs_")) + "; "
            f"{meta.get('threads')} threads for LightGBM and cva. Training time is the fit alone (binning included), as "
-           "each contestant reports it; reading the CSV is not counted. Data: "
+           "each contestant reports it, in wall seconds and in CPU seconds of all threads (steadier on a shared machine); "
+           "reading the CSV is not counted. Data: "
            + "; ".join(v for k, v in meta.items() if k.startswith("data_origin")) + " (70% train, 10% validation for "
            "early stopping, 20% test).", "",
-           "| rows | model | cva AUC | peer AUC | ΔAUC | cva train s | peer train s | cva / peer time | trees (cva / LightGBM) |",
-           "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+           "| rows | model | cva AUC | peer AUC | ΔAUC | cva train s | peer train s | cva / peer | cva CPU s | peer CPU s | cva / peer CPU | trees (cva / LightGBM) |",
+           "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     text_lines = []
     for label, entry in runs.items():
         for ours, peer, title in PAIRS:
@@ -70,9 +72,10 @@ def main():
                 continue
             auc_a, auc_b = median([r[0] for r in a]), median([r[0] for r in b])
             sec_a, sec_b = median([r[1] for r in a]), median([r[1] for r in b])
+            cpu_a, cpu_b = median([r[3] for r in a]), median([r[3] for r in b])
             trees = f"{a[-1][2]} / {b[-1][2]}" if ours == "cva-gbdt" else ""
             line = (f"| {entry['rows']:,} | {title} ({peer}) | {auc_a:.4f} | {auc_b:.4f} | {auc_a - auc_b:+.4f} | "
-                    f"{sec_a:.2f} | {sec_b:.2f} | {sec_a / sec_b:.2f} | {trees} |")
+                    f"{sec_a:.2f} | {sec_b:.2f} | {sec_a / sec_b:.2f} | {cpu_a:.2f} | {cpu_b:.2f} | {cpu_a / cpu_b:.2f} | {trees} |")
             out.append(line)
             text_lines.append(line)
     out += ["", "Target: AUC within 0.01 of the peer and a training time no slower than the peer's.", END]

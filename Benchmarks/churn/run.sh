@@ -9,6 +9,7 @@
 # Environment (all optional):
 #   SIZES="100000 1000000"   rows of the matrices
 #   RUNS=3             timed runs per contestant; medians are reported
+#   LARGE_RUNS=1       timed runs per contestant for matrices of 1,000,000 rows or more
 #   MATRIX=path        benchmark this matrix CSV (customer_id, features..., label, split) instead
 #                      of generated ones (e.g. from `cva churn --export-features`); SIZES is ignored
 #   CVA_BIN=path       use this cva binary instead of building one
@@ -25,6 +26,7 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 
 SIZES="${SIZES:-100000 1000000}"
 RUNS="${RUNS:-3}"
+LARGE_RUNS="${LARGE_RUNS:-1}"
 SKIP_BUILD="${SKIP_BUILD:-0}"
 THREADS="${THREADS:-2}"
 BENCH_DIR="${BENCH_DIR:-$ROOT/.build/bench-churn}"
@@ -51,7 +53,7 @@ fi
 ensure_venv
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS" "$BENCH_DIR/logs"
-printf 'label\trows\tcontestant\trun\texit\tauc\ttrain_s\tbest_iteration\n' >"$RESULTS/runs.tsv"
+printf 'label\trows\tcontestant\trun\texit\tauc\ttrain_s\tcpu_s\tbest_iteration\n' >"$RESULTS/runs.tsv"
 swift_version="$(swift --version 2>&1 || true)"
 meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 meta nproc "$(nproc)"
@@ -72,28 +74,31 @@ contestant_command() {
     esac
 }
 
-# bench LABEL MATRIX: every contestant RUNS times, round robin, into runs.tsv.
+# bench LABEL MATRIX: every contestant RUNS (LARGE_RUNS) times, round robin, into runs.tsv.
 bench() {
-    local label="$1" matrix="$2" rows name run log code auc seconds best
+    local label="$1" matrix="$2" rows name run log code auc seconds cpu best runs
     rows=$(($(wc -l <"$matrix") - 1))
-    for run in $(seq 1 "$RUNS"); do
+    runs="$RUNS"
+    [ "$rows" -lt 1000000 ] || runs="$LARGE_RUNS"
+    meta "runs_$label" "$runs"
+    for run in $(seq 1 "$runs"); do
         for name in cva-logistic sklearn-logistic cva-gbdt lightgbm; do
             log="$BENCH_DIR/logs/$label-$name-$run.log"
             contestant_command "$name" "$matrix"
             # LightGBM's OpenMP threads spin while waiting by default; on a shared machine that
             # burns the other contestants' cores, so all run with the passive policy.
             if OMP_WAIT_POLICY=passive OMP_NUM_THREADS="$THREADS" "${CMD[@]}" >"$log.json" 2>"$log"; then code=0; else code=$?; fi
-            read -r auc seconds best < <("$PY" -c '
+            read -r auc seconds cpu best < <("$PY" -c '
 import json, sys
 try:
     text = open(sys.argv[1]).read()
     d = json.loads(text)
     e = d.get("evaluation", d)
-    print(e.get("auc"), d.get("training_seconds"), d.get("best_iteration"))
+    print(e.get("auc"), d.get("training_seconds"), d.get("training_cpu_seconds"), d.get("best_iteration"))
 except Exception:
-    print("nan nan None")' "$log.json")
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$rows" "$name" "$run" "$code" "$auc" "$seconds" "$best" >>"$RESULTS/runs.tsv"
-            printf '  %-16s run %s/%s: AUC %s  train %s s  best iteration %s\n' "$name" "$run" "$RUNS" "$auc" "$seconds" "$best"
+    print("nan nan nan None")' "$log.json")
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$rows" "$name" "$run" "$code" "$auc" "$seconds" "$cpu" "$best" >>"$RESULTS/runs.tsv"
+            printf '  %-16s run %s/%s: AUC %s  train %s s wall, %s s CPU  best iteration %s\n' "$name" "$run" "$runs" "$auc" "$seconds" "$cpu" "$best"
             [ "$code" = 0 ] || { echo "  $name FAILED (exit $code):" >&2; tail -n 5 "$log" >&2; }
         done
     done
@@ -114,7 +119,7 @@ else
             printf '%s' "$origin" >"$matrix.origin"
         fi
         meta "data_origin_$n" "$origin"
-        say "$n rows, $RUNS runs each"
+        say "$n rows"
         bench "$n" "$matrix"
     done
 fi

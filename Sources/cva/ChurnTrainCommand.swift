@@ -2,6 +2,10 @@ import ArgumentParser
 import CustomerValue
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `cva churn-train MATRIX.csv --model logistic|gbdt`: trains a churn learner on the rows of a
 /// feature matrix file marked `split=train` and evaluates it on those marked `split=test`.
 struct ChurnTrainCommand: ParsableCommand {
@@ -56,7 +60,7 @@ struct ChurnTrainCommand: ParsableCommand {
             guard let train = splits["train"], let test = splits["test"] else {
                 throw CLIError("\(matrix): needs rows with split=train and rows with split=test (found: \(splits.keys.sorted().joined(separator: ", ")))")
             }
-            let result = try Self.train(model: model, train: train, validation: splits["validation"], test: test, options: learnerOptions, threshold: threshold)
+            let (result, _) = try Self.train(model: model, train: train, validation: splits["validation"], test: test, options: learnerOptions, threshold: threshold)
             let out = try ByteSink(path: nil)
             if (format ?? (isatty(STDOUT_FILENO) == 1 ? .table : .json)) == .json {
                 try out.write(jsonText(result))
@@ -78,27 +82,31 @@ struct ChurnTrainCommand: ParsableCommand {
         var trees = GradientBoostedTrees.Options()
     }
 
-    /// Fits `model` on `train` (timing the fit alone) and evaluates it on `test`.
+    /// Fits `model` on `train` (timing the fit alone), evaluates it on `test`, and returns the
+    /// result with the fitted model.
     static func train(model: Model, train: FeatureMatrix, validation: FeatureMatrix?, test: FeatureMatrix,
-                      options: LearnerOptions, threshold: Double) throws -> ChurnTrainResult {
+                      options: LearnerOptions, threshold: Double) throws -> (ChurnTrainResult, ChurnModel) {
         guard let testLabels = test.labels else { throw CLIError("the test rows have no labels") }
         let start = DispatchTime.now().uptimeNanoseconds
+        let cpuStart = processCPUSeconds()
         let fitted: ChurnModel
         switch model {
         case .logistic: fitted = .logistic(try LogisticRegression.fit(train, options: options.logistic))
         case .gbdt: fitted = .gradientBoostedTrees(try GradientBoostedTrees.fit(train, validation: validation, options: options.trees))
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let cpuSeconds = processCPUSeconds() - cpuStart
         let evaluation = ChurnEvaluation(scores: fitted.predict(test), labels: testLabels, threshold: threshold)
         var bestIteration: Int?
         if case .gradientBoostedTrees(let trees) = fitted { bestIteration = trees.bestIteration }
-        return ChurnTrainResult(model: model.rawValue, trainingSeconds: seconds, trainRows: train.rowCount, testRows: test.rowCount,
+        let result = ChurnTrainResult(model: model.rawValue, trainingSeconds: seconds, trainingCPUSeconds: cpuSeconds, trainRows: train.rowCount, testRows: test.rowCount,
                                 features: train.columnCount, bestIteration: bestIteration, evaluation: evaluation,
                                 importance: fitted.globalImportance)
+        return (result, fitted)
     }
 
     /// For `cva analyze`: fits `model` on a seeded 80% of the labelled `training` rows, evaluates
-    /// it on the other 20%, refits nothing, and writes into `folder`:
+    /// it on the other 20%, and writes into `folder`:
     /// `churn_model.json` (the evaluation, importance and settings), and, when `scoring` is given,
     /// `churn_scores.csv` (customer_id, churn_probability, the top `k` raising and lowering factors).
     /// - Returns: the names of the files written.
@@ -113,12 +121,10 @@ struct ChurnTrainCommand: ParsableCommand {
         let test = training.selecting(rows: Array(rows[cut...]).sorted())
         var options = LearnerOptions()
         options.trees.seed = seed
-        let result = try Self.train(model: model, train: train, validation: nil, test: test, options: options, threshold: 0.5)
+        let (result, fitted) = try Self.train(model: model, train: train, validation: nil, test: test, options: options, threshold: 0.5)
         try jsonText(result).write(to: folder.appendingPathComponent("churn_model.json"), atomically: true, encoding: .utf8)
         var written = ["churn_model.json"]
         if let scoring {
-            let fitted: ChurnModel = model == .logistic ? .logistic(try LogisticRegression.fit(train, options: options.logistic))
-                : .gradientBoostedTrees(try GradientBoostedTrees.fit(train, options: options.trees))
             let probabilities = fitted.predict(scoring)
             var text = "customer_id,churn_probability,raising,lowering\n"
             for row in 0..<scoring.rowCount {
@@ -141,10 +147,20 @@ struct ChurnTrainCommand: ParsableCommand {
     }
 }
 
+/// CPU seconds used by this process so far, all threads together.
+func processCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
 /// The JSON of `cva churn-train`.
 struct ChurnTrainResult: Encodable {
     var model: String
     var trainingSeconds: Double
+    /// CPU time of the process (all threads) during the fit: on a shared machine a steadier
+    /// measure of the work than the wall time.
+    var trainingCPUSeconds: Double
     var trainRows: Int
     var testRows: Int
     var features: Int
@@ -155,6 +171,7 @@ struct ChurnTrainResult: Encodable {
     enum CodingKeys: String, CodingKey {
         case model, features, evaluation, importance
         case trainingSeconds = "training_seconds"
+        case trainingCPUSeconds = "training_cpu_seconds"
         case trainRows = "train_rows"
         case testRows = "test_rows"
         case bestIteration = "best_iteration"
@@ -164,7 +181,7 @@ struct ChurnTrainResult: Encodable {
         let e = evaluation
         func show(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "n/a" }
         var lines = [
-            "model \(model): trained on \(trainRows) rows × \(features) features in \(String(format: "%.2f", trainingSeconds)) s"
+            "model \(model): trained on \(trainRows) rows × \(features) features in \(String(format: "%.2f", trainingSeconds)) s (CPU \(String(format: "%.2f", trainingCPUSeconds)) s)"
                 + (bestIteration.map { ", \($0) trees (best iteration)" } ?? ""),
             "test rows \(e.n), churners \(e.positives)",
             "ROC AUC \(show(e.auc))   PR AUC \(show(e.prAUC))   Brier \(show(e.brier))",

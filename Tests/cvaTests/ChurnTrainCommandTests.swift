@@ -25,7 +25,7 @@ struct ChurnTrainCommandTests {
         #expect(run.status == 0, "\(run.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(json["test_rows"] as? Int == 48 && json["train_rows"] as? Int == 192)
-        #expect(json["training_seconds"] is Double)
+        #expect(json["training_seconds"] is Double && json["training_cpu_seconds"] is Double)
         let evaluation = try #require(json["evaluation"] as? [String: Any])
         #expect(Set(evaluation.keys).isSuperset(of: ["auc", "pr_auc", "brier", "lift_at_10", "capture_at_10", "lift_at_20",
                                                      "capture_at_20", "calibration", "confusion", "n", "positives"]))
