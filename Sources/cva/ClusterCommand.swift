@@ -169,7 +169,14 @@ struct ClusterCommand: ParsableCommand {
         if summary.customersWithoutPurchases > 0 {
             Console.note("note: \(summary.customersWithoutPurchases) customers have no purchase left once returns are netted and are left out")
         }
-        let all = ClusterFeatures(summary: summary)
+        var all = ClusterFeatures(summary: summary)
+        // A data set folder adds ticket, event, survey and customer aggregates.
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
+            let activity = try CustomerActivity.load(dataSet: try DataSet(directory: input), history: history)
+            for note in activity.notes { Console.note("note: \(note)") }
+            try all.appendActivity(activity, summary: summary)
+        }
         let names = features.map { text in
             text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         } ?? ClusterFeatures.defaultNames
