@@ -55,17 +55,7 @@ extension WarningRules {
         func fail(_ message: String, _ node: Node?) -> WarningRuleError {
             WarningRuleError(message, file: file, line: node?.mark?.line)
         }
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch let error as YamlError {
-            switch error {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-                throw WarningRuleError("not valid YAML: \(problem)", file: file, line: mark.line)
-            default:
-                throw WarningRuleError("not valid YAML: \(error)", file: file)
-            }
-        }
+        let root = try YAMLText.compose(yaml) { WarningRuleError($0, file: file, line: $1) }
         guard let root, let top = root.mapping else { throw fail("expected a mapping with a rules: list", root) }
         let topKeys: Set = ["window_days", "rules"]
         for (key, _) in top where !topKeys.contains(key.string ?? "") {

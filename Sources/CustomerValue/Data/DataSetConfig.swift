@@ -92,16 +92,8 @@ public struct DataSetConfig: Sendable, Hashable {
         func fail(_ message: String, _ node: Node?) -> InputError {
             InputError(file: source, message: (node?.mark.map { "line \($0.line): " } ?? "") + message)
         }
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch let error as YamlError {
-            switch error {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-                throw InputError(file: source, message: "line \(mark.line): not valid YAML: \(problem)")
-            default:
-                throw InputError(file: source, message: "not valid YAML: \(error)")
-            }
+        let root = try YAMLText.compose(yaml) { message, line in
+            InputError(file: source, message: (line.map { "line \($0): " } ?? "") + message)
         }
         guard let root else { return }   // an empty file configures nothing
         guard let top = root.mapping else { throw fail("expected a mapping of file kinds and settings:", root) }

@@ -42,17 +42,7 @@ extension FeedbackLexicon {
         func fail(_ message: String, _ node: Node?) -> FeedbackLexiconError {
             FeedbackLexiconError(message, file: file, line: node?.mark?.line)
         }
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch let error as YamlError {
-            switch error {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-                throw FeedbackLexiconError("not valid YAML: \(problem)", file: file, line: mark.line)
-            default:
-                throw FeedbackLexiconError("not valid YAML: \(error)", file: file)
-            }
-        }
+        let root = try YAMLText.compose(yaml) { FeedbackLexiconError($0, file: file, line: $1) }
         var lexicon = FeedbackLexicon(themes: [], sentiment: [:], negators: [], intensifiers: [:], escalation: [], neutral: [])
         guard let root else { return (lexicon, false) }
         guard let top = root.mapping else {

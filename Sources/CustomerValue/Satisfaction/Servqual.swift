@@ -89,17 +89,7 @@ public struct ServqualModel: Sendable, Hashable, Codable {
         func fail(_ message: String, _ node: Node?) -> ServqualError {
             ServqualError(message, file: source, line: node?.mark?.line)
         }
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch let error as YamlError {
-            switch error {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-                throw ServqualError("not valid YAML: \(problem)", file: source, line: mark.line)
-            default:
-                throw ServqualError("not valid YAML: \(error)", file: source)
-            }
-        }
+        let root = try YAMLText.compose(yaml) { ServqualError($0, file: source, line: $1) }
         guard let root, let top = root.mapping else { throw fail("expected a mapping with dimensions:", root) }
         for (key, _) in top where !["dimensions", "scale"].contains(key.string ?? "") {
             throw fail("unknown key \"\(key.string ?? "?")\"; expected dimensions or scale", key)

@@ -136,17 +136,7 @@ extension SegmentTable {
         func fail(_ message: String, _ node: Node?) -> SegmentationError {
             SegmentationError(message, file: file, line: node?.mark?.line)
         }
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch let error as YamlError {
-            switch error {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-                throw SegmentationError("not valid YAML: \(problem)", file: file, line: mark.line)
-            default:
-                throw SegmentationError("not valid YAML: \(error)", file: file)
-            }
-        }
+        let root = try YAMLText.compose(yaml) { SegmentationError($0, file: file, line: $1) }
         guard let root, let top = root.mapping else {
             throw fail("expected a mapping with a segments: list (or table: default|cn8)", root)
         }
