@@ -65,6 +65,8 @@ struct RFMCommand: ParsableCommand {
     var quarantine: String?
     @Flag(help: "Print the seconds each step took (read, summary, classification, output) to standard error.")
     var timing = false
+    @Flag(name: .customLong("with-model"), help: "Fit BG/NBD and Gamma-Gamma (weeks) and add each segment's mean P(alive) and total 12-month CLV (1% a month) to the segment summary.")
+    var withModel = false
 
     func run() throws {
         try runReportingErrors {
@@ -87,8 +89,13 @@ struct RFMCommand: ParsableCommand {
             if summary.customersWithoutPurchases > 0 {
                 Console.note("note: \(summary.customersWithoutPurchases) customers have no purchase left once returns are netted and are left out")
             }
-            let analysis = try RFMAnalysis(input: RFMInput(summary: summary), options: options)
+            var analysis = try RFMAnalysis(input: RFMInput(summary: summary), options: options)
             step("classify")
+            if withModel {
+                let predictions = try Self.valuePredictions(history: history)
+                analysis.attachModelValues(probabilityAlive: predictions.probabilityAlive, lifetimeValue: predictions.lifetimeValue)
+                step("model")
+            }
             analysis.noteConstantDimensions()
             let out = try ByteSink(path: output.out)
             switch output.resolvedFormat {
@@ -99,6 +106,23 @@ struct RFMCommand: ParsableCommand {
             try out.close()
             step("output")
         }
+    }
+
+    /// BG/NBD and (when it can be fitted) Gamma-Gamma on the weekly summary of `history`, and
+    /// each customer's P(alive) and 12-month CLV at a 1% monthly discount, in summary order.
+    /// - Throws: when BG/NBD cannot be fitted; without Gamma-Gamma there is no CLV (noted).
+    static func valuePredictions(history: TransactionHistory) throws -> CustomerPredictions {
+        let weekly = try CustomerSummary(history: history, options: SummaryOptions(unit: .week))
+        let data = try PurchaseData(summary: weekly)
+        let purchase = try BGNBD.fit(data).model
+        var spend: GammaGamma?
+        do {
+            spend = try GammaGamma.fit(frequency: weekly.frequency.map { Double($0) }, monetary: weekly.monetaryValue).model
+        } catch {
+            Console.note("note: Gamma-Gamma not fitted (\(error)): no CLV in the segment summary")
+        }
+        return CustomerPredictions.compute(data: data, monetary: weekly.monetaryValue, model: purchase, spend: spend,
+                                           horizon: 52, months: 12, discountRate: 0.01, unit: .week)
     }
 
     /// The analysis settings from the flags.

@@ -62,6 +62,32 @@ struct RFMCommandTests {
         #expect(settings["log_transform"] as? Bool == true && settings["segment_table"] as? String == "cn8")
     }
 
+    /// With --with-model each segment with customers gets a mean P(alive) in [0, 1] and a CLV
+    /// total, equal to the sum of the per-customer CLVs of `cva predict` with the same settings.
+    @Test func withModelFillsTheSegmentModelValues() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data").path
+        #expect(try CommandLineTests.run(["generate", "--customers", "1500", "--seed", "5", "--only", "transactions", "--out", data]).status == 0)
+        let run = try CommandLineTests.run(["rfm", data, "--with-model", "--format", "json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let segments = try #require(json["segments"] as? [[String: Any]])
+        var total = 0.0
+        for segment in segments where (segment["customers"] as? Int ?? 0) > 0 {
+            let alive = try #require(segment["mean_probability_alive"] as? Double)
+            #expect(alive >= 0 && alive <= 1)
+            total += try #require(segment["total_predicted_clv"] as? Double)
+        }
+        let predict = try CommandLineTests.run(["predict", data, "--spend-model", "gg", "--format", "csv"])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        let rows = predict.stdout.split(separator: "\n").dropFirst()
+        let clv = rows.compactMap { $0.split(separator: ",", omittingEmptySubsequences: false).dropFirst(4).first.flatMap { Double($0) } }
+        #expect(clv.count == rows.count && abs(clv.reduce(0, +) - total) < 1e-6 * max(1, total))
+        let plain = try CommandLineTests.run(["rfm", data, "--format", "json"])
+        #expect(plain.stdout.contains("\"mean_probability_alive\" : null"))
+    }
+
     @Test func tablePrintsTheSummaries() throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
