@@ -212,7 +212,9 @@ struct BGNBDLikelihood: Sendable {
                 let e = Double.exp(-abs(d))
                 let wB = d > 0 ? 1 / (1 + e) : e / (1 + e)
                 let wA = 1 - wB
-                total += n * (head[k] + max(termA, termB) + Double.log(onePlus: e))
+                // log(1 + e) with 0 < e ≤ 1: log1p's extra accuracy for tiny e is below the
+                // rounding of the sum it enters, and log is several times faster.
+                total += n * (head[k] + max(termA, termB) + Double.log(1 + e))
                 gR += n * (dHeadR[k] - wA * logAT - wB * logATx)
                 gAlpha -= n * rx * (wA * inverseAT + wB * inverseATx)
                 gA += n * (dA[k] + wB * inverseA)

@@ -121,24 +121,15 @@ struct PairIndex: Sendable {
     var index: [Int32] = []
 
     init(first: [Double], second: [Double]) {
-        var position: [Key: Int32] = [:]
+        var table = HistoryTable()
         index.reserveCapacity(first.count)
         for (a, b) in zip(first, second) {
-            let key = Key(first: a.bitPattern, second: b.bitPattern)
-            if let k = position[key] {
-                index.append(k)
-            } else {
-                let k = Int32(firstValues.count)
-                position[key] = k
+            let k = table.find(x: a, tx: 0, T: b, next: Int32(firstValues.count))
+            if Int(k) == firstValues.count {
                 firstValues.append(a)
                 secondValues.append(b)
-                index.append(k)
             }
+            index.append(k)
         }
-    }
-
-    private struct Key: Hashable {
-        var first: UInt64
-        var second: UInt64
     }
 }

@@ -104,7 +104,7 @@ public struct GammaGamma: Sendable, Codable, Hashable {
         let starts: [[Double]] = [[p0, 3, 2 * meanM / p0], [1, 2, meanM], [5, 5, 4 * meanM / 5]]
         let report = try MaximumLikelihood.fit(
             model: "gg", names: parameterNames, customers: customers, starts: starts, options: options,
-            warmStart: warmStart, logLikelihood: likelihood.evaluate)
+            warmStart: warmStart, hessian: likelihood.hessian, logLikelihood: likelihood.evaluate)
         return (GammaGamma(parameters: Parameters(report.estimates)), report)
     }
 }
@@ -161,6 +161,32 @@ struct GammaGammaLikelihood: Sendable {
     }
 }
 
+extension GammaGammaLikelihood {
+    /// The Hessian of log L in (p, q, γ), from the second derivatives of the density (note 025):
+    /// ∂²/∂p² = x²[ψ′(px+q) − ψ′(px)], ∂²/∂p∂q = x ψ′(px+q), ∂²/∂p∂γ = −x/(γ+x m_x),
+    /// ∂²/∂q² = ψ′(px+q) − ψ′(q), ∂²/∂q∂γ = 1/γ − 1/(γ+x m_x), ∂²/∂γ² = −q/γ² + (px+q)/(γ+x m_x)²,
+    /// summed over customers (times the weight).
+    func hessian(_ theta: [Double]) -> Matrix {
+        let (p, q, v) = (theta[0], theta[1], theta[2])
+        var pp = 0.0, pq = 0.0, qq = 0.0
+        for (x, count) in zip(distinct.values, distinct.counts) {
+            let t = SpecialFunctions.trigamma(p * x + q)
+            pp += count * x * x * (t - SpecialFunctions.trigamma(p * x))
+            pq += count * x * t
+            qq += count * t
+        }
+        qq -= n * SpecialFunctions.trigamma(q)
+        let s = sums.evaluate(v: v, squares: true)
+        let pv = -s.xInverse
+        let qv = n / v - s.inverse
+        let vv = -n * q / (v * v) + p * s.xInverseSquared + q * s.inverseSquared
+        var h = Matrix(rows: 3, columns: 3)
+        let entries = [[pp, pq, pv], [pq, qq, qv], [pv, qv, vv]]
+        for i in 0..<3 { for j in 0..<3 { h[i, j] = weight * entries[i][j] } }
+        return h
+    }
+}
+
 /// The distinct values of a column with how often each occurs.
 struct DistinctCounts: Sendable {
     var values: [Double] = []
@@ -200,14 +226,16 @@ struct CustomerSums: Sendable {
 
     struct Sums: Sendable {
         var log = 0.0, xLog = 0.0, inverse = 0.0, xInverse = 0.0
+        /// Σ 1/(γ + x m_x)² and Σ x/(γ + x m_x)², for the Hessian only (0 unless asked for).
+        var inverseSquared = 0.0, xInverseSquared = 0.0
     }
 
-    func evaluate(v: Double) -> Sums {
+    func evaluate(v: Double, squares: Bool = false) -> Sums {
         let n = x.count
         let parts = n >= 50_000 ? 2 : 1
         let results = ParallelResults<Sums>(count: parts)
         DispatchQueue.concurrentPerform(iterations: parts) { part in
-            results.set(part, partial((part * n / parts)..<((part + 1) * n / parts), v: v))
+            results.set(part, partial((part * n / parts)..<((part + 1) * n / parts), v: v, squares: squares))
         }
         var total = Sums()
         for part in 0..<parts {
@@ -216,12 +244,27 @@ struct CustomerSums: Sendable {
             total.xLog += s.xLog
             total.inverse += s.inverse
             total.xInverse += s.xInverse
+            total.inverseSquared += s.inverseSquared
+            total.xInverseSquared += s.xInverseSquared
         }
         return total
     }
 
-    private func partial(_ range: Range<Int>, v: Double) -> Sums {
+    private func partial(_ range: Range<Int>, v: Double, squares: Bool) -> Sums {
         var s = Sums()
+        if squares {
+            x.withUnsafeBufferPointer { xs in
+            xm.withUnsafeBufferPointer { xms in
+                for i in range {
+                    let w = 1 / (v + xms[i])
+                    s.inverse += w
+                    s.xInverse += xs[i] * w
+                    s.inverseSquared += w * w
+                    s.xInverseSquared += xs[i] * w * w
+                }
+            }}
+            return s
+        }
         x.withUnsafeBufferPointer { xs in
         xm.withUnsafeBufferPointer { xms in
             for i in range {

@@ -113,9 +113,11 @@ enum MaximumLikelihood {
     ///   - starts: starting parameter vectors (all > 0).
     ///   - warmStart: a subsample's likelihood to start from (large data sets); the estimates are
     ///     those of `logLikelihood` all the same.
+    ///   - hessian: the Hessian of log L in the parameters, for the standard errors (otherwise by
+    ///     central differences of the gradient, 2k evaluations).
     static func fit(
         model: String, names: [String], customers: Int, starts: [[Double]], options: FitOptions,
-        warmStart: WarmStart? = nil,
+        warmStart: WarmStart? = nil, hessian analyticHessian: (([Double]) -> Matrix)? = nil,
         logLikelihood: @escaping ([Double], inout [Double]) -> Double
     ) throws -> FitReport {
         let k = names.count
@@ -145,11 +147,24 @@ enum MaximumLikelihood {
         let estimates = result.x.map { Double.exp($0) }
         // Standard errors: Hessian of −log L in θ (by differences of the analytic gradient),
         // then the delta method: se(p) = p · se(θ).
-        let hessian = Optimizer.numericalHessian(gradient: { theta in
-            var g = [Double](repeating: 0, count: k)
-            _ = objective(theta, &g)
-            return g
-        }, at: result.x)
+        let hessian: Matrix
+        if let analyticHessian, result.gradient.count == k {
+            // Of f(θ) = −log L(e^θ) + λ Σ e^{2θ}: ∂²f/∂θᵢ∂θⱼ = −Hᵢⱼ pᵢ pⱼ + δᵢⱼ (∂f/∂θⱼ + 2λ pⱼ²),
+            // with ∂f/∂θⱼ = −gⱼ pⱼ + 2λ pⱼ² the gradient at the estimates.
+            let h = analyticHessian(estimates)
+            var m = Matrix(rows: k, columns: k)
+            for i in 0..<k {
+                for j in 0..<k { m[i, j] = -h[i, j] * estimates[i] * estimates[j] }
+                m[i, i] += result.gradient[i] + 2 * options.penalty * estimates[i] * estimates[i]
+            }
+            hessian = m
+        } else {
+            hessian = Optimizer.numericalHessian(gradient: { theta in
+                var g = [Double](repeating: 0, count: k)
+                _ = objective(theta, &g)
+                return g
+            }, at: result.x)
+        }
         let logErrors = Matrix.standardErrors(fromHessian: hessian)
         let errors: [Double?] = (0..<k).map { j in logErrors.map { $0[j] * estimates[j] } }
         // Without a penalty the objective is −log L exactly; otherwise evaluate log L.

@@ -7,16 +7,27 @@ import Testing
 struct BGNBDFastPathTests {
     static let cdnow = BGNBD.Parameters(r: 0.243, alpha: 4.414, a: 0.793, b: 2.426)
 
-    /// Histories drawn at random (not from the model: any data has a maximum to compare).
+    /// Histories simulated from the BG/NBD process with the CDNOW parameters (Fader, Hardie &
+    /// Lee 2005, section 2): λ ~ Gamma(r, α), p ~ Beta(a, b), exponential waits while alive, a
+    /// dropout with probability p after each repeat purchase; T uniform on 10…80 weeks.
     static func histories(_ count: Int, seed: UInt64) throws -> PurchaseData {
         var rng = SeededGenerator(seed: seed)
         var x: [Double] = [], tx: [Double] = [], T: [Double] = []
         for _ in 0..<count {
-            let age = Double(10 + rng.next() % 70)
-            let f = Double(rng.next() % 4 == 0 ? 0 : rng.next() % 12)
-            x.append(f)
+            let age = 10 + 70 * rng.nextUniform()
+            let lambda = rng.nextGamma(shape: cdnow.r, rate: cdnow.alpha)
+            let p = rng.nextBeta(a: cdnow.a, b: cdnow.b)
+            var t = 0.0, purchases = 0.0, last = 0.0
+            while true {
+                t += rng.nextExponential(rate: lambda)
+                guard t <= age else { break }
+                purchases += 1
+                last = t
+                if rng.nextBernoulli(probability: p) { break }
+            }
+            x.append(purchases)
+            tx.append(last)
             T.append(age)
-            tx.append(f == 0 ? 0 : age * Double(1 + rng.next() % 100) / 100)
         }
         return try PurchaseData(frequency: x, recency: tx, age: T)
     }
@@ -28,6 +39,17 @@ struct BGNBDFastPathTests {
         #expect(distinct.values.count == 2_000)
         #expect(Set(distinct.values).count == 2_000)
         for i in column.indices { #expect(distinct.values[Int(distinct.index[i])] == column[i]) }
+    }
+
+    @Test func compressionGrowsItsTable() throws {
+        // 6,000 customers, history i % 2,500: 2,500 distinct histories (the table starts at 1,024
+        // slots), customers 0..<1,000 occur 3 times, the others twice (hand count).
+        let ids = (0..<6_000).map { $0 % 2_500 }
+        let data = try PurchaseData(frequency: ids.map { Double($0 % 7) }, recency: ids.map { $0 % 7 == 0 ? 0 : Double($0) / 100 },
+                                    age: ids.map { Double($0) / 100 + 1 })
+        #expect(data.histories == 2_500)
+        #expect(data.count.prefix(1_000).allSatisfy { $0 == 3 } && data.count.dropFirst(1_000).allSatisfy { $0 == 2 })
+        for (i, id) in ids.enumerated() { #expect(Int(data.historyOfCustomer[i]) == id) }
     }
 
     @Test func subsampleKeepsCommonHistoriesAndWeightsTheOthers() throws {
@@ -44,14 +66,14 @@ struct BGNBDFastPathTests {
     /// The warm start changes the path, not the maximum: same estimates within 1e-6 relative
     /// (the optimizer's convergence test, scaled gradient ≤ 1e-8, bounds both).
     @Test func warmStartReachesTheSameMaximum() throws {
-        let data = try Self.histories(3_000, seed: 3)
+        let data = try Self.histories(10_000, seed: 3)
         let likelihood = BGNBDLikelihood(data: data)
         let evaluate: ([Double], inout [Double]) -> Double = { p, g in likelihood.evaluate(BGNBD.Parameters(p), gradient: &g) }
         let sample = try data.subsample(step: 4)
         let small = BGNBDLikelihood(data: sample)
         let warm = MaximumLikelihood.WarmStart(
             logLikelihood: { p, g in small.evaluate(BGNBD.Parameters(p), gradient: &g) }, description: "a test subsample")
-        let starts = [[1.0, 10, 1, 1]]
+        let starts = [[1.0, 5, 1, 1]]
         let plain = try MaximumLikelihood.fit(model: "bgnbd", names: BGNBD.parameterNames, customers: data.customers,
                                               starts: starts, options: .init(), logLikelihood: evaluate)
         let fast = try MaximumLikelihood.fit(model: "bgnbd", names: BGNBD.parameterNames, customers: data.customers,
@@ -135,6 +157,25 @@ struct GammaGammaFastPathTests {
             }, at: theta)
             for j in 0..<3 {
                 #expect(abs(gradient[j] - numeric[j]) <= 1e-5 * max(1, abs(numeric[j])), "∂\(j): \(gradient[j]) vs \(numeric[j])")
+            }
+        }
+    }
+
+    /// The analytic Hessian (second derivatives of note 025's density) against central
+    /// differences of the analytic gradient.
+    @Test func analyticHessianMatchesDifferences() {
+        let (x, m) = Self.customers(500, seed: 6)
+        let likelihood = GammaGammaLikelihood(frequency: x, monetary: m, weight: 2)
+        let theta = [6.25, 3.74, 15.44]
+        let analytic = likelihood.hessian(theta)
+        let numeric = Optimizer.numericalHessian(gradient: { p in
+            var g = [0.0, 0, 0]
+            _ = likelihood.evaluate(p, &g)
+            return g
+        }, at: theta)
+        for i in 0..<3 {
+            for j in 0..<3 {
+                #expect(abs(analytic[i, j] - numeric[i, j]) <= 1e-6 * max(1, abs(numeric[i, j])), "[\(i), \(j)]: \(analytic[i, j]) vs \(numeric[i, j])")
             }
         }
     }
