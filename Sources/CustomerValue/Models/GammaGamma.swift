@@ -122,19 +122,39 @@ struct GammaGammaLikelihood: Sendable {
     let sumXLogXM: Double
 
     init(frequency xs: [Double], monetary ms: [Double], weight: Double) {
-        var sumLogM = 0.0, sumXLogXM = 0.0
-        var xms = [Double](repeating: 0, count: xs.count)
-        for i in xs.indices {
-            xms[i] = xs[i] * ms[i]
-            let logM = Double.log(ms[i])
-            sumLogM += logM
-            sumXLogXM += xs[i] * (Double.log(xs[i]) + logM)
+        // x m_x, Σ log m_x and Σ x log m_x on two threads for many customers; Σ x log x by distinct x.
+        let count = xs.count
+        let parts = count >= 50_000 ? 2 : 1
+        let results = ParallelResults<(xm: [Double], logM: Double, xLogM: Double)>(count: parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = (part * count / parts)..<((part + 1) * count / parts)
+            var xm = [Double](repeating: 0, count: range.count)
+            var logM = 0.0, xLogM = 0.0
+            for (k, i) in range.enumerated() {
+                xm[k] = xs[i] * ms[i]
+                let l = Double.log(ms[i])
+                logM += l
+                xLogM += xs[i] * l
+            }
+            results.set(part, (xm, logM, xLogM))
         }
-        self.n = Double(xs.count)
+        var xms: [Double] = []
+        xms.reserveCapacity(count)
+        var sumLogM = 0.0, sumXLogM = 0.0
+        for part in 0..<parts {
+            // A missing part (never expected) leaves the likelihood NaN, which the optimizer refuses.
+            let size = (part + 1) * count / parts - part * count / parts
+            let r = (try? results.value(part)) ?? ([Double](repeating: .nan, count: size), .nan, .nan)
+            xms += r.xm
+            sumLogM += r.logM
+            sumXLogM += r.xLogM
+        }
+        distinct = DistinctCounts(xs)
+        let sumXLogX = zip(distinct.values, distinct.counts).reduce(0.0) { $0 + $1.1 * $1.0 * Double.log($1.0) }
+        self.n = Double(count)
         self.weight = weight
         self.sumLogM = sumLogM
-        self.sumXLogXM = sumXLogXM
-        distinct = DistinctCounts(xs)
+        self.sumXLogXM = sumXLogX + sumXLogM
         sums = CustomerSums(x: xs, xm: xms)
     }
 
