@@ -54,7 +54,8 @@ enum MaximumLikelihood {
     /// full likelihood meets the optimizer's own convergence test (scaled gradient ≤ 1e-8). The
     /// maximum is that of the full likelihood: the subsample only chooses the start and the
     /// step metric. Returns nil (the caller then runs L-BFGS on the full likelihood from the
-    /// best point reached, `best`) when a step fails to decrease the objective or 10 steps do not converge.
+    /// best point reached, `best`) when a step increases the objective beyond rounding or 10
+    /// steps do not converge.
     private static func polish(
         _ objective: ([Double], inout [Double]) -> Double, warm: WarmStart, k: Int, starts: [[Double]],
         options: FitOptions, best: inout [Double]?
@@ -98,7 +99,9 @@ enum MaximumLikelihood {
             var gTrial = [Double](repeating: 0, count: k)
             let fTrial = objective(trial, &gTrial)
             evaluations += 1
-            guard fTrial.isFinite, gTrial.allSatisfy(\.isFinite), fTrial <= f else { return nil }
+            // Near the maximum a step's change of f is below the rounding of a sum over millions
+            // of terms: allow that much (1e-12 relative); a step that overshoots changes f by far more.
+            guard fTrial.isFinite, gTrial.allSatisfy(\.isFinite), fTrial <= f + 1e-12 * abs(f) else { return nil }
             x = trial
             g = gTrial
             f = fTrial
