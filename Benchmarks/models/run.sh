@@ -26,14 +26,17 @@
 #            | peer_gg.py: GammaGammaFitter().fit(frequency, monetary_value), frequency > 0 and
 #              monetary_value > 0
 #   predict  cva predict SUMMARY --model-file MODEL.json --spend-model gg --horizon 52
-#              --clv-months 12 --discount-rate 0.01 --format csv (fits Gamma-Gamma again inside)
+#              --clv-months 12 --discount-rate 0.01 --format csv --timing (fits Gamma-Gamma again
+#              inside; --timing prints the seconds of each step, scoring among them)
 #            | peer_predict.py: conditional_probability_alive, conditional_expected_number_of_
 #              purchases_up_to_time(52, ...), customer_lifetime_value(..., time=12,
 #              discount_rate=0.01, freq='W'), with cva's parameters
 #   pnbd-SIZE cva fit SUMMARY(SIZE) --model pnbd --format json
 #            | peer_pnbd.py: ParetoNBDFitter().fit(frequency, recency, T) (Nelder-Mead, seeded)
 # Each is timed as a process (GNU time: wall, peak RSS, CPU) and in-process: cva's own "fitted
-# ... in S s" line for fits (cva predict prints none), time.perf_counter around the lifetimes
+# ... in S s" line for fits, the "scoring S s" step of cva predict's "timing:" line (p_alive,
+# expected purchases, spend, CLV and next purchase date of every customer; reading the CSV, the
+# Gamma-Gamma fit and writing excluded), time.perf_counter around the lifetimes
 # calls. compare.py then compares parameters, log-likelihoods and per-customer scores.
 #
 # Needs: python3 (with venv), GNU time (installed with apt-get if missing), a built cva.
@@ -148,7 +151,7 @@ command_for() {
         predict/cva)
             CMD=("$CVA" predict "$SUMMARY" --model-file "$OUT/cva-bgnbd-model.json" --spend-model gg
                  --horizon "$HORIZON" --clv-months "$CLV_MONTHS" --discount-rate "$DISCOUNT_RATE"
-                 --format csv --out "$OUT/cva-predict.csv") ;;
+                 --format csv --out "$OUT/cva-predict.csv" --timing) ;;
         predict/lifetimes)
             CMD=("$PY" "$HERE/peer_predict.py" "$SUMMARY" "$OUT/cva-bgnbd-model.json" "$OUT/cva-gg.json"
                  "$OUT/lifetimes-predict.csv" "$OUT/lifetimes-predict-timing.json") ;;
@@ -181,6 +184,10 @@ in_process() {
         bgnbd/cva | gg/cva | pnbd-*/cva)
             # cva fit's stderr: "fitted bgnbd on N customers (H distinct histories) in S s"
             sed -n 's/^fitted .* in \([0-9.]*\) s$/\1/p' "$3" | tail -n1 | tr -d '\n'
+            printf '\t\n' ;;
+        predict/cva)
+            # cva predict --timing's stderr: "timing: read S s, spend fit S s, scoring S s, output S s"
+            sed -n 's/^timing: .*scoring \([0-9.]*\) s.*$/\1/p' "$3" | tail -n1 | tr -d '\n'
             printf '\t\n' ;;
         bgnbd/lifetimes | gg/lifetimes | pnbd-*/lifetimes)
             "$PY" -c 'import json, sys; t = json.load(open(sys.argv[1])); print("%.6f\t" % t["fit_seconds"])' \

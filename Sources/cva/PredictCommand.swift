@@ -35,9 +35,18 @@ struct PredictCommand: ParsableCommand {
     var calibrationEnd: String?
     @OptionGroup var transactions: TransactionOptions
     @OptionGroup var output: OutputOptions
+    @Flag(help: "Print the seconds each step took (read, spend fit, scoring, output) to standard error; scoring is p_alive, expected purchases, spend, CLV and next purchase for every customer.")
+    var timing = false
 
     func run() throws {
         try runReportingErrors {
+            var clock = Date()
+            var steps: [String] = []
+            func step(_ name: String) {
+                steps.append(String(format: "%@ %.3f s", name, Date().timeIntervalSince(clock)))
+                clock = Date()
+            }
+            defer { if timing { Console.note("timing: " + steps.joined(separator: ", ")) } }
             guard horizon >= 0, horizon.isFinite else { throw CLIError("--horizon must be ≥ 0") }
             guard clvMonths >= 0 else { throw CLIError("--clv-months must be ≥ 0") }
             guard discountRate > -1, discountRate.isFinite else { throw CLIError("--discount-rate must be above −1") }
@@ -51,16 +60,19 @@ struct PredictCommand: ParsableCommand {
             }
             let unit = saved?.unit ?? self.unit
             let data = try ModelInput.load(input, transactions: transactions, unit: unit, calibrationEnd: calibrationEnd)
+            step("read")
             var purchase = saved?.purchase
             if purchase == nil {
                 let name = model ?? .bgnbd
                 guard name != .gg else { throw CLIError("--model gg is a spend model; give a purchase model (bgnbd) and --spend-model gg") }
                 purchase = try fitModel(name, data, penalty: 0)
+                step("fit")
             }
             var spend = saved?.spend
             if spend == nil, let spendModel {
                 guard spendModel == .gg else { throw CLIError("--spend-model \(spendModel.rawValue): only gg is a spend model") }
                 spend = try fitModel(.gg, data, penalty: 0)
+                step("spend fit")
             }
             guard let purchase else { throw CLIError("the model file holds no purchase model; give --model") }
             var gg: GammaGamma?
@@ -69,8 +81,11 @@ struct PredictCommand: ParsableCommand {
             }
             let observationEnd = data.observationEnd ?? saved?.observationEnd
             func table<Model: PurchaseModel>(_ model: Model) -> OutputTable {
-                Self.predictions(data: data, model: model, spend: gg, horizon: horizon, months: clvMonths,
-                                 discountRate: discountRate, observationEnd: observationEnd)
+                let p = CustomerPredictions.compute(data: data.data, monetary: data.monetary, model: model, spend: gg,
+                                                    horizon: horizon, months: clvMonths, discountRate: discountRate,
+                                                    unit: data.unit)
+                step("scoring")
+                return Self.table(p, customerIDs: data.customerIDs, observationEnd: observationEnd)
             }
             let result: OutputTable
             switch purchase.model {
@@ -91,6 +106,7 @@ struct PredictCommand: ParsableCommand {
             let out = try ByteSink(path: output.out)
             try result.write(output.resolvedFormat, to: out)
             try out.close()
+            step("output")
         }
     }
 

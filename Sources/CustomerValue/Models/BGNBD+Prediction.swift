@@ -37,6 +37,16 @@ extension BGNBD {
         return alive * expectedPurchasesGivenAlive(shape: p.r + x, b: p.b + x, a: p.a, scale: p.alpha + T, t: t)
     }
 
+    /// Expected purchases in (T, T+t] of a customer alive at T with x repeat purchases (eq. 10
+    /// without its P(alive) factor): (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ·
+    /// 2F1(r+x, b+x; a+b+x−1; t/(α+T+t))]. ``conditionalExpectedPurchases(in:frequency:recency:age:)``
+    /// is P(alive) times this.
+    public func expectedPurchasesIfAlive(in t: Double, frequency x: Double, age T: Double) -> Double? {
+        guard t > 0 else { return 0 }
+        let p = parameters
+        return expectedPurchasesGivenAlive(shape: p.r + x, b: p.b + x, a: p.a, scale: p.alpha + T, t: t)
+    }
+
     /// (a+b'−1)/(a−1) · [1 − (s/(s+t))^k · 2F1(k, b'; a+b'−1; t/(s+t))] with k = shape, s = scale:
     /// the expected count in t of a customer alive now, with posterior shape k and scale s.
     /// At a = 1 the two factors are 0/0; the limit is taken by averaging a = 1 ± 1e-6.

@@ -28,7 +28,8 @@ public struct CustomerPredictions: Sendable {
     ///   - spend: the fitted Gamma-Gamma model, if any.
     ///   - horizon: horizon of ``expectedPurchases`` in model units, ≥ 0.
     ///   - months: CLV horizon in months, ≥ 0; `discountRate` the monthly discount rate (> −1).
-    /// - Complexity: O(distinct histories × months + customers), on two threads for large inputs.
+    /// - Complexity: O(distinct histories + customers), plus O(distinct (x, T) × months) hypergeometric
+    ///   functions for models that factor out P(alive) (otherwise O(distinct histories × months)); two threads.
     public static func compute<Model: PurchaseModel>(
         data d: PurchaseData, monetary: [Double]?, model: Model, spend: GammaGamma?, horizon: Double,
         months: Int, discountRate: Double, unit: TimeUnit
@@ -38,21 +39,59 @@ public struct CustomerPredictions: Sendable {
         let withCLV = spend != nil
         // Per history: alive, expected, discounted purchases (CLV at spend 1), wait in days.
         let results = ParallelResults<[Double]>(count: parts)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let range = (part * m / parts)..<((part + 1) * m / parts)
-            var values = [Double](repeating: 0, count: 4 * range.count)
-            for (k, h) in range.enumerated() {
-                let (x, tx, T) = (d.frequency[h], d.recency[h], d.age[h])
-                values[4 * k] = model.probabilityAlive(frequency: x, recency: tx, age: T)
-                values[4 * k + 1] = model.conditionalExpectedPurchases(in: horizon, frequency: x, recency: tx, age: T)
-                if withCLV {
-                    values[4 * k + 2] = CustomerLifetimeValue.value(
-                        expectedPurchases: { model.conditionalExpectedPurchases(in: $0, frequency: x, recency: tx, age: T) },
-                        spend: 1, months: months, discountRate: discountRate, unit: unit)
+        if model.expectedPurchasesIfAlive(in: 1, frequency: 0, age: 0) != nil {
+            // Expected purchases is P(alive) times a function of (x, T): the hypergeometric terms
+            // (one per horizon and CLV month) are computed once per distinct (x, T), which
+            // customers share far more than whole histories.
+            let pairs = PairIndex(first: d.frequency, second: d.age)
+            let k = pairs.firstValues.count
+            let ifAlive = ParallelResults<[Double]>(count: parts)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let range = (part * k / parts)..<((part + 1) * k / parts)
+                var values = [Double](repeating: 0, count: 3 * range.count)
+                for (j, key) in range.enumerated() {
+                    let (x, T) = (pairs.firstValues[key], pairs.secondValues[key])
+                    values[3 * j] = model.expectedPurchasesIfAlive(in: horizon, frequency: x, age: T) ?? .nan
+                    if withCLV {
+                        values[3 * j + 1] = CustomerLifetimeValue.value(
+                            expectedPurchases: { model.expectedPurchasesIfAlive(in: $0, frequency: x, age: T) ?? .nan },
+                            spend: 1, months: months, discountRate: discountRate, unit: unit)
+                    }
+                    values[3 * j + 2] = model.medianTimeToNextPurchase(frequency: x, age: T) * unit.days
                 }
-                values[4 * k + 3] = model.medianTimeToNextPurchase(frequency: x, age: T) * unit.days
+                ifAlive.set(part, values)
             }
-            results.set(part, values)
+            let perPair = (0..<parts).flatMap { (try? ifAlive.value($0)) ?? [] }
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let range = (part * m / parts)..<((part + 1) * m / parts)
+                var values = [Double](repeating: 0, count: 4 * range.count)
+                for (k, h) in range.enumerated() {
+                    let j = Int(pairs.index[h])
+                    let alive = model.probabilityAlive(frequency: d.frequency[h], recency: d.recency[h], age: d.age[h])
+                    values[4 * k] = alive
+                    values[4 * k + 1] = alive * perPair[3 * j]
+                    values[4 * k + 2] = alive * perPair[3 * j + 1]
+                    values[4 * k + 3] = perPair[3 * j + 2]
+                }
+                results.set(part, values)
+            }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let range = (part * m / parts)..<((part + 1) * m / parts)
+                var values = [Double](repeating: 0, count: 4 * range.count)
+                for (k, h) in range.enumerated() {
+                    let (x, tx, T) = (d.frequency[h], d.recency[h], d.age[h])
+                    values[4 * k] = model.probabilityAlive(frequency: x, recency: tx, age: T)
+                    values[4 * k + 1] = model.conditionalExpectedPurchases(in: horizon, frequency: x, recency: tx, age: T)
+                    if withCLV {
+                        values[4 * k + 2] = CustomerLifetimeValue.value(
+                            expectedPurchases: { model.conditionalExpectedPurchases(in: $0, frequency: x, recency: tx, age: T) },
+                            spend: 1, months: months, discountRate: discountRate, unit: unit)
+                    }
+                    values[4 * k + 3] = model.medianTimeToNextPurchase(frequency: x, age: T) * unit.days
+                }
+                results.set(part, values)
+            }
         }
         let perHistory = (0..<parts).flatMap { (try? results.value($0)) ?? [] }
         let n = d.historyOfCustomer.count
@@ -72,5 +111,25 @@ public struct CustomerPredictions: Sendable {
         }
         return CustomerPredictions(probabilityAlive: alive, expectedPurchases: expected, expectedSpend: spendValue,
                                    lifetimeValue: clv, daysToNextPurchase: wait)
+    }
+}
+
+/// Indexes of the distinct pairs of two columns (for instance (x, T) of the histories).
+struct PairIndex: Sendable {
+    var firstValues: [Double] = []
+    var secondValues: [Double] = []
+    var index: [Int32] = []
+
+    init(first: [Double], second: [Double]) {
+        var table = HistoryTable()
+        index.reserveCapacity(first.count)
+        for (a, b) in zip(first, second) {
+            let k = table.find(x: a, tx: 0, T: b, next: Int32(firstValues.count))
+            if Int(k) == firstValues.count {
+                firstValues.append(a)
+                secondValues.append(b)
+            }
+            index.append(k)
+        }
     }
 }

@@ -69,56 +69,33 @@ public struct GammaGamma: Sendable, Codable, Hashable {
     ///   - monetary: mean spend m_x of the repeat transactions per customer.
     /// - Throws: ``FitError`` with fewer than 10 usable customers, or when spend does not vary.
     public static func fit(frequency: [Double], monetary: [Double], options: FitOptions = .init()) throws -> (model: GammaGamma, report: FitReport) {
-        // Compress identical (x, m_x).
-        var index: [Pair: Int] = [:]
-        var xs: [Double] = [], ms: [Double] = [], ns: [Double] = []
+        // The repeat buyers with a positive mean spend.
+        var xs: [Double] = [], ms: [Double] = []
+        var sumM = 0.0
         for (x, m) in zip(frequency, monetary) where x > 0 && m > 0 && m.isFinite {
-            let key = Pair(x: x, m: m)
-            if let k = index[key] { ns[k] += 1 } else {
-                index[key] = xs.count
-                xs.append(x); ms.append(m); ns.append(1)
-            }
+            xs.append(x)
+            ms.append(m)
+            sumM += m
         }
-        let customers = Int(ns.reduce(0, +))
+        let customers = xs.count
         guard customers >= 10 else {
             throw FitError("gg: \(customers) customers with a repeat purchase and a positive spend; the Gamma-Gamma model needs at least 10")
         }
-        let meanM = zip(ms, ns).reduce(0) { $0 + $1.0 * $1.1 } / Double(customers)
-        let variance = zip(ms, ns).reduce(0) { $0 + $1.1 * ($1.0 - meanM) * ($1.0 - meanM) } / Double(customers)
+        let n = Double(customers)
+        let meanM = sumM / n
+        let variance = ms.reduce(0) { $0 + ($1 - meanM) * ($1 - meanM) } / n
         guard variance > 0 else {
             throw FitError("gg: every repeat buyer has the same mean spend (\(meanM)); the spread of spend across customers cannot be estimated")
         }
-        // log Γ and ψ terms depend on x alone (few distinct values); log m_x and log x never change:
-        // per customer and evaluation only log(γ + x m_x) is computed.
-        let distinct = DistinctValues(xs)
-        let logM = ms.map { Double.log($0) }
-        let logX = xs.map { Double.log($0) }
-        let logLikelihood: ([Double], inout [Double]) -> Double = { theta, gradient in
-            let (p, q, v) = (theta[0], theta[1], theta[2])
-            let psiQ = SpecialFunctions.digamma(q), lgQ = SpecialFunctions.logGamma(q), logV = Double.log(v)
-            let k = distinct.values.count
-            var lgRatio = [Double](repeating: 0, count: k), psiSum = lgRatio, psiPX = lgRatio
-            for j in 0..<k {
-                let px = p * distinct.values[j]
-                lgRatio[j] = SpecialFunctions.logGamma(px + q) - SpecialFunctions.logGamma(px) - lgQ
-                psiSum[j] = SpecialFunctions.digamma(px + q)
-                psiPX[j] = SpecialFunctions.digamma(px)
-            }
-            var total = 0.0, gp = 0.0, gq = 0.0, gv = 0.0
-            for i in xs.indices {
-                let j = Int(distinct.index[i])
-                let x = xs[i], n = ns[i]
-                let px = p * x
-                let logVXM = Double.log(v + x * ms[i])
-                total += n * (lgRatio[j] + q * logV + (px - 1) * logM[i] + px * logX[i] - (px + q) * logVXM)
-                gp += n * x * (psiSum[j] - psiPX[j] + logM[i] + logX[i] - logVXM)
-                gq += n * (psiSum[j] - psiQ + logV - logVXM)
-                gv += n * (q / v - (px + q) / (v + x * ms[i]))
-            }
-            gradient[0] = gp
-            gradient[1] = gq
-            gradient[2] = gv
-            return total
+        let likelihood = GammaGammaLikelihood(frequency: xs, monetary: ms, weight: 1)
+        // Many customers: start from the maximum of every k-th customer's likelihood, weighted by k.
+        var warmStart: MaximumLikelihood.WarmStart?
+        let step = customers / 25_000
+        if step >= 4 {
+            let picked = Swift.stride(from: 0, to: customers, by: step)
+            let small = GammaGammaLikelihood(frequency: picked.map { xs[$0] }, monetary: picked.map { ms[$0] },
+                                             weight: Double(step))
+            warmStart = .init(logLikelihood: small.evaluate, description: "every \(step)th customer")
         }
         // Starts: shape p from the spend's coefficient of variation, and γ from the population
         // mean pγ/(q−1) = mean spend, for q = 3, 2 and 5.
@@ -127,12 +104,199 @@ public struct GammaGamma: Sendable, Codable, Hashable {
         let starts: [[Double]] = [[p0, 3, 2 * meanM / p0], [1, 2, meanM], [5, 5, 4 * meanM / 5]]
         let report = try MaximumLikelihood.fit(
             model: "gg", names: parameterNames, customers: customers, starts: starts, options: options,
-            logLikelihood: logLikelihood)
+            warmStart: warmStart, hessian: likelihood.hessian, logLikelihood: likelihood.evaluate)
         return (GammaGamma(parameters: Parameters(report.estimates)), report)
     }
+}
 
-    private struct Pair: Hashable {
-        var x: Double
-        var m: Double
+/// The Gamma-Gamma log-likelihood of customers (x, m_x), each counted `weight` times, and its
+/// gradient with respect to (p, q, γ). Per customer and evaluation only log(γ + x m_x) and
+/// 1/(γ + x m_x) are computed; the log Γ and ψ terms depend on x alone and are summed over the
+/// few distinct x with their counts; Σ log m_x and Σ x (log x + log m_x) never change.
+struct GammaGammaLikelihood: Sendable {
+    let n: Double
+    let weight: Double
+    let distinct: DistinctCounts
+    let sums: CustomerSums
+    let sumLogM: Double
+    let sumXLogXM: Double
+
+    init(frequency xs: [Double], monetary ms: [Double], weight: Double) {
+        // x m_x, Σ log m_x and Σ x log m_x on two threads for many customers; Σ x log x by distinct x.
+        let count = xs.count
+        let parts = count >= 50_000 ? 2 : 1
+        let results = ParallelResults<(xm: [Double], logM: Double, xLogM: Double)>(count: parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = (part * count / parts)..<((part + 1) * count / parts)
+            var xm = [Double](repeating: 0, count: range.count)
+            var logM = 0.0, xLogM = 0.0
+            for (k, i) in range.enumerated() {
+                xm[k] = xs[i] * ms[i]
+                let l = Double.log(ms[i])
+                logM += l
+                xLogM += xs[i] * l
+            }
+            results.set(part, (xm, logM, xLogM))
+        }
+        var xms: [Double] = []
+        xms.reserveCapacity(count)
+        var sumLogM = 0.0, sumXLogM = 0.0
+        for part in 0..<parts {
+            // A missing part (never expected) leaves the likelihood NaN, which the optimizer refuses.
+            let size = (part + 1) * count / parts - part * count / parts
+            let r = (try? results.value(part)) ?? ([Double](repeating: .nan, count: size), .nan, .nan)
+            xms += r.xm
+            sumLogM += r.logM
+            sumXLogM += r.xLogM
+        }
+        distinct = DistinctCounts(xs)
+        let sumXLogX = zip(distinct.values, distinct.counts).reduce(0.0) { $0 + $1.1 * $1.0 * Double.log($1.0) }
+        self.n = Double(count)
+        self.weight = weight
+        self.sumLogM = sumLogM
+        self.sumXLogXM = sumXLogX + sumXLogM
+        sums = CustomerSums(x: xs, xm: xms)
+    }
+
+    /// log L at θ = (p, q, γ), with ∂/∂θ written into `gradient`.
+    func evaluate(_ theta: [Double], _ gradient: inout [Double]) -> Double {
+        let (p, q, v) = (theta[0], theta[1], theta[2])
+        let psiQ = SpecialFunctions.digamma(q), lgQ = SpecialFunctions.logGamma(q), logV = Double.log(v)
+        // Σ over customers of the terms in x alone, by distinct x.
+        var lgRatio = 0.0, psiSum = 0.0, xPsiDiff = 0.0
+        for (x, count) in zip(distinct.values, distinct.counts) {
+            let px = p * x
+            let psiPXQ = SpecialFunctions.digamma(px + q)
+            lgRatio += count * (SpecialFunctions.logGamma(px + q) - SpecialFunctions.logGamma(px) - lgQ)
+            psiSum += count * psiPXQ
+            xPsiDiff += count * x * (psiPXQ - SpecialFunctions.digamma(px))
+        }
+        let s = sums.evaluate(v: v)
+        // Σ [(px−1) log m + px log x] = p Σ x (log x + log m) − Σ log m.
+        let total = lgRatio + n * q * logV + p * (sumXLogXM - s.xLog) - sumLogM - q * s.log
+        gradient[0] = weight * (xPsiDiff + sumXLogXM - s.xLog)
+        gradient[1] = weight * (psiSum - n * psiQ + n * logV - s.log)
+        gradient[2] = weight * (n * q / v - p * s.xInverse - q * s.inverse)
+        return weight * total
+    }
+}
+
+extension GammaGammaLikelihood {
+    /// The Hessian of log L in (p, q, γ), from the second derivatives of the density (note 025):
+    /// ∂²/∂p² = x²[ψ′(px+q) − ψ′(px)], ∂²/∂p∂q = x ψ′(px+q), ∂²/∂p∂γ = −x/(γ+x m_x),
+    /// ∂²/∂q² = ψ′(px+q) − ψ′(q), ∂²/∂q∂γ = 1/γ − 1/(γ+x m_x), ∂²/∂γ² = −q/γ² + (px+q)/(γ+x m_x)²,
+    /// summed over customers (times the weight).
+    func hessian(_ theta: [Double]) -> Matrix {
+        let (p, q, v) = (theta[0], theta[1], theta[2])
+        var pp = 0.0, pq = 0.0, qq = 0.0
+        for (x, count) in zip(distinct.values, distinct.counts) {
+            let t = SpecialFunctions.trigamma(p * x + q)
+            pp += count * x * x * (t - SpecialFunctions.trigamma(p * x))
+            pq += count * x * t
+            qq += count * t
+        }
+        qq -= n * SpecialFunctions.trigamma(q)
+        let s = sums.evaluate(v: v, squares: true)
+        let pv = -s.xInverse
+        let qv = n / v - s.inverse
+        let vv = -n * q / (v * v) + p * s.xInverseSquared + q * s.inverseSquared
+        var h = Matrix(rows: 3, columns: 3)
+        let entries = [[pp, pq, pv], [pq, qq, qv], [pv, qv, vv]]
+        for i in 0..<3 { for j in 0..<3 { h[i, j] = weight * entries[i][j] } }
+        return h
+    }
+}
+
+/// The distinct values of a column with how often each occurs.
+struct DistinctCounts: Sendable {
+    var values: [Double] = []
+    var counts: [Double] = []
+
+    init(_ column: [Double]) {
+        // Whole numbers from 0 to 100,000 (purchase counts) by table, others by dictionary.
+        let limit = 100_000.0
+        if column.allSatisfy({ $0 >= 0 && $0 <= limit && $0 == $0.rounded() }) {
+            var table = [Double](repeating: 0, count: Int(limit) + 1)
+            for v in column { table[Int(v)] += 1 }
+            for (k, count) in table.enumerated() where count > 0 {
+                values.append(Double(k))
+                counts.append(count)
+            }
+            return
+        }
+        var position: [Double: Int] = [:]
+        for v in column {
+            if let k = position[v] {
+                counts[k] += 1
+            } else {
+                position[v] = values.count
+                values.append(v)
+                counts.append(1)
+            }
+        }
+    }
+}
+
+/// Per-customer sums of the Gamma-Gamma likelihood that depend on γ: Σ log(γ + x m_x),
+/// Σ x log(γ + x m_x), Σ 1/(γ + x m_x) and Σ x/(γ + x m_x), split across two threads for many
+/// customers.
+struct CustomerSums: Sendable {
+    let x: [Double]
+    let xm: [Double]
+
+    struct Sums: Sendable {
+        var log = 0.0, xLog = 0.0, inverse = 0.0, xInverse = 0.0
+        /// Σ 1/(γ + x m_x)² and Σ x/(γ + x m_x)², for the Hessian only (0 unless asked for).
+        var inverseSquared = 0.0, xInverseSquared = 0.0
+    }
+
+    func evaluate(v: Double, squares: Bool = false) -> Sums {
+        let n = x.count
+        let parts = n >= 50_000 ? 2 : 1
+        let results = ParallelResults<Sums>(count: parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            results.set(part, partial((part * n / parts)..<((part + 1) * n / parts), v: v, squares: squares))
+        }
+        var total = Sums()
+        for part in 0..<parts {
+            guard let s = try? results.value(part) else { continue }
+            total.log += s.log
+            total.xLog += s.xLog
+            total.inverse += s.inverse
+            total.xInverse += s.xInverse
+            total.inverseSquared += s.inverseSquared
+            total.xInverseSquared += s.xInverseSquared
+        }
+        return total
+    }
+
+    private func partial(_ range: Range<Int>, v: Double, squares: Bool) -> Sums {
+        var s = Sums()
+        if squares {
+            x.withUnsafeBufferPointer { xs in
+            xm.withUnsafeBufferPointer { xms in
+                for i in range {
+                    let w = 1 / (v + xms[i])
+                    s.inverse += w
+                    s.xInverse += xs[i] * w
+                    s.inverseSquared += w * w
+                    s.xInverseSquared += xs[i] * w * w
+                }
+            }}
+            return s
+        }
+        x.withUnsafeBufferPointer { xs in
+        xm.withUnsafeBufferPointer { xms in
+            for i in range {
+                let sum = v + xms[i]
+                let l = Double.log(sum)
+                let w = 1 / sum
+                s.log += l
+                s.xLog += xs[i] * l
+                s.inverse += w
+                s.xInverse += xs[i] * w
+            }
+        }}
+        return s
     }
 }

@@ -23,31 +23,118 @@ public struct FitError: Error, CustomStringConvertible, Sendable {
 /// Maximum likelihood on log-parameters with L-BFGS from several starts, standard errors from
 /// the Hessian (delta method from the log scale), shared by the models.
 enum MaximumLikelihood {
-    /// Fits the positive parameters that maximise `logLikelihood`.
-    /// - Parameters:
-    ///   - logLikelihood: log L at the parameters and its gradient with respect to them.
-    ///   - starts: starting parameter vectors (all > 0).
-    static func fit(
-        model: String, names: [String], customers: Int, starts: [[Double]], options: FitOptions,
-        logLikelihood: @escaping ([Double], inout [Double]) -> Double
-    ) throws -> FitReport {
-        let k = names.count
-        // Minimise −log L + λ Σ p² over θ = log p; ∂/∂θ = p ∂/∂p.
-        let objective: ([Double], inout [Double]) -> Double = { theta, gradient in
+    /// A cheap stand-in for the log-likelihood of a large data set (that of a subsample of its
+    /// histories, weighted to stand for all of them), whose maximum and curvature start the fit.
+    struct WarmStart {
+        /// log L of the subsample, weighted, and its gradient with respect to the parameters.
+        var logLikelihood: ([Double], inout [Double]) -> Double
+        /// What the subsample is, for the fit's message.
+        var description: String
+    }
+
+    /// Minimise −log L + λ Σ p² over θ = log p; ∂/∂θ = p ∂/∂p.
+    private static func objective(
+        _ logLikelihood: @escaping ([Double], inout [Double]) -> Double, k: Int, penalty: Double
+    ) -> ([Double], inout [Double]) -> Double {
+        { theta, gradient in
             let p = theta.map { Double.exp($0) }
             var g = [Double](repeating: 0, count: k)
             let ll = logLikelihood(p, &g)
             var value = -ll
             for j in 0..<k {
-                value += options.penalty * p[j] * p[j]
-                gradient[j] = -g[j] * p[j] + 2 * options.penalty * p[j] * p[j]
+                value += penalty * p[j] * p[j]
+                gradient[j] = -g[j] * p[j] + 2 * penalty * p[j] * p[j]
             }
             return value
         }
+    }
+
+    /// The fit from a warm start: L-BFGS on the subsample's likelihood, then Newton steps on the
+    /// full likelihood with the subsample's Hessian (numerical, from its gradient), until the
+    /// full likelihood meets the optimizer's own convergence test (scaled gradient ≤ 1e-8). The
+    /// maximum is that of the full likelihood: the subsample only chooses the start and the
+    /// step metric. Returns nil (the caller then runs L-BFGS on the full likelihood from the
+    /// best point reached, `best`) when a step increases the objective beyond rounding or 10
+    /// steps do not converge.
+    private static func polish(
+        _ objective: ([Double], inout [Double]) -> Double, warm: WarmStart, k: Int, starts: [[Double]],
+        options: FitOptions, best: inout [Double]?
+    ) -> OptimizationResult? {
+        let small = Self.objective(warm.logLikelihood, k: k, penalty: options.penalty)
+        var sub: OptimizationResult?
+        for start in starts {
+            guard let run = try? Optimizer.minimize(small, from: start.map { Double.log($0) },
+                                                    options: Optimizer.Options(maxIterations: options.maxIterations)) else { continue }
+            if sub == nil || run.value < sub?.value ?? .infinity { sub = run }
+            if run.converged { break }
+        }
+        guard let sub, sub.converged else { return nil }
+        best = sub.x
+        let hessian = Optimizer.numericalHessian(gradient: { theta in
+            var g = [Double](repeating: 0, count: k)
+            _ = small(theta, &g)
+            return g
+        }, at: sub.x)
+        guard let cholesky = try? CholeskyDecomposition(hessian) else { return nil }
+        let tolerance = Optimizer.Options().gradientTolerance
+        var x = sub.x
+        var g = [Double](repeating: 0, count: k)
+        var f = objective(x, &g)
+        var evaluations = 1
+        guard f.isFinite, g.allSatisfy(\.isFinite) else { return nil }
+        for step in 0...10 {
+            let norm = g.reduce(0) { max($0, abs($1)) }
+            let scaled = norm / max(1, abs(f))
+            if scaled <= tolerance {
+                return OptimizationResult(
+                    x: x, value: f, gradient: g, iterations: sub.iterations + step,
+                    functionEvaluations: sub.functionEvaluations + evaluations, converged: true, gradientNorm: norm,
+                    message: "converged: scaled gradient norm \(String(format: "%.3g", scaled)) ≤ \(String(format: "%.3g", tolerance)) "
+                        + "(started at the maximum of \(warm.description) in \(sub.iterations) L-BFGS iterations, "
+                        + "then \(step) Newton steps on all the data)")
+            }
+            guard step < 10 else { return nil }
+            let direction = cholesky.solve(g)
+            let trial = zip(x, direction).map { $0 - $1 }
+            var gTrial = [Double](repeating: 0, count: k)
+            let fTrial = objective(trial, &gTrial)
+            evaluations += 1
+            // Near the maximum a step's change of f is below the rounding of a sum over millions
+            // of terms: allow that much (1e-12 relative); a step that overshoots changes f by far more.
+            guard fTrial.isFinite, gTrial.allSatisfy(\.isFinite), fTrial <= f + 1e-12 * abs(f) else { return nil }
+            x = trial
+            g = gTrial
+            f = fTrial
+            best = x
+        }
+        return nil
+    }
+
+    /// Fits the positive parameters that maximise `logLikelihood`.
+    /// - Parameters:
+    ///   - logLikelihood: log L at the parameters and its gradient with respect to them.
+    ///   - starts: starting parameter vectors (all > 0).
+    ///   - warmStart: a subsample's likelihood to start from (large data sets); the estimates are
+    ///     those of `logLikelihood` all the same.
+    ///   - hessian: the Hessian of log L in the parameters, for the standard errors (otherwise by
+    ///     central differences of the gradient, 2k evaluations).
+    static func fit(
+        model: String, names: [String], customers: Int, starts: [[Double]], options: FitOptions,
+        warmStart: WarmStart? = nil, hessian analyticHessian: (([Double]) -> Matrix)? = nil,
+        logLikelihood: @escaping ([Double], inout [Double]) -> Double
+    ) throws -> FitReport {
+        let k = names.count
+        let objective = Self.objective(logLikelihood, k: k, penalty: options.penalty)
         // The first start is the model's best guess; the others are tried only when it fails.
         var result: OptimizationResult?
         var failures: [String] = []
-        for start in starts {
+        var best: [Double]?
+        if let warmStart {
+            result = polish(objective, warm: warmStart, k: k, starts: starts, options: options, best: &best)
+        }
+        // Without a converged warm start: L-BFGS from the best point it reached, then the starts.
+        let fullStarts = result != nil ? [] : (best.map { [$0.map { Double.exp($0) }] } ?? []) + starts
+        for start in fullStarts {
             do {
                 let run = try Optimizer.minimize(objective, from: start.map { Double.log($0) },
                                                  options: Optimizer.Options(maxIterations: options.maxIterations))
@@ -63,15 +150,32 @@ enum MaximumLikelihood {
         let estimates = result.x.map { Double.exp($0) }
         // Standard errors: Hessian of −log L in θ (by differences of the analytic gradient),
         // then the delta method: se(p) = p · se(θ).
-        let hessian = Optimizer.numericalHessian(gradient: { theta in
-            var g = [Double](repeating: 0, count: k)
-            _ = objective(theta, &g)
-            return g
-        }, at: result.x)
+        let hessian: Matrix
+        if let analyticHessian, result.gradient.count == k {
+            // Of f(θ) = −log L(e^θ) + λ Σ e^{2θ}: ∂²f/∂θᵢ∂θⱼ = −Hᵢⱼ pᵢ pⱼ + δᵢⱼ (∂f/∂θⱼ + 2λ pⱼ²),
+            // with ∂f/∂θⱼ = −gⱼ pⱼ + 2λ pⱼ² the gradient at the estimates.
+            let h = analyticHessian(estimates)
+            var m = Matrix(rows: k, columns: k)
+            for i in 0..<k {
+                for j in 0..<k { m[i, j] = -h[i, j] * estimates[i] * estimates[j] }
+                m[i, i] += result.gradient[i] + 2 * options.penalty * estimates[i] * estimates[i]
+            }
+            hessian = m
+        } else {
+            hessian = Optimizer.numericalHessian(gradient: { theta in
+                var g = [Double](repeating: 0, count: k)
+                _ = objective(theta, &g)
+                return g
+            }, at: result.x)
+        }
         let logErrors = Matrix.standardErrors(fromHessian: hessian)
         let errors: [Double?] = (0..<k).map { j in logErrors.map { $0[j] * estimates[j] } }
-        var g = [Double](repeating: 0, count: k)
-        let ll = logLikelihood(estimates, &g)
+        // Without a penalty the objective is −log L exactly; otherwise evaluate log L.
+        var ll = -result.value
+        if options.penalty != 0 {
+            var g = [Double](repeating: 0, count: k)
+            ll = logLikelihood(estimates, &g)
+        }
         // Estimates running off to 0 or ∞ mean the data cannot identify the model (e.g. every
         // customer alike leaves no heterogeneity to estimate): say so rather than blame the optimizer.
         var message = result.message
@@ -107,8 +211,17 @@ extension BGNBD {
             [0.25, 0.25 / rate, 0.8, 2.5],
             [3, 3 / rate, 0.5, 5],
         ]
+        // Many histories: start from the maximum of a subsample's likelihood (see ``PurchaseData/subsample(step:)``).
+        var warmStart: MaximumLikelihood.WarmStart?
+        let step = data.histories / 25_000
+        if step >= 4, let sample = try? data.subsample(step: step) {
+            let small = BGNBDLikelihood(data: sample)
+            warmStart = .init(logLikelihood: { p, gradient in small.evaluate(Parameters(p), gradient: &gradient) },
+                              description: "a subsample of \(sample.histories) histories")
+        }
         let report = try MaximumLikelihood.fit(
-            model: "bgnbd", names: parameterNames, customers: data.customers, starts: starts, options: options
+            model: "bgnbd", names: parameterNames, customers: data.customers, starts: starts, options: options,
+            warmStart: warmStart
         ) { p, gradient in
             likelihood.evaluate(Parameters(p), gradient: &gradient)
         }

@@ -115,15 +115,14 @@ struct ParetoNBDLikelihood: Sendable {
     init(data: PurchaseData) {
         self.data = data
         x = DistinctValues(data.frequency)
-        var index: [PairKey: Int32] = [:]
+        var table = HistoryTable()  // (x, t) pairs by bit patterns
         var pairX: [Double] = [], pairT: [Double] = []
         func pair(_ x: Double, _ t: Double) -> Int32 {
-            let key = PairKey(x: x.bitPattern, t: t.bitPattern)
-            if let k = index[key] { return k }
-            let k = Int32(pairX.count)
-            index[key] = k
-            pairX.append(x)
-            pairT.append(t)
+            let k = table.find(x: x, tx: 0, T: t, next: Int32(pairX.count))
+            if Int(k) == pairX.count {
+                pairX.append(x)
+                pairT.append(t)
+            }
             return k
         }
         var recencyPair = [Int32](), agePair = [Int32]()
@@ -137,11 +136,6 @@ struct ParetoNBDLikelihood: Sendable {
         self.pairT = pairT
         self.recencyPair = recencyPair
         self.agePair = agePair
-    }
-
-    private struct PairKey: Hashable {
-        var x: UInt64
-        var t: UInt64
     }
 
     /// Total log-likelihood at `p` (NaN or −∞ outside the domain).
@@ -236,15 +230,25 @@ extension ParetoNBD {
             [0.5, 0.5 / rate, 0.5, 0.5 * life],
             [2, 2 / rate, 2, 4 * life],
         ]
-        let report = try MaximumLikelihood.fit(
-            model: "pnbd", names: parameterNames, customers: data.customers, starts: starts, options: options
-        ) { p, gradient in
-            let value = likelihood.evaluate(Parameters(p))
-            guard value.isFinite else { return value }
-            let g = likelihood.gradient(at: p)
-            for j in 0..<4 { gradient[j] = g[j] }
-            return value
+        func objective(_ likelihood: ParetoNBDLikelihood) -> ([Double], inout [Double]) -> Double {
+            { p, gradient in
+                let value = likelihood.evaluate(Parameters(p))
+                guard value.isFinite else { return value }
+                let g = likelihood.gradient(at: p)
+                for j in 0..<4 { gradient[j] = g[j] }
+                return value
+            }
         }
+        // Many histories: start from the maximum of a subsample's likelihood (as for BG/NBD).
+        var warmStart: MaximumLikelihood.WarmStart?
+        let step = data.histories / 25_000
+        if step >= 4, let sample = try? data.subsample(step: step) {
+            warmStart = .init(logLikelihood: objective(ParetoNBDLikelihood(data: sample)),
+                              description: "a subsample of \(sample.histories) histories")
+        }
+        let report = try MaximumLikelihood.fit(
+            model: "pnbd", names: parameterNames, customers: data.customers, starts: starts, options: options,
+            warmStart: warmStart, logLikelihood: objective(likelihood))
         return (ParetoNBD(parameters: Parameters(report.estimates)), report)
     }
 }

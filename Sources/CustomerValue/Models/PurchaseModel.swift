@@ -6,6 +6,16 @@ public protocol PurchaseModel: Sendable {
     func conditionalExpectedPurchases(in t: Double, frequency x: Double, recency tx: Double, age T: Double) -> Double
     /// Median time to the next purchase should the customer be alive.
     func medianTimeToNextPurchase(frequency x: Double, age T: Double) -> Double
+    /// Expected purchases in (T, T+t] of a customer known to be alive at T, when the model's
+    /// conditional expectation is P(alive) times a function of (x, T, t) alone (the recency t_x
+    /// acts only through P(alive)); nil for a model without that factorisation. Lets every
+    /// customer with the same (x, T) share one evaluation.
+    func expectedPurchasesIfAlive(in t: Double, frequency x: Double, age T: Double) -> Double?
+}
+
+extension PurchaseModel {
+    /// No factorisation unless the model says so.
+    public func expectedPurchasesIfAlive(in t: Double, frequency x: Double, age T: Double) -> Double? { nil }
 }
 
 extension BGNBD: PurchaseModel {}
