@@ -47,10 +47,12 @@ struct SatisfactionCommand: ParsableCommand {
                 names: by.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty },
                 files: files, segments: { try segmentLabels(files.transactions) })
             let sink = try quarantine.map { try QuarantineFile(path: $0) }
-            let report = try SatisfactionAnalysis.analyze(path: files.surveys, groupings: groupings.available, quarantine: sink)
+            // The comments' themes are tallied in the same pass over the file.
+            let report = try SatisfactionAnalysis.analyze(path: files.surveys, groupings: groupings.available, quarantine: sink,
+                                                          feedback: try FeedbackAnalyzer(lexicon: .builtIn))
             try sink?.close()
             let result = SatisfactionOutput(report: report, unavailable: groupings.unavailable,
-                                            themes: try Self.commentThemes(surveys: files.surveys))
+                                            themes: report.themes.map { $0.n > 0 ? $0.themes : [] } ?? [])
             result.noteProblems(quarantinePath: quarantine)
             let out = try ByteSink(path: output.out)
             switch output.resolvedFormat {
