@@ -198,11 +198,11 @@ public enum SatisfactionAnalysis {
 /// comments. Parts are merged in file order (group labels keep their first appearance).
 struct SatisfactionAccumulator {
     let groupings: [SatisfactionGrouping]
-    let feedback: FeedbackAnalyzer?
     var overall = SatisfactionTally()
     // Per grouping: label → slot, and a tally per slot.
     var labelSlots: [[String: Int]]
     var periodSlots: [[Int: Int]]
+    var periodDirect: [[Int32]]
     var tallies: [[SatisfactionTally]]
     var labels: [[String]]
     // Survey columns: their field index, found at the first row.
@@ -213,18 +213,20 @@ struct SatisfactionAccumulator {
     /// Field index of the comment column (-1: absent).
     var commentField = -1
     var feedbackTally: FeedbackTally?
-    var matches: [FeedbackMatcher.Match] = []
+    /// Scores the comments (the analyzer held once: copying it per row cost a retain and
+    /// release of each of its members).
+    let scorer: CommentScorer?
 
     init(groupings: [SatisfactionGrouping], feedback: FeedbackAnalyzer?) {
         self.groupings = groupings
-        self.feedback = feedback
         labelSlots = Array(repeating: [:], count: groupings.count)
         periodSlots = Array(repeating: [:], count: groupings.count)
+        periodDirect = Array(repeating: [], count: groupings.count)
         tallies = Array(repeating: [], count: groupings.count)
         labels = Array(repeating: [], count: groupings.count)
         columnIndex = Array(repeating: nil, count: groupings.count)
         feedbackTally = feedback.map { FeedbackTally(themeCount: $0.lexicon.themes.count) }
-        if feedback != nil { matches.reserveCapacity(64) }
+        scorer = feedback.map(CommentScorer.init)
     }
 
     mutating func slot(_ g: Int, label: String) -> Int {
@@ -236,10 +238,19 @@ struct SatisfactionAccumulator {
         return s
     }
 
-    mutating func periodSlot(_ g: Int, key: Int, label: () -> String) -> Int {
+    mutating func periodSlot(_ g: Int, key: Int, base: Int, label: () -> String) -> Int {
+        // Keys of years 1900–2155 by array index (a dictionary lookup per row cost more than
+        // the rest of the grouping); others through the dictionary.
+        let direct = key - base
+        if direct >= 0 && direct < 256 * 12 {
+            if periodDirect[g].isEmpty { periodDirect[g] = [Int32](repeating: -1, count: 256 * 12) }
+            let s = periodDirect[g][direct]
+            if s >= 0 { return Int(s) }
+        }
         if let s = periodSlots[g][key] { return s }
         let s = slot(g, label: label())
         periodSlots[g][key] = s
+        if direct >= 0 && direct < 256 * 12 { periodDirect[g][direct] = Int32(s) }
         return s
     }
 
@@ -264,7 +275,7 @@ struct SatisfactionAccumulator {
         let csat = csatSlot < 0 ? nil : row.number(slot: csatSlot)
         let ces = cesSlot < 0 ? nil : row.number(slot: cesSlot)
         overall.add(nps: nps, csat: csat, ces: ces)
-        if let feedback, commentField >= 0, let score = row.withField(commentField, { feedback.score(utf8: $0, matches: &matches) }) {
+        if commentField >= 0, let scorer, let score = row.withField(commentField, { scorer.score($0) }) {
             feedbackTally?.add(score, nps: nps)
         }
         for g in groupings.indices {
@@ -274,10 +285,10 @@ struct SatisfactionAccumulator {
                 guard dateSlot >= 0, let day = row.day(slot: dateSlot) else { continue }
                 let (year, month, _) = day.components
                 if case .month = groupings[g] {
-                    s = periodSlot(g, key: year * 12 + month) { String(format: "%04d-%02d", year, month) }
+                    s = periodSlot(g, key: year * 12 + month, base: 1900 * 12) { String(format: "%04d-%02d", year, month) }
                 } else {
                     let quarter = (month - 1) / 3 + 1
-                    s = periodSlot(g, key: year * 4 + quarter) { String(format: "%04d-Q%d", year, quarter) }
+                    s = periodSlot(g, key: year * 4 + quarter, base: 1900 * 4) { String(format: "%04d-Q%d", year, quarter) }
                 }
             case .surveyColumn:
                 guard let index = columnIndex[g] else { continue }
@@ -299,5 +310,20 @@ struct SatisfactionAccumulator {
             }
         }
         if let other = next.feedbackTally { feedbackTally?.merge(other) }
+    }
+}
+
+/// A feedback analyzer and its match buffer, for one thread.
+final class CommentScorer {
+    let analyzer: FeedbackAnalyzer
+    var matches: [FeedbackMatcher.Match] = []
+
+    init(_ analyzer: FeedbackAnalyzer) {
+        self.analyzer = analyzer
+        matches.reserveCapacity(64)
+    }
+
+    func score(_ utf8: UnsafeBufferPointer<UInt8>) -> TextScore {
+        analyzer.score(utf8: utf8, matches: &matches)
     }
 }
