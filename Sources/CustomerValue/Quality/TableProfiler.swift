@@ -139,7 +139,7 @@ public enum TableProfiler {
                         let reader = try CSVReader(path: path, delimiter: delimiter, range: range.bytes, firstLine: range.line)
                         let sink = QuarantineMemory()
                         var state = box.value.makeState(k)
-                        var part = ProfilePart(setup: box.value.setup, expectedBytes: range.bytes.count)
+                        var part = ProfilePart(setup: box.value.setup, expectedBytes: range.bytes.count, deferDuplicates: true)
                         try part.scan(reader, setup: box.value.setup, quarantine: sink) { row in try box.value.visit(&state, row) }
                         return (part, state, sink)
                     })
@@ -153,7 +153,10 @@ public enum TableProfiler {
         results.clear()
         // A row of the second half whose first copy is in the first half: it was counted (and
         // visited) as new. Rare; read the whole file on one thread instead.
-        if two.seenRows.containsAny(of: firstPart.seenRows) { return try oneThread() }
+        // The halves deferred the duplicate check: each kept the hash of every row. When any
+        // row repeats (within a half or across), the file is read again on one thread with
+        // the check row by row, so the first copy is kept and every later one set aside.
+        if RowHashes.containsDuplicate([firstPart.rowHashes, two.rowHashes]) { return try oneThread() }
         var one = firstPart
         one.merge(two)
         if let quarantine {
@@ -269,15 +272,23 @@ struct ProfilePart {
     var report: TableFileReport
     var emptyCounts: [Int]
     var seenRows: RowHashSet
+    /// With deferred duplicates: the hash of every row, in file order; the caller checks them
+    /// all at once (``RowHashes/containsDuplicate(_:)``, cache-friendly) instead of probing a
+    /// large table at random per row.
+    var rowHashes: [UInt64] = []
+    let deferDuplicates: Bool
     // customers file: each id's first name (hash), to spot one id with two names.
     var idsSeen = IdentifierTable()
     var firstNameHash: [UInt64] = []
     var conflicted: [Bool] = []
 
-    init(setup: ProfileSetup, expectedBytes: Int? = nil) {
+    init(setup: ProfileSetup, expectedBytes: Int? = nil, deferDuplicates: Bool = false) {
         report = setup.template
         emptyCounts = [Int](repeating: 0, count: setup.present.count)
-        seenRows = RowHashSet(expected: min((expectedBytes ?? setup.reader.fileSize ?? 0) / 40, 100_000_000))
+        let expected = min((expectedBytes ?? setup.reader.fileSize ?? 0) / 40, 100_000_000)
+        self.deferDuplicates = deferDuplicates
+        seenRows = RowHashSet(expected: deferDuplicates ? 0 : expected)
+        if deferDuplicates { rowHashes.reserveCapacity(expected) }
     }
 
     /// Adds the counts of the part that follows this one.
@@ -350,7 +361,9 @@ struct ProfilePart {
                 continue
             }
             let hash = reader.withRawRecord { IdentifierTable.hash($0) }
-            if !seenRows.insert(hash) {
+            if deferDuplicates {
+                rowHashes.append(hash)
+            } else if !seenRows.insert(hash) {
                 report.duplicates += 1
                 try setAside("exact duplicate of an earlier row", column: nil)
                 continue
@@ -490,26 +503,6 @@ struct RowHashSet {
         }
     }
 
-    /// Whether the two sets share a hash.
-    func containsAny(of other: RowHashSet) -> Bool {
-        let (small, large) = count <= other.count ? (self, other) : (other, self)
-        for k in 0..<small.table.count {
-            let key = small.table.base[k]
-            if key != 0 && large.contains(key) { return true }
-        }
-        return false
-    }
-
-    private func contains(_ key: UInt64) -> Bool {
-        var i = Int(truncatingIfNeeded: key) & mask
-        while true {
-            let slot = table.base[i]
-            if slot == 0 { return false }
-            if slot == key { return true }
-            i = (i + 1) & mask
-        }
-    }
-
     private mutating func grow() {
         let old = table
         table = HashSlots(count: old.count * 2)
@@ -520,6 +513,63 @@ struct RowHashSet {
             var i = Int(truncatingIfNeeded: key) & mask
             while table.base[i] != 0 { i = (i + 1) & mask }
             table.base[i] = key
+        }
+    }
+}
+
+/// Duplicate detection over all row hashes at once: radix-partitioned by their top bits into
+/// buckets small enough for the cache, each checked with a small open-addressing table.
+enum RowHashes {
+    /// Whether any hash occurs twice in `lists` (taken together). A zero hash counts as
+    /// ``RowHashSet`` counts it (as the same key as its stand-in).
+    static func containsDuplicate(_ lists: [[UInt64]]) -> Bool {
+        let n = lists.reduce(0) { $0 + $1.count }
+        guard n > 1 else { return false }
+        var bits = 0
+        while (n >> bits) > 4096 { bits += 1 }
+        let shift = 64 - max(bits, 1)
+        let buckets = 1 << max(bits, 1)
+        func key(_ h: UInt64) -> UInt64 { h == 0 ? 0x9E37_79B9_7F4A_7C15 : h }
+        var starts = [Int](repeating: 0, count: buckets + 1)
+        for list in lists { for h in list { starts[Int(key(h) >> UInt64(shift)) + 1] += 1 } }
+        for b in 0..<buckets { starts[b + 1] += starts[b] }
+        var next = starts
+        var scattered = [UInt64](repeating: 0, count: n)
+        scattered.withUnsafeMutableBufferPointer { out in
+            for list in lists {
+                for h in list {
+                    let k = key(h)
+                    let b = Int(k >> UInt64(shift))
+                    out[next[b]] = k
+                    next[b] += 1
+                }
+            }
+        }
+        var largest = 0
+        for b in 0..<buckets { largest = max(largest, starts[b + 1] - starts[b]) }
+        var size = 16
+        while size < largest * 2 { size <<= 1 }
+        var table = [UInt64](repeating: 0, count: size)
+        return scattered.withUnsafeBufferPointer { all in
+            table.withUnsafeMutableBufferPointer { slots in
+                for b in 0..<buckets where starts[b + 1] - starts[b] > 1 {
+                    var capacity = 16
+                    while capacity < (starts[b + 1] - starts[b]) * 2 { capacity <<= 1 }
+                    let mask = capacity - 1
+                    for i in 0..<capacity { slots[i] = 0 }
+                    for j in starts[b]..<starts[b + 1] {
+                        let k = all[j]
+                        var i = Int(truncatingIfNeeded: k) & mask
+                        while true {
+                            let slot = slots[i]
+                            if slot == 0 { slots[i] = k; break }
+                            if slot == k { return true }
+                            i = (i + 1) & mask
+                        }
+                    }
+                }
+                return false
+            }
         }
     }
 }

@@ -6,9 +6,9 @@ import Testing
 /// same quarantined rows in the same order, same visited rows, same scores.
 struct ParallelProfileTests {
     /// A surveys file with quoted multi-line comments, blank lines, bad rows and duplicates
-    /// spread through it, so that split points land among them. `farDuplicate`: the last row
-    /// repeats the first (a duplicate across any split).
-    static func text(farDuplicate: Bool) -> String {
+    /// spread through it, so that split points land among them. `duplicates`: some rows repeat
+    /// the row before, and the last row repeats the first (a duplicate across any split).
+    static func text(duplicates: Bool) -> String {
         var lines = ["response_id,customer_id,date,nps,csat,ces,comment"]
         for i in 0..<66 {
             let customer = "C\(i % 23)"
@@ -17,14 +17,14 @@ struct ParallelProfileTests {
             case 0: lines.append("R\(i),\(customer),\(date),\(i % 11),\(1 + i % 5),,\"slow delivery,\nrude \"\"support\"\"\"")
             case 1: lines.append("R\(i),,\(date),9,4,3,missing id")
             case 2: lines.append("R\(i),\(customer),\(date),11,4,3,out of scale")
-            case 3: lines.append(lines[lines.count - 1])   // an exact duplicate of the row before
+            case 3 where duplicates: lines.append(lines[lines.count - 1])   // an exact duplicate of the row before
             case 4: lines.append("")
             case 5: lines.append("R\(i),\(customer),2024-02-30,8,,2,bad date")
             case 6: lines.append("R\(i),\(customer),\(date),7,2")
             default: lines.append("R\(i),\(customer),\(date),\(i % 11),\(1 + i % 5),\(1 + i % 7),great price")
             }
         }
-        if farDuplicate { lines.append(lines[1]) }
+        if duplicates { lines.append(lines[1]) }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -49,8 +49,8 @@ struct ParallelProfileTests {
     }
 
     @Test(arguments: [false, true])
-    func twoThreadsGiveTheSameReportRowsAndQuarantineAtEverySplit(farDuplicate: Bool) throws {
-        try Self.withFile(Self.text(farDuplicate: farDuplicate)) { path in
+    func twoThreadsGiveTheSameReportRowsAndQuarantineAtEverySplit(duplicates: Bool) throws {
+        try Self.withFile(Self.text(duplicates: duplicates)) { path in
             let oneSink = QuarantineMemory()
             let one = try Self.profile(path, parallel: false, splitAt: nil, sink: oneSink)
             let starts = try Self.lineStarts(path)
@@ -65,16 +65,15 @@ struct ParallelProfileTests {
                 #expect(two.states.flatMap { $0 } == one.states[0])
                 if two.states.count == 2 { splits += 1 }
             }
-            // Without a far duplicate nearly every offset splits (all but those past the last
-            // line break, and those between a row and its copy); with one, every read falls
-            // back to one thread.
-            if farDuplicate { #expect(splits == 0) } else { #expect(splits > starts.count / 2) }
-            #expect(one.report.duplicates > 0 && one.report.blankLines > 0 && one.report.rejected.count >= 4)
+            // Without duplicates nearly every offset splits (all but those past the last line
+            // break); with any, every read falls back to one thread.
+            if duplicates { #expect(splits == 0) } else { #expect(splits > starts.count / 2) }
+            #expect((one.report.duplicates > 0) == duplicates && one.report.blankLines > 0 && one.report.rejected.count >= 4)
         }
     }
 
     @Test func satisfactionScoresAreTheSameWithTwoThreads() throws {
-        try Self.withFile(Self.text(farDuplicate: false)) { path in
+        try Self.withFile(Self.text(duplicates: false)) { path in
             let analyzer = try FeedbackAnalyzer(lexicon: .builtIn)
             func run(_ parallel: Bool, _ at: Int?) throws -> SatisfactionReport {
                 try SatisfactionAnalysis.analyze(path: path, groupings: [.quarter, .month, .surveyColumn(name: "comment", headers: ["comment"])],
@@ -95,6 +94,34 @@ struct ParallelProfileTests {
                 #expect(zip(a.themes, b.themes).allSatisfy { abs(($0.meanSentiment ?? 0) - ($1.meanSentiment ?? 0)) < 1e-12 })
             }
             #expect(one.by.count > 12 && (one.themes?.n ?? 0) > 0)
+        }
+    }
+}
+
+extension ParallelProfileTests {
+    /// The deferred duplicate check: any repeat, within a list or across lists, is found; a
+    /// hundred thousand distinct hashes have none.
+    @Test func deferredDuplicateCheckFindsAnyRepeat() {
+        var generator = SplitMix(seed: 7)
+        let distinct = (0..<100_000).map { _ in generator.next() }
+        // SplitMix64 is a bijection of its counter: 100,000 outputs are all different.
+        #expect(!RowHashes.containsDuplicate([Array(distinct[..<40_000]), Array(distinct[40_000...])]))
+        #expect(RowHashes.containsDuplicate([distinct, [distinct[99_999]]]))
+        #expect(RowHashes.containsDuplicate([distinct + [distinct[0]]]))
+        #expect(RowHashes.containsDuplicate([[5, 0], [0x9E37_79B9_7F4A_7C15]]))
+        #expect(!RowHashes.containsDuplicate([[1], [], [2]]))
+    }
+
+    /// SplitMix64 (Steele, Lea & Flood 2014).
+    struct SplitMix {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
         }
     }
 }
