@@ -85,10 +85,12 @@ public enum TableProfiler {
     /// (the first line break past the middle outside quotes), each half is checked by its own
     /// thread with its own `State` from `makeState`, and the report is merged in file order.
     ///
-    /// The report and the quarantined rows (in file order) are exactly those of one pass. An
-    /// exact duplicate whose first copy lies in the other half cannot be seen by either thread
-    /// alone: when the halves share a row, the file is read again on one thread (rare: such files
-    /// have duplicates a long way apart).
+    /// The report and the quarantined rows (in file order) are exactly those of one pass. The
+    /// halves do not probe a table of seen rows per row (a cache miss each, the largest cost of
+    /// a read); they keep every row's hash and check them all at once at the end. When any row
+    /// repeats, the file is read again on one thread with the row-by-row check, so that the
+    /// first copy is kept and later ones are set aside: files with exact duplicate rows cost a
+    /// second read.
     /// - Parameters:
     ///   - makeState: a fresh state for part `k` (0, 1; 0 for a one-thread read).
     ///   - visit: called with each accepted row and its part's state. The two parts call it at

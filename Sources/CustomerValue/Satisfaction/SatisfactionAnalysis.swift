@@ -207,6 +207,8 @@ struct SatisfactionAccumulator {
     var labels: [[String]]
     // Survey columns: their field index, found at the first row.
     var columnIndex: [Int?]
+    /// Per grouping: 0 month, 1 quarter, 2 other.
+    let kinds: [UInt8]
     var resolved = false
     // Positions of the answer and date columns among the row's parsed values (-1: absent).
     var npsSlot = -1, csatSlot = -1, cesSlot = -1, dateSlot = -1
@@ -225,6 +227,13 @@ struct SatisfactionAccumulator {
         tallies = Array(repeating: [], count: groupings.count)
         labels = Array(repeating: [], count: groupings.count)
         columnIndex = Array(repeating: nil, count: groupings.count)
+        kinds = groupings.map { grouping -> UInt8 in
+            switch grouping {
+            case .month: 0
+            case .quarter: 1
+            default: 2
+            }
+        }
         feedbackTally = feedback.map { FeedbackTally(themeCount: $0.lexicon.themes.count) }
         scorer = feedback.map(CommentScorer.init)
     }
@@ -280,16 +289,24 @@ struct SatisfactionAccumulator {
         }
         for g in groupings.indices {
             let s: Int
-            switch groupings[g] {
-            case .month, .quarter:
+            // Periods by their kind alone: switching on the grouping itself would copy its
+            // payload (a retain and release per row).
+            let kind = kinds[g]
+            if kind < 2 {
                 guard dateSlot >= 0, let day = row.day(slot: dateSlot) else { continue }
                 let (year, month, _) = day.components
-                if case .month = groupings[g] {
+                if kind == 0 {
                     s = periodSlot(g, key: year * 12 + month, base: 1900 * 12) { String(format: "%04d-%02d", year, month) }
                 } else {
                     let quarter = (month - 1) / 3 + 1
                     s = periodSlot(g, key: year * 4 + quarter, base: 1900 * 4) { String(format: "%04d-Q%d", year, quarter) }
                 }
+                tallies[g][s].add(nps: nps, csat: csat, ces: ces)
+                continue
+            }
+            switch groupings[g] {
+            case .month, .quarter:
+                continue
             case .surveyColumn:
                 guard let index = columnIndex[g] else { continue }
                 s = slot(g, label: row.field(index) ?? SatisfactionAnalysis.unknownGroup)
