@@ -47,10 +47,12 @@ struct SatisfactionCommand: ParsableCommand {
                 names: by.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty },
                 files: files, segments: { try segmentLabels(files.transactions) })
             let sink = try quarantine.map { try QuarantineFile(path: $0) }
-            let report = try SatisfactionAnalysis.analyze(path: files.surveys, groupings: groupings.available, quarantine: sink)
+            // The comments' themes are tallied in the same pass over the file.
+            let report = try SatisfactionAnalysis.analyze(path: files.surveys, groupings: groupings.available, quarantine: sink,
+                                                          feedback: try FeedbackAnalyzer(lexicon: .builtIn))
             try sink?.close()
             let result = SatisfactionOutput(report: report, unavailable: groupings.unavailable,
-                                            themes: try Self.commentThemes(surveys: files.surveys))
+                                            themes: report.themes.map { $0.n > 0 ? $0.themes : [] } ?? [])
             result.noteProblems(quarantinePath: quarantine)
             let out = try ByteSink(path: output.out)
             switch output.resolvedFormat {
@@ -183,13 +185,31 @@ struct SatisfactionCommand: ParsableCommand {
     }
 
     /// `cva analyze`'s satisfaction section: when the data set has surveys.csv, writes
-    /// `satisfaction.json` (overall, by month, quarter, channel and segment) and
-    /// `satisfaction_by.csv` into `outputFolder`, and returns the digest lines. Rows set aside go
-    /// to `quarantine`. `themes` is written as the "themes" member (the feedback analysis' per-theme
-    /// summaries, ``commentThemes(surveys:)``; an empty array without them).
+    /// `satisfaction.json` (overall, by month, quarter, channel and segment, and the comments'
+    /// themes, all from one read of the file) and `satisfaction_by.csv` into `outputFolder`, and
+    /// returns the digest lines. Rows set aside go to `quarantine`.
+    static func analyzeSection(
+        dataSet: DataSet, summary: CustomerSummary?, rfm: RFMAnalysis?, outputFolder: String, quarantine: QuarantineSink?
+    ) throws -> [String] {
+        try writeSection(dataSet: dataSet, summary: summary, rfm: rfm, outputFolder: outputFolder, quarantine: quarantine,
+                         feedback: try FeedbackAnalyzer(lexicon: .builtIn)) { report in
+            report.themes.map { $0.n > 0 ? $0.themes : [] } ?? []
+        }
+    }
+
+    /// As ``analyzeSection(dataSet:summary:rfm:outputFolder:quarantine:)``, with the "themes"
+    /// member given by the caller (e.g. ``commentThemes(surveys:)``; an empty array without them).
     static func analyzeSection<Themes: Encodable>(
         dataSet: DataSet, summary: CustomerSummary?, rfm: RFMAnalysis?, outputFolder: String,
         quarantine: QuarantineSink?, themes: Themes
+    ) throws -> [String] {
+        try writeSection(dataSet: dataSet, summary: summary, rfm: rfm, outputFolder: outputFolder, quarantine: quarantine,
+                         feedback: nil) { _ in themes }
+    }
+
+    private static func writeSection<Themes: Encodable>(
+        dataSet: DataSet, summary: CustomerSummary?, rfm: RFMAnalysis?, outputFolder: String,
+        quarantine: QuarantineSink?, feedback: FeedbackAnalyzer?, themes: (SatisfactionReport) -> Themes
     ) throws -> [String] {
         guard let surveys = dataSet.files["surveys"] else { return [] }
         let files = InputFiles(surveys: surveys, customers: dataSet.files["customers"], transactions: dataSet.transactions)
@@ -199,8 +219,9 @@ struct SatisfactionCommand: ParsableCommand {
             guard let summary, let rfm else { return nil }
             return segmentLabels(summary: summary, rfm: rfm)
         }
-        let report = try SatisfactionAnalysis.analyze(path: surveys, groupings: groupings.available, quarantine: quarantine)
-        let result = SatisfactionOutput(report: report, unavailable: groupings.unavailable, themes: themes)
+        let report = try SatisfactionAnalysis.analyze(path: surveys, groupings: groupings.available, quarantine: quarantine,
+                                                      feedback: feedback)
+        let result = SatisfactionOutput(report: report, unavailable: groupings.unavailable, themes: themes(report))
         for (name, body) in [("satisfaction.json", { (sink: ByteSink) in try sink.write(jsonText(result)) }),
                              ("satisfaction_by.csv", { (sink: ByteSink) in try groupTable(report.by).writeCSV(to: sink) })] {
             let out = try ByteSink(path: (outputFolder as NSString).appendingPathComponent(name))

@@ -159,13 +159,14 @@ public enum TransactionLoader {
     /// Where to split a UTF-8 file into two halves for two workers: the first line break at or
     /// after the middle that lies outside quotes (an even number of quotes before it). Nil for
     /// small files, other encodings, or when no such line break exists.
-    static func splitPoint(reader: CSVReader, fileSize: Int, minimumBytes: Int) throws -> (first: FileRange?, second: FileRange?) {
+    /// `at` (tests): look for the line break at or after this file offset instead of the middle.
+    static func splitPoint(reader: CSVReader, fileSize: Int, minimumBytes: Int, at: Int? = nil) throws -> (first: FileRange?, second: FileRange?) {
         let (headerEnd, firstLine) = reader.nextRecord
         let dataBytes = fileSize - headerEnd
-        guard reader.encoding == .utf8, dataBytes >= minimumBytes, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+        guard reader.encoding == .utf8, dataBytes >= minimumBytes, at != nil || ProcessInfo.processInfo.activeProcessorCount > 1 else {
             return (nil, nil)
         }
-        let middle = headerEnd + dataBytes / 2
+        let middle = at.map { min(max($0, headerEnd), fileSize) } ?? headerEnd + dataBytes / 2
         let fd = open(reader.path, O_RDONLY)
         guard fd >= 0 else { return (nil, nil) }
         defer { close(fd) }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The quality report of one data set file other than transactions.
 ///
@@ -47,6 +50,9 @@ public struct TableFileReport: Sendable, Codable, Hashable {
 
 /// Checks a data set file against its ``FileSchema``.
 public enum TableProfiler {
+    /// Files smaller than this are read on one thread.
+    static let minimumParallelBytes = 4 << 20
+
     /// Profiles `path` as a file of kind `schema`.
     /// - Parameters:
     ///   - knownCustomers: the customer ids of the transactions, to flag rows of unknown customers.
@@ -62,6 +68,141 @@ public enum TableProfiler {
         dateFormat: String? = nil, knownCustomers: IdentifierTable? = nil, observationEnd: CalendarDay? = nil,
         quarantine: QuarantineSink? = nil, columns: [String: String] = [:], visit: ((TableRow) throws -> Void)? = nil
     ) throws -> TableFileReport {
+        let setup = try ProfileSetup(
+            path: path, schema: schema, delimiter: delimiter, encoding: encoding, dateFormat: dateFormat,
+            knownCustomers: knownCustomers, observationEnd: observationEnd, columns: columns)
+        var part = ProfilePart(setup: setup)
+        if let visit {
+            try part.scan(setup.reader, setup: setup, quarantine: quarantine, visits: true, visit: visit)
+        } else {
+            try part.scan(setup.reader, setup: setup, quarantine: quarantine, visits: false) { _ in }
+        }
+        return part.finish(setup: setup)
+    }
+
+    /// Profiles `path` as ``profile(path:schema:delimiter:encoding:dateFormat:knownCustomers:observationEnd:quarantine:columns:visit:)``
+    /// does, reading a large UTF-8 file on two threads: the file is split at a record boundary
+    /// (the first line break past the middle outside quotes), each half is checked by its own
+    /// thread with its own `State` from `makeState`, and the report is merged in file order.
+    ///
+    /// The report and the quarantined rows (in file order) are exactly those of one pass. The
+    /// halves do not probe a table of seen rows per row (a cache miss each, the largest cost of
+    /// a read); they keep every row's hash and check them all at once at the end. When any row
+    /// repeats, the file is read again on one thread with the row-by-row check, so that the
+    /// first copy is kept and later ones are set aside: files with exact duplicate rows cost a
+    /// second read.
+    /// - Parameters:
+    ///   - makeState: a fresh state for part `k` (0, 1; 0 for a one-thread read).
+    ///   - visit: called with each accepted row and its part's state. The two parts call it at
+    ///     the same time from two threads: it must touch nothing but its state.
+    /// - Returns: the report, and the states in file order (one or two).
+    public static func profile<State>(
+        path: String, schema: FileSchema, delimiter: UInt8? = nil, encoding: TextEncoding? = nil,
+        dateFormat: String? = nil, knownCustomers: IdentifierTable? = nil, observationEnd: CalendarDay? = nil,
+        quarantine: QuarantineSink? = nil, columns: [String: String] = [:], parallel: Bool = true,
+        makeState: (Int) -> State, visit: (inout State, TableRow) throws -> Void
+    ) throws -> (report: TableFileReport, states: [State]) {
+        try profile(path: path, schema: schema, delimiter: delimiter, encoding: encoding, dateFormat: dateFormat,
+                    knownCustomers: knownCustomers, observationEnd: observationEnd, quarantine: quarantine,
+                    columns: columns, parallel: parallel, splitAt: nil, makeState: makeState, visit: visit)
+    }
+
+    /// `splitAt` (tests): split at the first record boundary at or after this file offset, whatever the file's size.
+    static func profile<State>(
+        path: String, schema: FileSchema, delimiter: UInt8? = nil, encoding: TextEncoding? = nil,
+        dateFormat: String? = nil, knownCustomers: IdentifierTable? = nil, observationEnd: CalendarDay? = nil,
+        quarantine: QuarantineSink? = nil, columns: [String: String] = [:], parallel: Bool, splitAt: Int?,
+        makeState: (Int) -> State, visit: (inout State, TableRow) throws -> Void
+    ) throws -> (report: TableFileReport, states: [State]) {
+        let setup = try ProfileSetup(
+            path: path, schema: schema, delimiter: delimiter, encoding: encoding, dateFormat: dateFormat,
+            knownCustomers: knownCustomers, observationEnd: observationEnd, columns: columns)
+        func oneThread() throws -> (report: TableFileReport, states: [State]) {
+            let reader = setup.reader
+            var state = makeState(0)
+            var part = ProfilePart(setup: setup)
+            try part.scan(reader, setup: setup, quarantine: quarantine) { row in try visit(&state, row) }
+            return (part.finish(setup: setup), [state])
+        }
+        // The customers file's checks (one id, two names) follow ids across the whole file.
+        guard parallel, schema.name != FileSchema.customers.name, let fileSize = setup.reader.fileSize else { return try oneThread() }
+        let (first, second) = try TransactionLoader.splitPoint(
+            reader: setup.reader, fileSize: fileSize, minimumBytes: splitAt == nil ? minimumParallelBytes : 1, at: splitAt)
+        guard let first, let second else { return try oneThread() }
+
+        let results = ParallelResults<Result<(ProfilePart, State, QuarantineMemory), any Error>>(count: 2)
+        let delimiter = setup.reader.delimiter
+        try withoutActuallyEscaping(makeState) { makeState in
+            try withoutActuallyEscaping(visit) { visit in
+                let box = UncheckedBox((setup: setup, makeState: makeState, visit: visit))
+                DispatchQueue.concurrentPerform(iterations: 2) { k in
+                    results.set(k, Result {
+                        let range = k == 0 ? first : second
+                        let reader = try CSVReader(path: path, delimiter: delimiter, range: range.bytes, firstLine: range.line)
+                        let sink = QuarantineMemory()
+                        var state = box.value.makeState(k)
+                        var part = ProfilePart(setup: box.value.setup, expectedBytes: range.bytes.count, deferDuplicates: true)
+                        try part.scan(reader, setup: box.value.setup, quarantine: sink) { row in try box.value.visit(&state, row) }
+                        return (part, state, sink)
+                    })
+                }
+                _ = try results.value(0).get()
+                _ = try results.value(1).get()
+            }
+        }
+        let (firstPart, stateOne, sinkOne) = try results.value(0).get()
+        let (two, stateTwo, sinkTwo) = try results.value(1).get()
+        results.clear()
+        // A row of the second half whose first copy is in the first half: it was counted (and
+        // visited) as new. Rare; read the whole file on one thread instead.
+        // The halves deferred the duplicate check: each kept the hash of every row. When any
+        // row repeats (within a half or across), the file is read again on one thread with
+        // the check row by row, so the first copy is kept and every later one set aside.
+        if RowHashes.containsDuplicate([firstPart.rowHashes, two.rowHashes]) { return try oneThread() }
+        var one = firstPart
+        one.merge(two)
+        if let quarantine {
+            for row in sinkOne.rows { try quarantine.record(row) }
+            for row in sinkTwo.rows { try quarantine.record(row) }
+        }
+        return (one.finish(setup: setup), [stateOne, stateTwo])
+    }
+}
+
+/// What profiling a file needs before its first row: the header, the column mapping, the
+/// checks of each present column as plain values (the row loop copies no ColumnSpec: its
+/// strings and sets would cost a retain and release per cell), the date parser.
+struct ProfileSetup {
+    /// The reader of the whole file, past its header.
+    let reader: CSVReader
+    let path: String
+    let schema: FileSchema
+    let header: [String]
+    let mapping: ColumnMapping
+    let template: TableFileReport
+    let present: [(ColumnSpec, Int)]
+    let parser: DateParser
+    let customerColumn: Int?
+    let nameColumn: Int?
+    let isCustomersFile: Bool
+    let knownCustomers: IdentifierTable?
+    let observationEnd: CalendarDay?
+    /// Schema role → position among the present columns (the row's parsed values).
+    let slots: [String: Int]
+    let checkIndex: [Int]
+    let checkRequired: [Bool]
+    let checkName: [String]
+    /// 0 text, 1 date, 2 number, 3 category with allowed values.
+    let checkKind: [UInt8]
+    let checkRange: [ClosedRange<Double>?]
+    let checkInteger: [Bool]
+    /// Pairs of present date columns (positions) that must not go backwards.
+    let orderedSlots: [(earlier: Int, later: Int)]
+    /// Whether any present column is a date.
+    let hasDates: Bool
+
+    init(path: String, schema: FileSchema, delimiter: UInt8?, encoding: TextEncoding?, dateFormat: String?,
+         knownCustomers: IdentifierTable?, observationEnd: CalendarDay?, columns: [String: String]) throws {
         let reader = try CSVReader(path: path, delimiter: delimiter, encoding: encoding)
         guard try reader.next() else {
             throw InputError(file: path, message: "is empty: expected a header row (\(schema.columns.filter(\.required).map(\.role.name).joined(separator: ", ")))")
@@ -76,7 +217,7 @@ public enum TableProfiler {
         }
         var columnNames: [String: String] = [:]
         for (role, index) in mapping.indexes { columnNames[role] = header[index] }
-        var report = TableFileReport(
+        template = TableFileReport(
             file: path, kind: schema.name, encoding: reader.encoding.rawValue, columns: columnNames,
             missingColumns: schema.columns.filter { mapping[$0.role] == nil }.map(\.role.name))
         let present = schema.columns.compactMap { spec in mapping[spec.role].map { (spec, $0) } }
@@ -90,26 +231,25 @@ public enum TableProfiler {
                         column: first, limit: 5000))
             }
         }
-        let customerColumn = mapping[.customerID]
-        let nameColumn = mapping.indexes["name"]
-        let isCustomersFile = schema.name == FileSchema.customers.name
-        var seenRows = RowHashSet(expected: min((reader.fileSize ?? 0) / 40, 100_000_000))
-        // customers file: each id's first name (hash), to spot one id with two names.
-        var idsSeen = IdentifierTable()
-        var firstNameHash: [UInt64] = []
-        var conflicted: [Bool] = []
-        var dates = [(name: String, day: CalendarDay)]()
-        // Parsed value of each present column for `visit`: a number, a day ordinal, or NaN.
+        self.reader = reader
+        self.path = path
+        self.schema = schema
+        self.header = header
+        self.mapping = mapping
+        self.present = present
+        self.parser = parser
+        self.knownCustomers = knownCustomers
+        self.observationEnd = observationEnd
+        customerColumn = mapping[.customerID]
+        nameColumn = mapping.indexes["name"]
+        isCustomersFile = schema.name == FileSchema.customers.name
         var slots: [String: Int] = [:]
         for (k, (spec, _)) in present.enumerated() { slots[spec.role.name] = k }
-        var values = [Double](repeating: .nan, count: present.count)
-        // The checks of each present column as plain values: the row loop copies no ColumnSpec
-        // (its strings and sets would cost a retain and release per cell).
-        let checkIndex = present.map(\.1)
-        let checkRequired = present.map(\.0.required)
-        let checkName = present.map(\.0.role.name)
-        var emptyCounts = [Int](repeating: 0, count: present.count)
-        let checkKind: [UInt8] = present.map {
+        self.slots = slots
+        checkIndex = present.map(\.1)
+        checkRequired = present.map(\.0.required)
+        checkName = present.map(\.0.role.name)
+        checkKind = present.map {
             switch $0.0.kind {
             case .identifier, .text: 0
             case .date: 1
@@ -117,8 +257,89 @@ public enum TableProfiler {
             case .category(let allowed): allowed == nil ? 0 : 3
             }
         }
-        let checkRange: [ClosedRange<Double>?] = present.map { if case .number(let range, _) = $0.0.kind { range } else { nil } }
-        let checkInteger: [Bool] = present.map { if case .number(_, let integer) = $0.0.kind { integer } else { false } }
+        checkRange = present.map { if case .number(let range, _) = $0.0.kind { range } else { nil } }
+        checkInteger = present.map { if case .number(_, let integer) = $0.0.kind { integer } else { false } }
+        // A pair is checked once per row, at its first pair whose two dates are there (as the
+        // schema lists them); pairs with a column the file lacks never apply.
+        orderedSlots = schema.orderedDates.compactMap { order in
+            guard let a = slots[order.earlier], let b = slots[order.later] else { return nil }
+            return (a, b)
+        }
+        hasDates = checkKind.contains(1)
+    }
+}
+
+/// The counts of one part of a file (all of it on one thread), merged in file order.
+struct ProfilePart {
+    var report: TableFileReport
+    var emptyCounts: [Int]
+    var seenRows: RowHashSet
+    /// With deferred duplicates: the hash of every row, in file order; the caller checks them
+    /// all at once (``RowHashes/containsDuplicate(_:)``, cache-friendly) instead of probing a
+    /// large table at random per row.
+    var rowHashes: [UInt64] = []
+    let deferDuplicates: Bool
+    // customers file: each id's first name (hash), to spot one id with two names.
+    var idsSeen = IdentifierTable()
+    var firstNameHash: [UInt64] = []
+    var conflicted: [Bool] = []
+
+    init(setup: ProfileSetup, expectedBytes: Int? = nil, deferDuplicates: Bool = false) {
+        report = setup.template
+        emptyCounts = [Int](repeating: 0, count: setup.present.count)
+        let expected = min((expectedBytes ?? setup.reader.fileSize ?? 0) / 40, 100_000_000)
+        self.deferDuplicates = deferDuplicates
+        seenRows = RowHashSet(expected: deferDuplicates ? 0 : expected)
+        if deferDuplicates { rowHashes.reserveCapacity(expected) }
+    }
+
+    /// Adds the counts of the part that follows this one.
+    mutating func merge(_ next: ProfilePart) {
+        report.rowsRead += next.report.rowsRead
+        report.blankLines += next.report.blankLines
+        report.accepted += next.report.accepted
+        report.duplicates += next.report.duplicates
+        for (key, count) in next.report.rejected { report.rejected[key, default: 0] += count }
+        report.afterObservationEnd += next.report.afterObservationEnd
+        report.unknownCustomers += next.report.unknownCustomers
+        report.datesOutOfOrder += next.report.datesOutOfOrder
+        report.conflictingNames += next.report.conflictingNames
+        report.repeatedIDs += next.report.repeatedIDs
+        report.examples += next.report.examples.prefix(max(0, 20 - report.examples.count))
+        for k in emptyCounts.indices { emptyCounts[k] += next.emptyCounts[k] }
+    }
+
+    /// The report, with the empty cells per column.
+    func finish(setup: ProfileSetup) -> TableFileReport {
+        var report = report
+        for (k, count) in emptyCounts.enumerated() where count > 0 { report.emptyCells[setup.checkName[k], default: 0] += count }
+        return report
+    }
+
+    /// Checks every record `reader` has left.
+    /// - Parameter visits: false when `visit` does nothing (no row is built for it).
+    mutating func scan(_ reader: CSVReader, setup: ProfileSetup, quarantine: QuarantineSink?, visits: Bool = true,
+                       visit: (TableRow) throws -> Void) throws {
+        let path = setup.path
+        let header = setup.header
+        let present = setup.present
+        let checkIndex = setup.checkIndex
+        let checkRequired = setup.checkRequired
+        let checkKind = setup.checkKind
+        let checkRange = setup.checkRange
+        let checkInteger = setup.checkInteger
+        let orderedSlots = setup.orderedSlots
+        let observationEnd = setup.observationEnd.map { Double($0.ordinal) }
+        let checkDates = setup.hasDates && (observationEnd != nil || !orderedSlots.isEmpty)
+        let parser = setup.parser
+        let customerColumn = setup.customerColumn
+        let knownCustomers = setup.knownCustomers
+        let fieldCount = header.count
+        // Parsed value of each present column: a number, a day ordinal, or NaN.
+        let values = UnsafeMutablePointer<Double>.allocate(capacity: max(1, present.count))
+        values.initialize(repeating: .nan, count: max(1, present.count))
+        defer { values.deallocate() }
+        let context = TableRowContext(header: header, mapping: setup.mapping, slots: setup.slots)
 
         func setAside(_ reason: String, column: String?) throws {
             let row = RejectedRow(file: path, line: reader.line, column: column, reason: reason, raw: reader.rawRecord)
@@ -137,20 +358,21 @@ public enum TableProfiler {
                 try reject("malformed_csv", "malformed CSV: \(malformation)", column: nil)
                 continue
             }
-            if reader.fieldCount != header.count {
-                try reject("wrong_field_count", "expected \(header.count) fields as in the header, found \(reader.fieldCount)", column: nil)
+            if reader.fieldCount != fieldCount {
+                try reject("wrong_field_count", "expected \(fieldCount) fields as in the header, found \(reader.fieldCount)", column: nil)
                 continue
             }
             let hash = reader.withRawRecord { IdentifierTable.hash($0) }
-            if !seenRows.insert(hash) {
+            if deferDuplicates {
+                rowHashes.append(hash)
+            } else if !seenRows.insert(hash) {
                 report.duplicates += 1
                 try setAside("exact duplicate of an earlier row", column: nil)
                 continue
             }
-            dates.removeAll(keepingCapacity: true)
-            if visit != nil { for k in values.indices { values[k] = .nan } }
             var emptyMask: UInt64 = 0
             for k in 0..<checkIndex.count {
+                values[k] = .nan
                 let index = checkIndex[k]
                 // Checked on the bytes: no String per cell except in messages.
                 let empty = reader.withField(index) { TransactionLoader.trimmed($0).isEmpty }
@@ -172,7 +394,6 @@ public enum TableProfiler {
                         try reject("unparseable_\(name)", "unparseable date \"\(reader.string(index))\" in \(name)", column: index)
                         continue rows
                     }
-                    dates.append((checkName[k], day))
                     values[k] = Double(day.ordinal)
                 case 2:
                     let integer = checkInteger[k]
@@ -207,10 +428,11 @@ public enum TableProfiler {
                 emptyCounts[k] += 1
                 emptyMask &= emptyMask - 1
             }
-            if let observationEnd, dates.contains(where: { $0.day > observationEnd }) { report.afterObservationEnd += 1 }
-            for order in schema.orderedDates {
-                if let a = dates.first(where: { $0.name == order.earlier })?.day,
-                   let b = dates.first(where: { $0.name == order.later })?.day, b < a {
+            if checkDates {
+                if let end = observationEnd, checkKind.indices.contains(where: { checkKind[$0] == 1 && values[$0] > end }) {
+                    report.afterObservationEnd += 1
+                }
+                for (a, b) in orderedSlots where !values[a].isNaN && !values[b].isNaN && values[b] < values[a] {
                     report.datesOutOfOrder += 1
                     break
                 }
@@ -220,9 +442,9 @@ public enum TableProfiler {
                     let known = reader.withField(customerColumn) { knownCustomers.find(TransactionLoader.trimmed($0)) != nil }
                     if !known { report.unknownCustomers += 1 }
                 }
-                if isCustomersFile {
+                if setup.isCustomersFile {
                     let id = Int(reader.withField(customerColumn) { idsSeen.intern(TransactionLoader.trimmed($0)) })
-                    let nameHash = nameColumn.map { column in reader.withField(column) { IdentifierTable.hash(TransactionLoader.trimmed($0)) } } ?? 0
+                    let nameHash = setup.nameColumn.map { column in reader.withField(column) { IdentifierTable.hash(TransactionLoader.trimmed($0)) } } ?? 0
                     if id == firstNameHash.count {
                         firstNameHash.append(nameHash)
                         conflicted.append(false)
@@ -235,35 +457,41 @@ public enum TableProfiler {
                     }
                 }
             }
-            if let visit {
-                try visit(TableRow(reader: reader, header: header, mapping: mapping, slots: slots, values: values))
+            if visits {
+                try withExtendedLifetime(context) {
+                    try visit(TableRow(reader: reader, context: context, values: values))
+                }
             }
         }
-        for (k, count) in emptyCounts.enumerated() where count > 0 { report.emptyCells[checkName[k], default: 0] += count }
-        return report
     }
 }
 
 /// The hashes of the rows seen so far, to spot exact duplicates: open addressing with linear
 /// probing over hashes that are already well mixed (``IdentifierTable/hash(_:)``), so no second
 /// hashing per row as `Set<UInt64>` would do.
+///
+/// A million rows make a table of 8 MB probed at random: each probe is a cache miss and, with
+/// 4 KB pages, a TLB miss too. The table is mapped with transparent huge pages where the system
+/// allows it (Linux `madvise`), which removes most of the TLB misses.
 struct RowHashSet {
-    private var slots: [UInt64]
+    private var table: HashSlots
     private var mask: Int
     private var count = 0
 
     init(expected: Int) {
         var capacity = 1024
         while capacity < expected * 2 { capacity <<= 1 }
-        slots = [UInt64](repeating: 0, count: capacity)
+        table = HashSlots(count: capacity)
         mask = capacity - 1
     }
 
     /// Inserts `hash`; false when it was there already.
+    @inline(__always)
     mutating func insert(_ hash: UInt64) -> Bool {
         // 0 marks an empty slot: map a zero hash to another value.
         let key = hash == 0 ? 0x9E37_79B9_7F4A_7C15 : hash
-        if (count + 1) * 2 > slots.count { grow() }
+        if (count + 1) * 2 > table.count { grow() }
+        let slots = table.base
         var i = Int(truncatingIfNeeded: key) & mask
         while true {
             let slot = slots[i]
@@ -278,14 +506,108 @@ struct RowHashSet {
     }
 
     private mutating func grow() {
-        let old = slots
-        slots = [UInt64](repeating: 0, count: old.count * 2)
-        mask = slots.count - 1
-        for key in old where key != 0 {
+        let old = table
+        table = HashSlots(count: old.count * 2)
+        mask = table.count - 1
+        for k in 0..<old.count {
+            let key = old.base[k]
+            guard key != 0 else { continue }
             var i = Int(truncatingIfNeeded: key) & mask
-            while slots[i] != 0 { i = (i + 1) & mask }
-            slots[i] = key
+            while table.base[i] != 0 { i = (i + 1) & mask }
+            table.base[i] = key
         }
+    }
+}
+
+/// Duplicate detection over all row hashes at once: radix-partitioned by their top bits into
+/// buckets small enough for the cache, each checked with a small open-addressing table.
+enum RowHashes {
+    /// Whether any hash occurs twice in `lists` (taken together). A zero hash counts as
+    /// ``RowHashSet`` counts it (as the same key as its stand-in).
+    static func containsDuplicate(_ lists: [[UInt64]]) -> Bool {
+        let n = lists.reduce(0) { $0 + $1.count }
+        guard n > 1 else { return false }
+        var bits = 0
+        while (n >> bits) > 4096 { bits += 1 }
+        let shift = 64 - max(bits, 1)
+        let buckets = 1 << max(bits, 1)
+        func key(_ h: UInt64) -> UInt64 { h == 0 ? 0x9E37_79B9_7F4A_7C15 : h }
+        var starts = [Int](repeating: 0, count: buckets + 1)
+        for list in lists { for h in list { starts[Int(key(h) >> UInt64(shift)) + 1] += 1 } }
+        for b in 0..<buckets { starts[b + 1] += starts[b] }
+        var next = starts
+        var scattered = [UInt64](repeating: 0, count: n)
+        scattered.withUnsafeMutableBufferPointer { out in
+            for list in lists {
+                for h in list {
+                    let k = key(h)
+                    let b = Int(k >> UInt64(shift))
+                    out[next[b]] = k
+                    next[b] += 1
+                }
+            }
+        }
+        var largest = 0
+        for b in 0..<buckets { largest = max(largest, starts[b + 1] - starts[b]) }
+        var size = 16
+        while size < largest * 2 { size <<= 1 }
+        var table = [UInt64](repeating: 0, count: size)
+        return scattered.withUnsafeBufferPointer { all in
+            table.withUnsafeMutableBufferPointer { slots in
+                for b in 0..<buckets where starts[b + 1] - starts[b] > 1 {
+                    var capacity = 16
+                    while capacity < (starts[b + 1] - starts[b]) * 2 { capacity <<= 1 }
+                    let mask = capacity - 1
+                    for i in 0..<capacity { slots[i] = 0 }
+                    for j in starts[b]..<starts[b + 1] {
+                        let k = all[j]
+                        var i = Int(truncatingIfNeeded: k) & mask
+                        while true {
+                            let slot = slots[i]
+                            if slot == 0 { slots[i] = k; break }
+                            if slot == k { return true }
+                            i = (i + 1) & mask
+                        }
+                    }
+                }
+                return false
+            }
+        }
+    }
+}
+
+/// Zeroed slots of a ``RowHashSet``: an anonymous memory map (zero pages, huge pages advised)
+/// on Linux, an allocation elsewhere.
+final class HashSlots {
+    let base: UnsafeMutablePointer<UInt64>
+    let count: Int
+    private let mapped: Bool
+
+    init(count: Int) {
+        self.count = count
+        #if canImport(Glibc)
+        let bytes = count * MemoryLayout<UInt64>.stride
+        if let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+           p != UnsafeMutableRawPointer(bitPattern: -1) {
+            _ = madvise(p, bytes, MADV_HUGEPAGE)
+            base = p.bindMemory(to: UInt64.self, capacity: count)
+            mapped = true
+            return
+        }
+        #endif
+        base = UnsafeMutablePointer<UInt64>.allocate(capacity: count)
+        base.initialize(repeating: 0, count: count)
+        mapped = false
+    }
+
+    deinit {
+        #if canImport(Glibc)
+        if mapped {
+            munmap(base, count * MemoryLayout<UInt64>.stride)
+            return
+        }
+        #endif
+        base.deallocate()
     }
 }
 
@@ -295,19 +617,23 @@ struct RowHashSet {
 /// Columns are named by their schema role (`customer_id`, `created_at`, `nps`, ...), whatever the
 /// file's header calls them; columns outside the schema are reached by header name.
 public struct TableRow {
-    let reader: CSVReader
+    // Unowned views of the scan's state, alive for the whole call to `visit`: building a row
+    // costs no retain or release (five per row were a tenth of a surveys read).
+    unowned(unsafe) let reader: CSVReader
+    unowned(unsafe) let context: TableRowContext
+    let values: UnsafeMutablePointer<Double>
+
     /// The file's header, trimmed.
-    public let header: [String]
-    let mapping: ColumnMapping
-    let slots: [String: Int]
-    let values: [Double]
+    public var header: [String] { context.header }
+    var mapping: ColumnMapping { context.mapping }
+    var slots: [String: Int] { context.slots }
 
     /// Line of the row in its file (1 = the header).
     public var line: Int { reader.line }
 
     /// The trimmed text of a schema column; nil when the file lacks the column or the cell is empty.
     public func text(_ role: String) -> String? {
-        guard let index = mapping.indexes[role] else { return nil }
+        guard let index = context.mapping.indexes[role] else { return nil }
         return field(index)
     }
 
@@ -332,13 +658,13 @@ public struct TableRow {
 
     /// The date of a schema date column (already checked); nil when absent or empty.
     public func day(_ role: String) -> CalendarDay? {
-        guard let k = slots[role], !values[k].isNaN else { return nil }
+        guard let k = context.slots[role], !values[k].isNaN else { return nil }
         return CalendarDay(ordinal: Int32(values[k]))
     }
 
     /// The position of a schema column among the row's parsed values, for ``number(slot:)`` and
     /// ``day(slot:)`` in hot loops (no lookup by name per row); nil when the file lacks the column.
-    public func slot(_ role: String) -> Int? { slots[role] }
+    public func slot(_ role: String) -> Int? { context.slots[role] }
 
     /// The number at a position from ``slot(_:)``; nil when the cell is empty.
     @inline(__always) public func number(slot k: Int) -> Double? {
@@ -354,8 +680,21 @@ public struct TableRow {
 
     /// The number of a schema number column (already checked against its scale); nil when absent or empty.
     public func number(_ role: String) -> Double? {
-        guard let k = slots[role], !values[k].isNaN else { return nil }
+        guard let k = context.slots[role], !values[k].isNaN else { return nil }
         return values[k]
+    }
+}
+
+/// What every ``TableRow`` of a file shares.
+final class TableRowContext {
+    let header: [String]
+    let mapping: ColumnMapping
+    let slots: [String: Int]
+
+    init(header: [String], mapping: ColumnMapping, slots: [String: Int]) {
+        self.header = header
+        self.mapping = mapping
+        self.slots = slots
     }
 }
 

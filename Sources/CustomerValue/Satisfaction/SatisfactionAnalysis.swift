@@ -61,6 +61,8 @@ public struct SatisfactionReport: Sendable, Codable {
     /// The quality report of the surveys file: rows read, rejected by reason (out-of-scale
     /// answers as `out_of_range_nps`, ...), blank cells per column.
     public var file: TableFileReport
+    /// The themes of the accepted rows' comments, when a ``FeedbackAnalyzer`` was given.
+    public var themes: FeedbackSummary?
 
     /// Rejected and duplicate rows by reason (`out_of_range_csat`, `duplicate`, ...).
     public var quarantined: [String: Int] {
@@ -97,84 +99,31 @@ public enum SatisfactionAnalysis {
     /// lacks is reported in ``SatisfactionReport/unavailable``.
     /// - Complexity: O(rows × groupings).
     /// - Throws: ``InputError`` or ``ColumnMappingError`` when the file cannot be read.
+    /// - Parameter feedback: when given, the comments of the accepted rows are also tagged
+    ///   and scored in the same pass (``SatisfactionReport/themes``).
     public static func analyze(
         path: String, groupings: [SatisfactionGrouping] = [], delimiter: UInt8? = nil, encoding: TextEncoding? = nil,
-        dateFormat: String? = nil, quarantine: QuarantineSink? = nil
+        dateFormat: String? = nil, quarantine: QuarantineSink? = nil, feedback: FeedbackAnalyzer? = nil
     ) throws -> SatisfactionReport {
-        var overall = SatisfactionTally()
-        // Per grouping: label → slot, and a tally per slot.
-        var labelSlots = [[String: Int]](repeating: [:], count: groupings.count)
-        var periodSlots = [[Int: Int]](repeating: [:], count: groupings.count)
-        var tallies = [[SatisfactionTally]](repeating: [], count: groupings.count)
-        var labels = [[String]](repeating: [], count: groupings.count)
-        // Survey columns: their field index, found at the first row.
-        var columnIndex = [Int?](repeating: nil, count: groupings.count)
-        var resolved = false
-        // Positions of the answer and date columns among the row's parsed values (-1: absent).
-        var npsSlot = -1, csatSlot = -1, cesSlot = -1, dateSlot = -1
+        try analyze(path: path, groupings: groupings, delimiter: delimiter, encoding: encoding, dateFormat: dateFormat,
+                    quarantine: quarantine, feedback: feedback, parallel: true, splitAt: nil)
+    }
 
-        func slot(_ g: Int, label: String) -> Int {
-            if let s = labelSlots[g][label] { return s }
-            let s = tallies[g].count
-            labelSlots[g][label] = s
-            labels[g].append(label)
-            tallies[g].append(SatisfactionTally())
-            return s
-        }
-        func periodSlot(_ g: Int, key: Int, label: () -> String) -> Int {
-            if let s = periodSlots[g][key] { return s }
-            let s = slot(g, label: label())
-            periodSlots[g][key] = s
-            return s
-        }
-
-        let report = try TableProfiler.profile(
+    /// `parallel`, `splitAt`: see ``TableProfiler`` (tests compare one and two threads).
+    static func analyze(
+        path: String, groupings: [SatisfactionGrouping], delimiter: UInt8?, encoding: TextEncoding?,
+        dateFormat: String?, quarantine: QuarantineSink?, feedback: FeedbackAnalyzer?, parallel: Bool, splitAt: Int?
+    ) throws -> SatisfactionReport {
+        let (report, parts) = try TableProfiler.profile(
             path: path, schema: .surveys, delimiter: delimiter, encoding: encoding, dateFormat: dateFormat,
-            quarantine: quarantine
-        ) { row in
-            if !resolved {
-                resolved = true
-                npsSlot = row.slot("nps") ?? -1
-                csatSlot = row.slot("csat") ?? -1
-                cesSlot = row.slot("ces") ?? -1
-                dateSlot = row.slot("date") ?? -1
-                for (g, grouping) in groupings.enumerated() {
-                    if case .surveyColumn(_, let headers) = grouping {
-                        columnIndex[g] = headers.lazy.compactMap { name in
-                            row.header.firstIndex(of: name) ?? row.header.firstIndex { $0.lowercased() == name.lowercased() }
-                        }.first
-                    }
-                }
-            }
-            let nps = npsSlot < 0 ? nil : row.number(slot: npsSlot)
-            let csat = csatSlot < 0 ? nil : row.number(slot: csatSlot)
-            let ces = cesSlot < 0 ? nil : row.number(slot: cesSlot)
-            overall.add(nps: nps, csat: csat, ces: ces)
-            guard !groupings.isEmpty else { return }
-            for (g, grouping) in groupings.enumerated() {
-                let s: Int
-                switch grouping {
-                case .month, .quarter:
-                    guard dateSlot >= 0, let day = row.day(slot: dateSlot) else { continue }
-                    let (year, month, _) = day.components
-                    if case .month = grouping {
-                        s = periodSlot(g, key: year * 12 + month) {
-                            String(format: "%04d-%02d", year, month)
-                        }
-                    } else {
-                        let quarter = (month - 1) / 3 + 1
-                        s = periodSlot(g, key: year * 4 + quarter) { String(format: "%04d-Q%d", year, quarter) }
-                    }
-                case .surveyColumn:
-                    guard let index = columnIndex[g] else { continue }
-                    s = slot(g, label: row.field(index) ?? unknownGroup)
-                case .customer(_, let customerLabels):
-                    let id = row.text("customer_id") ?? ""
-                    s = slot(g, label: customerLabels[id] ?? unknownGroup)
-                }
-                tallies[g][s].add(nps: nps, csat: csat, ces: ces)
-            }
-        }
+            quarantine: quarantine, parallel: parallel, splitAt: splitAt,
+            makeState: { _ in SatisfactionAccumulator(groupings: groupings, feedback: feedback) },
+            visit: { state, row in state.add(row) })
+        var total = parts[0]
+        for part in parts.dropFirst() { total.merge(part) }
+        let overall = total.overall
+        let labels = total.labels
+        let tallies = total.tallies
 
         var by: [SatisfactionGroupSummary] = []
         var unavailable: [UnavailableGrouping] = []
@@ -201,7 +150,8 @@ public enum SatisfactionAnalysis {
                     nps: scores.nps, csat: scores.csat, ces: scores.ces))
             }
         }
-        return SatisfactionReport(overall: overall.scores, rows: overall.rows, by: by, unavailable: unavailable, file: report)
+        return SatisfactionReport(overall: overall.scores, rows: overall.rows, by: by, unavailable: unavailable, file: report,
+                                  themes: total.feedbackTally.map { tally in feedback.map { tally.summary(lexicon: $0.lexicon) } } ?? nil)
     }
 
     /// True when a score of the group rests on fewer than ``smallGroup`` answers (scores without
@@ -241,5 +191,156 @@ public enum SatisfactionAnalysis {
             found = header.contains { $0 == column || $0.lowercased() == column.lowercased() }
         }
         return found ? labels : nil
+    }
+}
+
+/// The tallies of one part of a surveys file: overall, per group of each grouping, and of the
+/// comments. Parts are merged in file order (group labels keep their first appearance).
+struct SatisfactionAccumulator {
+    let groupings: [SatisfactionGrouping]
+    var overall = SatisfactionTally()
+    // Per grouping: label → slot, and a tally per slot.
+    var labelSlots: [[String: Int]]
+    var periodSlots: [[Int: Int]]
+    var periodDirect: [[Int32]]
+    var tallies: [[SatisfactionTally]]
+    var labels: [[String]]
+    // Survey columns: their field index, found at the first row.
+    var columnIndex: [Int?]
+    /// Per grouping: 0 month, 1 quarter, 2 other.
+    let kinds: [UInt8]
+    var resolved = false
+    // Positions of the answer and date columns among the row's parsed values (-1: absent).
+    var npsSlot = -1, csatSlot = -1, cesSlot = -1, dateSlot = -1
+    /// Field index of the comment column (-1: absent).
+    var commentField = -1
+    var feedbackTally: FeedbackTally?
+    /// Scores the comments (the analyzer held once: copying it per row cost a retain and
+    /// release of each of its members).
+    let scorer: CommentScorer?
+
+    init(groupings: [SatisfactionGrouping], feedback: FeedbackAnalyzer?) {
+        self.groupings = groupings
+        labelSlots = Array(repeating: [:], count: groupings.count)
+        periodSlots = Array(repeating: [:], count: groupings.count)
+        periodDirect = Array(repeating: [], count: groupings.count)
+        tallies = Array(repeating: [], count: groupings.count)
+        labels = Array(repeating: [], count: groupings.count)
+        columnIndex = Array(repeating: nil, count: groupings.count)
+        kinds = groupings.map { grouping -> UInt8 in
+            switch grouping {
+            case .month: 0
+            case .quarter: 1
+            default: 2
+            }
+        }
+        feedbackTally = feedback.map { FeedbackTally(themeCount: $0.lexicon.themes.count) }
+        scorer = feedback.map(CommentScorer.init)
+    }
+
+    mutating func slot(_ g: Int, label: String) -> Int {
+        if let s = labelSlots[g][label] { return s }
+        let s = tallies[g].count
+        labelSlots[g][label] = s
+        labels[g].append(label)
+        tallies[g].append(SatisfactionTally())
+        return s
+    }
+
+    mutating func periodSlot(_ g: Int, key: Int, base: Int, label: () -> String) -> Int {
+        // Keys of years 1900–2155 by array index (a dictionary lookup per row cost more than
+        // the rest of the grouping); others through the dictionary.
+        let direct = key - base
+        if direct >= 0 && direct < 256 * 12 {
+            if periodDirect[g].isEmpty { periodDirect[g] = [Int32](repeating: -1, count: 256 * 12) }
+            let s = periodDirect[g][direct]
+            if s >= 0 { return Int(s) }
+        }
+        if let s = periodSlots[g][key] { return s }
+        let s = slot(g, label: label())
+        periodSlots[g][key] = s
+        if direct >= 0 && direct < 256 * 12 { periodDirect[g][direct] = Int32(s) }
+        return s
+    }
+
+    /// Adds one accepted row.
+    mutating func add(_ row: TableRow) {
+        if !resolved {
+            resolved = true
+            npsSlot = row.slot("nps") ?? -1
+            csatSlot = row.slot("csat") ?? -1
+            cesSlot = row.slot("ces") ?? -1
+            dateSlot = row.slot("date") ?? -1
+            commentField = row.mapping.indexes["comment"] ?? -1
+            for (g, grouping) in groupings.enumerated() {
+                if case .surveyColumn(_, let headers) = grouping {
+                    columnIndex[g] = headers.lazy.compactMap { name in
+                        row.header.firstIndex(of: name) ?? row.header.firstIndex { $0.lowercased() == name.lowercased() }
+                    }.first
+                }
+            }
+        }
+        let nps = npsSlot < 0 ? nil : row.number(slot: npsSlot)
+        let csat = csatSlot < 0 ? nil : row.number(slot: csatSlot)
+        let ces = cesSlot < 0 ? nil : row.number(slot: cesSlot)
+        overall.add(nps: nps, csat: csat, ces: ces)
+        if commentField >= 0, let scorer, let score = row.withField(commentField, { scorer.score($0) }) {
+            feedbackTally?.add(score, nps: nps)
+        }
+        for g in groupings.indices {
+            let s: Int
+            // Periods by their kind alone: switching on the grouping itself would copy its
+            // payload (a retain and release per row).
+            let kind = kinds[g]
+            if kind < 2 {
+                guard dateSlot >= 0, let day = row.day(slot: dateSlot) else { continue }
+                let (year, month, _) = day.components
+                if kind == 0 {
+                    s = periodSlot(g, key: year * 12 + month, base: 1900 * 12) { String(format: "%04d-%02d", year, month) }
+                } else {
+                    let quarter = (month - 1) / 3 + 1
+                    s = periodSlot(g, key: year * 4 + quarter, base: 1900 * 4) { String(format: "%04d-Q%d", year, quarter) }
+                }
+                tallies[g][s].add(nps: nps, csat: csat, ces: ces)
+                continue
+            }
+            switch groupings[g] {
+            case .month, .quarter:
+                continue
+            case .surveyColumn:
+                guard let index = columnIndex[g] else { continue }
+                s = slot(g, label: row.field(index) ?? SatisfactionAnalysis.unknownGroup)
+            case .customer(_, let customerLabels):
+                let id = row.text("customer_id") ?? ""
+                s = slot(g, label: customerLabels[id] ?? SatisfactionAnalysis.unknownGroup)
+            }
+            tallies[g][s].add(nps: nps, csat: csat, ces: ces)
+        }
+    }
+
+    /// Adds the tallies of the part that follows this one.
+    mutating func merge(_ next: SatisfactionAccumulator) {
+        overall.merge(next.overall)
+        for g in groupings.indices {
+            for (s, label) in next.labels[g].enumerated() {
+                tallies[g][slot(g, label: label)].merge(next.tallies[g][s])
+            }
+        }
+        if let other = next.feedbackTally { feedbackTally?.merge(other) }
+    }
+}
+
+/// A feedback analyzer and its match buffer, for one thread.
+final class CommentScorer {
+    let analyzer: FeedbackAnalyzer
+    var matches: [FeedbackMatcher.Match] = []
+
+    init(_ analyzer: FeedbackAnalyzer) {
+        self.analyzer = analyzer
+        matches.reserveCapacity(64)
+    }
+
+    func score(_ utf8: UnsafeBufferPointer<UInt8>) -> TextScore {
+        analyzer.score(utf8: utf8, matches: &matches)
     }
 }
