@@ -123,10 +123,10 @@ struct Analysis {
         sectionLines += funnel.lines
         try sink.close()
         if sink.count > 0 { written.append(quarantinePath) }
-        if let surveys = dataSet.files["surveys"] {
-            let themes = (try? SatisfactionCommand.commentThemes(surveys: surveys)) ?? []
+        if dataSet.files["surveys"] != nil {
+            // Scores, groups and comment themes in one read of surveys.csv.
             sectionLines += try SatisfactionCommand.analyzeSection(
-                dataSet: dataSet, summary: summary, rfm: rfm, outputFolder: outputFolder, quarantine: nil, themes: themes)
+                dataSet: dataSet, summary: summary, rfm: rfm, outputFolder: outputFolder, quarantine: nil)
             for name in ["satisfaction.json", "satisfaction_by.csv"] {
                 let path = (outputFolder as NSString).appendingPathComponent(name)
                 if FileManager.default.fileExists(atPath: path) { written.append(path) }

@@ -197,19 +197,9 @@ struct SatisfactionCommand: ParsableCommand {
         }
     }
 
-    /// As ``analyzeSection(dataSet:summary:rfm:outputFolder:quarantine:)``, with the "themes"
-    /// member given by the caller (e.g. ``commentThemes(surveys:)``; an empty array without them).
-    static func analyzeSection<Themes: Encodable>(
-        dataSet: DataSet, summary: CustomerSummary?, rfm: RFMAnalysis?, outputFolder: String,
-        quarantine: QuarantineSink?, themes: Themes
-    ) throws -> [String] {
-        try writeSection(dataSet: dataSet, summary: summary, rfm: rfm, outputFolder: outputFolder, quarantine: quarantine,
-                         feedback: nil) { _ in themes }
-    }
-
     private static func writeSection<Themes: Encodable>(
         dataSet: DataSet, summary: CustomerSummary?, rfm: RFMAnalysis?, outputFolder: String,
-        quarantine: QuarantineSink?, feedback: FeedbackAnalyzer?, themes: (SatisfactionReport) -> Themes
+        quarantine: QuarantineSink?, feedback: FeedbackAnalyzer, themes: (SatisfactionReport) -> Themes
     ) throws -> [String] {
         guard let surveys = dataSet.files["surveys"] else { return [] }
         let files = InputFiles(surveys: surveys, customers: dataSet.files["customers"], transactions: dataSet.transactions)
@@ -229,19 +219,6 @@ struct SatisfactionCommand: ParsableCommand {
             try out.close()
         }
         return [result.headline]
-    }
-}
-
-extension SatisfactionCommand {
-    /// The feedback themes of the surveys' comments (built-in lexicon), with the share of
-    /// detractors and promoters mentioning each; empty when the file has no comment column.
-    static func commentThemes(surveys: String) throws -> [ThemeSummary] {
-        let analyzer = try FeedbackAnalyzer(lexicon: .builtIn)
-        // Rows set aside are reported by the satisfaction pass itself; a file without a comment
-        // column has no themes.
-        guard let texts = try? FeedbackTexts.read(sources: [(surveys, FileSchema.surveys)], textColumn: nil, analyzer: analyzer,
-                                                  keepTexts: false, encoding: nil, quarantine: nil) else { return [] }
-        return texts.summary.n > 0 ? texts.summary.themes : []
     }
 }
 
