@@ -17,7 +17,7 @@ struct PredictCommand: ParsableCommand {
 
     @Argument(help: "Transactions (file or folder) or a summary CSV.")
     var input: String
-    @Option(help: "Fit this purchase model now (bgnbd, mbgnbd or pnbd).")
+    @Option(help: "Fit this purchase model now (bgnbd, mbgnbd or pnbd; bgbb on a CSV of frequency,recency,n[,count]).")
     var model: ModelName?
     @Option(name: .customLong("model-file"), help: "Use a fit saved by `cva fit --save`.")
     var modelFile: String?
@@ -59,6 +59,9 @@ struct PredictCommand: ParsableCommand {
                 }
             }
             let unit = saved?.unit ?? self.unit
+            if model == .bgbb || saved?.purchase?.model == "bgbb" {
+                return try predictDiscrete(saved: saved?.purchase)
+            }
             let data = try ModelInput.load(input, transactions: transactions, unit: unit, calibrationEnd: calibrationEnd)
             step("read")
             var purchase = saved?.purchase
@@ -108,6 +111,42 @@ struct PredictCommand: ParsableCommand {
             try out.close()
             step("output")
         }
+    }
+
+    /// BG/BB predictions (Fader, Hardie & Shang 2010) for each distinct history of a discrete
+    /// summary CSV (frequency, recency, n[, count], as `cva fit --model bgbb` reads it): P(alive at
+    /// opportunity n + 1) and the expected purchases in the next `--horizon` opportunities.
+    private func predictDiscrete(saved: FitReport?) throws {
+        let data: DiscretePurchaseData
+        do {
+            data = try DiscretePurchaseData(path: input)
+        } catch {
+            throw CLIError("bgbb is a discrete-time model: predict it on a CSV of frequency,recency,n[,count] (\(error))")
+        }
+        let report = try saved ?? BGBB.fit(data).report
+        guard let a = report["alpha"], let b = report["beta"], let g = report["gamma"], let d = report["delta"] else {
+            throw CLIError("the model file holds no BG/BB parameters (alpha, beta, gamma, delta)")
+        }
+        guard horizon == horizon.rounded(), horizon < 1e6 else {
+            throw CLIError("--horizon \(horizon): BG/BB counts whole transaction opportunities")
+        }
+        let fitted = BGBB(parameters: .init(alpha: a, beta: b, gamma: g, delta: d))
+        let nStar = Int(horizon)
+        let table = OutputTable(columns: ["frequency", "recency", "n", "customers", "p_alive", "expected_purchases"],
+                                rowCount: data.histories) { r, k in
+            let (x, tx, n) = (data.frequency[r], data.recency[r], data.periods[r])
+            switch k {
+            case 0: return .int(x)
+            case 1: return .int(tx)
+            case 2: return .int(n)
+            case 3: return .number(data.count[r])
+            case 4: return .number(fitted.probabilityAlive(frequency: x, recency: tx, periods: n))
+            default: return .number(fitted.conditionalExpectedPurchases(next: nStar, frequency: x, recency: tx, periods: n))
+            }
+        }
+        let out = try ByteSink(path: output.out)
+        try table.write(output.resolvedFormat, to: out)
+        try out.close()
     }
 
     static func predictions<Model: PurchaseModel>(

@@ -98,6 +98,13 @@ struct ModelCommandTests {
         let table = try CLI.run(["fit", file.path, "--model", "bgbb", "--format", "table"])
         #expect(table.status == 0 && table.stdout.contains("P(alive at n+1)"), "\(table.stderr)")
         #expect(table.stdout.contains("        6        6   6       1203           0.9304"), "\(table.stdout)")
+        // Predictions per history: the same two numbers over the next five opportunities.
+        let predict = try CLI.run(["predict", file.path, "--model", "bgbb", "--horizon", "5", "--format", "csv"])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        let lines = predict.stdout.split(separator: "\n")
+        #expect(lines.first == "frequency,recency,n,customers,p_alive,expected_purchases" && lines.count == 23)
+        let top = try #require(lines.first { $0.hasPrefix("6,6,6,1203,") }).split(separator: ",").compactMap { Double($0) }
+        #expect(abs(top[4] - 0.9304) < 0.001 && abs(top[5] - 3.75) < 0.01, "\(top)")
         // A history that cannot happen names its line.
         try "frequency,recency,n\n2,2,6\n3,2,6\n".write(to: file, atomically: true, encoding: .utf8)
         let bad = try CLI.run(["fit", file.path, "--model", "bgbb"])
