@@ -69,6 +69,8 @@ struct Analysis {
         let quarantinePath = (outputFolder as NSString).appendingPathComponent("quarantine.csv")
         try? FileManager.default.removeItem(atPath: quarantinePath)
         let sink = LazyQuarantineFile(path: quarantinePath)
+        // Closed once the last step that sets rows aside is done; on an error, whatever was set aside is kept.
+        defer { try? sink.close() }
         let bar = ProgressBar(label: "reading", unit: "MB")
         let dataSet: DataSet
         if isDirectory.boolValue {
@@ -90,10 +92,7 @@ struct Analysis {
             bar.update(done: bytes, total: total, rateCount: bytes / 1_000_000)
         }
         bar.finish()
-        guard let history = loaded else {
-            try sink.close()
-            throw CLIError("\(input): no transactions could be read")
-        }
+        guard let history = loaded else { throw CLIError("\(input): no transactions could be read") }
 
         var written: [String] = []
         func write(_ name: String, _ body: (ByteSink) throws -> Void) throws {
@@ -146,7 +145,7 @@ extension Analysis {
     /// Fits BG/NBD (and Gamma-Gamma when it can be fitted) on the weekly summary and writes
     /// `models.json` and `predictions.csv`. A model that cannot be fitted is reported in the
     /// digest, not fatal.
-    /// - Returns: the digest lines, and the predictions (customers in history order) when BG/NBD was fitted.
+    /// - Returns: the digest lines, and the predictions (customers in summary order) when BG/NBD was fitted.
     func writeModels(history: TransactionHistory, write: (String, (ByteSink) throws -> Void) throws -> Void) throws
         -> (lines: [String], predictions: CustomerPredictions?) {
         let weekly = try CustomerSummary(history: history, options: SummaryOptions(unit: .week))

@@ -138,7 +138,14 @@ final class LazyQuarantineFile: QuarantineSink {
         try file?.record(row)
     }
 
-    func close() throws { try file?.close() }
+    private var closed = false
+
+    /// Flushes and closes the file; later calls do nothing.
+    func close() throws {
+        guard !closed else { return }
+        closed = true
+        try file?.close()
+    }
 }
 
 /// Pretty, key-sorted JSON of an Encodable value.
