@@ -258,6 +258,27 @@ final class KMeansWorkspace: @unchecked Sendable {
         return squares.reduce(0, +) / Double(n) / Double(d)
     }
 
+    /// The centroid nearest to `row` by ‖c‖² − 2 x·c (the row's own ‖x‖² left out), and that
+    /// value, from the centroids prepared by ``prepareCentroids()``; `scratch` holds k values.
+    @inline(__always)
+    func nearestCentroid(_ row: UnsafePointer<Double>, scratch: UnsafeMutablePointer<Double>) -> (index: Int, value: Double) {
+        let (d, k) = (self.d, self.k)
+        let ct = centroidsT, norms = centroidNorms
+        for c in 0..<k { scratch[c] = norms[c] }
+        for j in 0..<d {
+            let m = -2 * row[j]
+            let col = ct + j * k
+            for c in 0..<k { scratch[c] += m * col[c] }
+        }
+        var best = 0
+        var bestValue = scratch[0]
+        for c in 1..<max(k, 1) where scratch[c] < bestValue {
+            bestValue = scratch[c]
+            best = c
+        }
+        return (best, bestValue)
+    }
+
     /// Squared distance from row `i` to the point `p` (d values).
     @inline(__always)
     func squaredDistance(_ i: Int, _ p: UnsafePointer<Double>) -> Double {
@@ -361,23 +382,12 @@ final class KMeansWorkspace: @unchecked Sendable {
             counts.update(repeating: 0, count: k)
             let scratch = UnsafeMutablePointer<Double>.allocate(capacity: k)
             defer { scratch.deallocate() }
-            let ct = self.centroidsT, norms = self.centroidNorms, x = self.x, labels = self.labels
+            let x = self.x, labels = self.labels
             var inertia = 0.0
             var changed = 0
             for i in range {
                 let row = x + i * d
-                for c in 0..<k { scratch[c] = norms[c] }
-                for j in 0..<d {
-                    let m = -2 * row[j]
-                    let col = ct + j * k
-                    for c in 0..<k { scratch[c] += m * col[c] }
-                }
-                var best = 0
-                var bestValue = scratch[0]
-                for c in 1..<max(k, 1) where scratch[c] < bestValue {
-                    bestValue = scratch[c]
-                    best = c
-                }
+                let (best, bestValue) = self.nearestCentroid(row, scratch: scratch)
                 inertia += max(0, bestValue + self.rowNorms[i])
                 if labels[i] != Int32(best) { changed += 1; labels[i] = Int32(best) }
                 counts[best] += 1
@@ -473,18 +483,10 @@ final class KMeansWorkspace: @unchecked Sendable {
         parallel { range, part in
             let scratch = UnsafeMutablePointer<Double>.allocate(capacity: k)
             defer { scratch.deallocate() }
-            let ct = self.centroidsT, norms = self.centroidNorms, x = self.x
+            let x = self.x
             var inertia = 0.0
             for i in range {
-                let row = x + i * d
-                for c in 0..<k { scratch[c] = norms[c] }
-                for j in 0..<d {
-                    let m = -2 * row[j]
-                    let col = ct + j * k
-                    for c in 0..<k { scratch[c] += m * col[c] }
-                }
-                var best = 0
-                for c in 1..<max(k, 1) where scratch[c] < scratch[best] { best = c }
+                let (best, _) = self.nearestCentroid(x + i * d, scratch: scratch)
                 self.labels[i] = Int32(best)
                 inertia += self.squaredDistance(i, self.centroids + best * d)
             }
