@@ -56,10 +56,7 @@ public struct MBGNBD: Sendable, Codable, Hashable {
         let x = DistinctValues(data.frequency)
         let ageLogs = DistinctValues(data.age)
         let recencyLogs = DistinctValues(data.recency)
-        let total = data.totalCount
-        let meanT = zip(data.age, data.count).reduce(0) { $0 + $1.0 * $1.1 } / total
-        let meanX = zip(data.frequency, data.count).reduce(0) { $0 + $1.0 * $1.1 } / total
-        let rate = max(meanX, 0.01) / max(meanT, 1e-9)
+        let rate = data.meanPurchaseRate
         let starts: [[Double]] = [[1, 1 / rate, 1, 1], [0.25, 0.25 / rate, 0.8, 2.5], [3, 3 / rate, 0.5, 5]]
         let report = try MaximumLikelihood.fit(
             model: "mbgnbd", names: BGNBD.parameterNames, customers: data.customers, starts: starts, options: options

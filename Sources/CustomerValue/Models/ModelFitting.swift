@@ -201,11 +201,8 @@ extension BGNBD {
             throw FitError("bgnbd: nobody made a repeat purchase, so the purchase rate and dropout cannot be estimated")
         }
         let likelihood = BGNBDLikelihood(data: data)
-        let total = data.totalCount
-        let meanT = zip(data.age, data.count).reduce(0) { $0 + $1.0 * $1.1 } / total
-        let meanX = zip(data.frequency, data.count).reduce(0) { $0 + $1.0 * $1.1 } / total
-        // Starts: a moment-style guess (mean rate meanX / meanT) and two spreads of it.
-        let rate = max(meanX, 0.01) / max(meanT, 1e-9)
+        // Starts: a moment-style guess (the mean purchase rate) and two spreads of it.
+        let rate = data.meanPurchaseRate
         let starts: [[Double]] = [
             [1, 1 / rate, 1, 1],
             [0.25, 0.25 / rate, 0.8, 2.5],

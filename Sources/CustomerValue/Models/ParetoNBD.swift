@@ -218,13 +218,10 @@ extension ParetoNBD {
             throw FitError("pnbd: nobody made a repeat purchase, so the purchase rate and dropout cannot be estimated")
         }
         let likelihood = ParetoNBDLikelihood(data: data)
-        let total = data.totalCount
-        let meanT = zip(data.age, data.count).reduce(0) { $0 + $1.0 * $1.1 } / total
-        let meanX = zip(data.frequency, data.count).reduce(0) { $0 + $1.0 * $1.1 } / total
-        // Starts: the observed mean rate meanX / meanT for λ and a mean lifetime of the order
+        // Starts: the observed mean purchase rate for λ and a mean lifetime of the order
         // of the observation length for 1/μ, then two spreads of them.
-        let rate = max(meanX, 0.01) / max(meanT, 1e-9)
-        let life = max(meanT, 1e-3)
+        let rate = data.meanPurchaseRate
+        let life = max(data.meanAge, 1e-3)
         let starts: [[Double]] = [
             [1, 1 / rate, 1, life],
             [0.5, 0.5 / rate, 0.5, 0.5 * life],

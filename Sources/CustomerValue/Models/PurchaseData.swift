@@ -118,6 +118,16 @@ public struct PurchaseData: Sendable {
 
     /// Total customers weighted by count.
     public var totalCount: Double { count.reduce(0, +) }
+
+    /// Mean age T over the customers.
+    var meanAge: Double { zip(age, count).reduce(0) { $0 + $1.0 * $1.1 } / totalCount }
+
+    /// The observed mean purchase rate, mean x over mean T (x taken as at least 0.01): the
+    /// moment-style scale the fits of the purchase models start from.
+    var meanPurchaseRate: Double {
+        let meanX = zip(frequency, count).reduce(0) { $0 + $1.0 * $1.1 } / totalCount
+        return max(meanX, 0.01) / max(meanAge, 1e-9)
+    }
 }
 
 /// The result of fitting a model by maximum likelihood. Its JSON form is a contract that other
