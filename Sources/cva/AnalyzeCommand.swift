@@ -110,13 +110,14 @@ struct Analysis {
         var rfm = try RFMAnalysis(input: RFMInput(summary: summary), options: rfmOptions(config: config, folder: dataSet.directory))
         try write("rfm.csv") { try rfm.customerTable(summary: summary, language: .en).writeCSV(to: $0) }
 
-        let (modelLines, predictions) = try writeModels(history: history, write: write)
-        if let predictions, predictions.probabilityAlive.count == rfm.count {
+        let (modelLines, models) = try writeModels(history: history, write: write)
+        if let predictions = models?.predictions, predictions.probabilityAlive.count == rfm.count {
             rfm.attachModelValues(probabilityAlive: predictions.probabilityAlive, lifetimeValue: predictions.lifetimeValue)
         }
         try write("segments.json") { try $0.write(jsonText(rfm.report(summary: summary, language: .en))) }
         var sectionLines = try LifecycleCommand.analyzeSection(history: history, write: write)
-        sectionLines += try ChurnCommand.analyzeSection(history: history, dataSet: dataSet, options: options, write: write)
+        sectionLines += try ChurnCommand.analyzeSection(history: history, dataSet: dataSet, options: options,
+                                                        fitted: models.map { ($0.purchase, $0.spend) }, write: write)
         let funnel = try FunnelCommand.analyzeSection(dataSet: dataSet, outputFolder: outputFolder, quarantine: sink)
         written += funnel.written
         sectionLines += funnel.lines
@@ -145,47 +146,33 @@ extension Analysis {
     /// Fits BG/NBD (and Gamma-Gamma when it can be fitted) on the weekly summary and writes
     /// `models.json` and `predictions.csv`. A model that cannot be fitted is reported in the
     /// digest, not fatal.
-    /// - Returns: the digest lines, and the predictions (customers in summary order) when BG/NBD was fitted.
+    /// - Returns: the digest lines, and the models with their predictions when BG/NBD was fitted.
     func writeModels(history: TransactionHistory, write: (String, (ByteSink) throws -> Void) throws -> Void) throws
-        -> (lines: [String], predictions: CustomerPredictions?) {
-        let weekly = try CustomerSummary(history: history, options: SummaryOptions(unit: .week))
-        let input: ModelInput
+        -> (lines: [String], models: CustomerValueModels?) {
+        let models: CustomerValueModels
         do {
-            input = ModelInput(customerIDs: (0..<weekly.count).map(weekly.customerID), data: try PurchaseData(summary: weekly),
-                               monetary: weekly.monetaryValue, observationEnd: weekly.observationEnd, unit: .week)
-        } catch {
-            return (["models: not fitted (\(error))"], nil)
-        }
-        var lines: [String] = []
-        let purchase: FitReport
-        do {
-            purchase = try fitModel(.bgnbd, input, penalty: 0)
+            models = try CustomerValueModels(history: history)
         } catch {
             return (["models: BG/NBD not fitted (\(error))"], nil)
         }
-        var spend: FitReport?
-        do {
-            spend = try fitModel(.gg, input, penalty: 0)
-        } catch {
-            lines.append("Gamma-Gamma not fitted (\(error)): no spend or CLV")
+        let p = models.purchaseReport.estimates
+        var lines = [String(format: "BG/NBD (weeks): r %.4g, alpha %.4g, a %.4g, b %.4g%@", p[0], p[1], p[2], p[3],
+                            models.purchaseReport.converged ? "" : " (NOT CONVERGED)")]
+        if let error = models.spendError { lines.append("Gamma-Gamma not fitted (\(error)): no spend or CLV") }
+        try write("models.json") {
+            try $0.write(jsonText(ModelFile(purchase: models.purchaseReport, spend: models.spendReport, unit: .week,
+                                            observationEnd: models.observationEnd)))
         }
-        let p = purchase.estimates
-        lines.insert(String(format: "BG/NBD (weeks): r %.4g, alpha %.4g, a %.4g, b %.4g%@", p[0], p[1], p[2], p[3],
-                            purchase.converged ? "" : " (NOT CONVERGED)"), at: 0)
-        try write("models.json") { try $0.write(jsonText(ModelFile(purchase: purchase, spend: spend, unit: .week, observationEnd: weekly.observationEnd))) }
-        let bgnbd = BGNBD(parameters: .init(p))
-        let gg = spend.map { GammaGamma(parameters: .init(p: $0.estimates[0], q: $0.estimates[1], v: $0.estimates[2])) }
-        let predictions = CustomerPredictions.compute(data: input.data, monetary: input.monetary, model: bgnbd, spend: gg,
-                                                      horizon: 52, months: 12, discountRate: 0.01, unit: .week)
-        let table = PredictCommand.table(predictions, customerIDs: input.customerIDs, observationEnd: weekly.observationEnd)
+        let predictions = models.predictions
+        let table = PredictCommand.table(predictions, customerIDs: models.input.customerIDs, observationEnd: models.observationEnd)
         try write("predictions.csv") { try table.writeCSV(to: $0) }
-        let n = input.customerIDs.count
+        let n = models.input.customerIDs.count
         let expected = predictions.expectedPurchases.reduce(0, +), alive = predictions.probabilityAlive.reduce(0, +)
         lines.append(String(format: "expected purchases in the next 52 weeks: %.0f; mean P(alive) %.3f", expected, alive / Double(max(n, 1))))
-        if let gg, let mean = gg.conditionalExpectedSpend(frequency: 0, monetary: 0) {
+        if let mean = models.spend?.conditionalExpectedSpend(frequency: 0, monetary: 0) {
             lines.append(String(format: "Gamma-Gamma: mean spend per purchase %.2f (12-month CLV per customer in predictions.csv)", mean))
         }
-        return (lines, predictions)
+        return (lines, models)
     }
 }
 

@@ -287,13 +287,14 @@ extension ChurnCommand {
     /// - Returns: lines for the digest.
     static func analyzeSection(
         history: TransactionHistory, dataSet: DataSet, options: TransactionIngestOptions,
+        fitted: (purchase: BGNBD, spend: GammaGamma?)? = nil,
         write: (String, (ByteSink) throws -> Void) throws -> Void
     ) throws -> [String] {
         let activity: CustomerActivity
         let ranked: (alerts: [AlertAtRisk], notes: [String])
         do {
             activity = try CustomerActivity.load(dataSet: dataSet, history: history, delimiter: options.delimiter, encoding: options.encoding)
-            ranked = try AlertAtRisk.rank(history: history, activity: activity, rules: .standard)
+            ranked = try AlertAtRisk.rank(history: history, activity: activity, rules: .standard, fitted: fitted)
         } catch {
             return ["churn alerts: not computed (\(error))"]
         }

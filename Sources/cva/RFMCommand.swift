@@ -92,7 +92,11 @@ struct RFMCommand: ParsableCommand {
             var analysis = try RFMAnalysis(input: RFMInput(summary: summary), options: options)
             step("classify")
             if withModel {
-                let predictions = try Self.valuePredictions(history: history)
+                let models = try CustomerValueModels(history: history)
+                if let error = models.spendError {
+                    Console.note("note: Gamma-Gamma not fitted (\(error)): no CLV in the segment summary")
+                }
+                let predictions = models.predictions
                 analysis.attachModelValues(probabilityAlive: predictions.probabilityAlive, lifetimeValue: predictions.lifetimeValue)
                 step("model")
             }
@@ -106,23 +110,6 @@ struct RFMCommand: ParsableCommand {
             try out.close()
             step("output")
         }
-    }
-
-    /// BG/NBD and (when it can be fitted) Gamma-Gamma on the weekly summary of `history`, and
-    /// each customer's P(alive) and 12-month CLV at a 1% monthly discount, in summary order.
-    /// - Throws: when BG/NBD cannot be fitted; without Gamma-Gamma there is no CLV (noted).
-    static func valuePredictions(history: TransactionHistory) throws -> CustomerPredictions {
-        let weekly = try CustomerSummary(history: history, options: SummaryOptions(unit: .week))
-        let data = try PurchaseData(summary: weekly)
-        let purchase = try BGNBD.fit(data).model
-        var spend: GammaGamma?
-        do {
-            spend = try GammaGamma.fit(frequency: weekly.frequency.map { Double($0) }, monetary: weekly.monetaryValue).model
-        } catch {
-            Console.note("note: Gamma-Gamma not fitted (\(error)): no CLV in the segment summary")
-        }
-        return CustomerPredictions.compute(data: data, monetary: weekly.monetaryValue, model: purchase, spend: spend,
-                                           horizon: 52, months: 12, discountRate: 0.01, unit: .week)
     }
 
     /// The analysis settings from the flags.

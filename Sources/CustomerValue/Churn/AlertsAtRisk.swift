@@ -23,10 +23,14 @@ public struct AlertAtRisk: Sendable, Hashable, Codable {
     /// the BG/NBD expected purchases of the month, discounted at `discountRate` a month (the
     /// lifetimes convention, references.md). Without a Gamma-Gamma fit the value at risk falls back
     /// to the mean spend per purchase period × expected purchases.
+    /// - Parameters:
+    ///   - fitted: BG/NBD and Gamma-Gamma already fitted (weeks) on the purchases up to `asOf`,
+    ///     used instead of fitting them again (a nil spend model is fitted here).
     /// - Throws: the BG/NBD fit's error.
     public static func rank(
         history: TransactionHistory, activity: CustomerActivity, rules: WarningRules, asOf: CalendarDay? = nil,
-        horizonDays: Int = 90, months: Int = 12, discountRate: Double = 0.01
+        horizonDays: Int = 90, months: Int = 12, discountRate: Double = 0.01,
+        fitted: (purchase: BGNBD, spend: GammaGamma?)? = nil
     ) throws -> (alerts: [AlertAtRisk], notes: [String]) {
         let day = asOf ?? history.observationEnd
         var notes: [String] = []
@@ -34,7 +38,7 @@ public struct AlertAtRisk: Sendable, Hashable, Codable {
         notes += ruleNotes
         let alerts = applicable.evaluate(history: history, activity: activity, asOf: day)
         guard !alerts.isEmpty else { return ([], notes) }
-        let risk = try BTYDChurnRisk.fit(history: history, cutoff: day, horizonDays: horizonDays)
+        let risk = try BTYDChurnRisk.fit(history: history, cutoff: day, horizonDays: horizonDays, fitted: fitted?.purchase)
         var row = [Int: Int]()
         for (i, c) in risk.customers.enumerated() { row[c] = i }
 
@@ -54,17 +58,14 @@ public struct AlertAtRisk: Sendable, Hashable, Codable {
             return (x, Double(last - first) / 7, Double(day.ordinal - first) / 7, x > 0 ? repeatSpend / x : 0,
                     count > 0 ? total / Double(count) : 0)
         }
-        var frequency: [Double] = [], monetary: [Double] = []
-        for c in risk.customers {
-            let h = summary(of: c)
-            frequency.append(h.x)
-            monetary.append(h.monetary)
-        }
-        var spendModel: GammaGamma?
-        do {
-            spendModel = try GammaGamma.fit(frequency: frequency, monetary: monetary).model
-        } catch {
-            notes.append("Gamma-Gamma not fitted (\(error)): value at risk uses each customer's mean spend")
+        var spendModel = fitted?.spend
+        if spendModel == nil {
+            let histories = risk.customers.map(summary(of:))
+            do {
+                spendModel = try GammaGamma.fit(frequency: histories.map(\.x), monetary: histories.map(\.monetary)).model
+            } catch {
+                notes.append("Gamma-Gamma not fitted (\(error)): value at risk uses each customer's mean spend")
+            }
         }
         let purchase = risk.model
         var ranked: [AlertAtRisk] = []

@@ -94,8 +94,10 @@ public struct BTYDChurnRisk: Sendable, Hashable, Codable {
     /// Fits BG/NBD on the purchase periods dated on or before `cutoff` and scores every customer
     /// with a purchase by then.
     /// - Throws: ``ChurnError`` when no customer has a purchase by the cutoff, or the fit's error.
+    /// - Parameter fitted: a BG/NBD already fitted (in weeks) on these customers' purchases up to
+    ///   the cutoff, used instead of fitting again.
     public static func fit(history: TransactionHistory, cutoff: CalendarDay, horizonDays: Int,
-                           options: FitOptions = .init()) throws -> BTYDChurnRisk {
+                           options: FitOptions = .init(), fitted: BGNBD? = nil) throws -> BTYDChurnRisk {
         let cut = cutoff.ordinal
         var customers: [Int] = [], x: [Double] = [], tx: [Double] = [], age: [Double] = []
         for c in 0..<history.customerCount {
@@ -113,8 +115,13 @@ public struct BTYDChurnRisk: Sendable, Hashable, Codable {
             age.append(Double(cut - history.periodDay[first]) / 7)
         }
         guard !customers.isEmpty else { throw ChurnError("no customer has a purchase on or before \(cutoff.iso)") }
-        let data = try PurchaseData(frequency: x, recency: tx, age: age)
-        let (model, report) = try BGNBD.fit(data, options: options)
+        let model: BGNBD, converged: Bool
+        if let fitted {
+            (model, converged) = (fitted, true)
+        } else {
+            let (estimated, report) = try BGNBD.fit(try PurchaseData(frequency: x, recency: tx, age: age), options: options)
+            (model, converged) = (estimated, report.converged)
+        }
         let t = Double(horizonDays) / 7
         var churn = [Double](repeating: 0, count: customers.count)
         var silent = churn
@@ -122,7 +129,7 @@ public struct BTYDChurnRisk: Sendable, Hashable, Codable {
             churn[i] = 1 - model.probabilityAlive(frequency: x[i], recency: tx[i], age: age[i])
             silent[i] = probabilityNoPurchase(model, in: t, frequency: x[i], recency: tx[i], age: age[i])
         }
-        return BTYDChurnRisk(model: model, converged: report.converged, cutoff: cutoff, horizonDays: horizonDays,
+        return BTYDChurnRisk(model: model, converged: converged, cutoff: cutoff, horizonDays: horizonDays,
                              customers: customers, churnProbability: churn, probabilityNoPurchase: silent)
     }
 }
