@@ -19,6 +19,9 @@ struct AnalyzeCommand: ParsableCommand {
               lifecycle.csv, cohorts.csv, kpis.csv, lifecycle.json
                                           lifecycle stages, cohort retention, monthly KPIs (see `cva lifecycle`, ...)
               alerts.csv                  churn warnings at the observation end, largest value at risk first (see `cva churn`)
+            The settings of cva.yaml in the folder apply (unit, window_days, RFM bins, weights, thresholds and \
+            segments, period of the cohorts and KPIs, clv_months and discount_rate of the CLV, horizon_days and \
+            rules of the alerts, stale_days of the funnel); the defaults are those of the commands named.
               funnel.json                 the sales funnel, when opportunities.csv exists (see `cva funnel`)
               satisfaction.json, satisfaction_by.csv
                                           NPS, CSAT, CES overall and by month, quarter, channel, segment; comment themes
@@ -88,6 +91,7 @@ struct Analysis {
         }
         let windowDays = try self.windowDays ?? config.integer("window_days") ?? 365
         guard windowDays > 0 else { throw CLIError("the window must be at least one day, got \(windowDays)") }
+        let settings = try AnalyzeSettings(config: config)
         let (profile, loaded) = try DataSetProfile.profile(dataSet, options: options, quarantine: sink, requireTransactions: true) { bytes, total in
             bar.update(done: bytes, total: total, rateCount: bytes / 1_000_000)
         }
@@ -110,15 +114,16 @@ struct Analysis {
         var rfm = try RFMAnalysis(input: RFMInput(summary: summary), options: rfmOptions(config: config, folder: dataSet.directory))
         try write("rfm.csv") { try rfm.customerTable(summary: summary, language: .en).writeCSV(to: $0) }
 
-        let (modelLines, models) = try writeModels(history: history, write: write)
+        let (modelLines, models) = try writeModels(history: history, settings: settings, write: write)
         if let predictions = models?.predictions, predictions.probabilityAlive.count == rfm.count {
             rfm.attachModelValues(probabilityAlive: predictions.probabilityAlive, lifetimeValue: predictions.lifetimeValue)
         }
         try write("segments.json") { try $0.write(jsonText(rfm.report(summary: summary, language: .en))) }
-        var sectionLines = try LifecycleCommand.analyzeSection(history: history, write: write)
-        sectionLines += try ChurnCommand.analyzeSection(history: history, dataSet: dataSet, options: options,
+        var sectionLines = try LifecycleCommand.analyzeSection(history: history, period: settings.period, write: write)
+        sectionLines += try ChurnCommand.analyzeSection(history: history, dataSet: dataSet, options: options, settings: settings,
                                                         fitted: models.map { ($0.purchase, $0.spend) }, write: write)
-        let funnel = try FunnelCommand.analyzeSection(dataSet: dataSet, outputFolder: outputFolder, quarantine: sink)
+        let funnel = try FunnelCommand.analyzeSection(dataSet: dataSet, outputFolder: outputFolder, staleDays: settings.staleDays,
+                                                      quarantine: sink)
         written += funnel.written
         sectionLines += funnel.lines
         try sink.close()
@@ -144,14 +149,15 @@ struct Analysis {
 
 extension Analysis {
     /// Fits BG/NBD (and Gamma-Gamma when it can be fitted) on the weekly summary and writes
-    /// `models.json` and `predictions.csv`. A model that cannot be fitted is reported in the
-    /// digest, not fatal.
+    /// `models.json` and `predictions.csv` (CLV over `settings.clvMonths` at `settings.discountRate`).
+    /// A model that cannot be fitted is reported in the digest, not fatal.
     /// - Returns: the digest lines, and the models with their predictions when BG/NBD was fitted.
-    func writeModels(history: TransactionHistory, write: (String, (ByteSink) throws -> Void) throws -> Void) throws
+    func writeModels(history: TransactionHistory, settings: AnalyzeSettings = AnalyzeSettings(),
+                     write: (String, (ByteSink) throws -> Void) throws -> Void) throws
         -> (lines: [String], models: CustomerValueModels?) {
         let models: CustomerValueModels
         do {
-            models = try CustomerValueModels(history: history)
+            models = try CustomerValueModels(history: history, clvMonths: settings.clvMonths, discountRate: settings.discountRate)
         } catch {
             return (["models: BG/NBD not fitted (\(error))"], nil)
         }
@@ -170,7 +176,7 @@ extension Analysis {
         let expected = predictions.expectedPurchases.reduce(0, +), alive = predictions.probabilityAlive.reduce(0, +)
         lines.append(String(format: "expected purchases in the next 52 weeks: %.0f; mean P(alive) %.3f", expected, alive / Double(max(n, 1))))
         if let mean = models.spend?.conditionalExpectedSpend(frequency: 0, monetary: 0) {
-            lines.append(String(format: "Gamma-Gamma: mean spend per purchase %.2f (12-month CLV per customer in predictions.csv)", mean))
+            lines.append(String(format: "Gamma-Gamma: mean spend per purchase %.2f (%d-month CLV per customer in predictions.csv)", mean, settings.clvMonths))
         }
         return (lines, models)
     }

@@ -40,11 +40,11 @@ struct ChurnCommand: ParsableCommand {
 
     @Option(help: "Cutoff date (yyyy-MM-dd): features up to it, labels from the horizon after it. Default: data end − horizon.")
     var cutoff: String?
-    @Option(name: .customLong("horizon-days"), help: "Days after the cutoff in which a purchase means not churned.")
-    var horizonDays: Int = 90
+    @Option(name: .customLong("horizon-days"), help: "Days after the cutoff in which a purchase means not churned (default: cva.yaml's horizon_days, else 90).")
+    var horizonDays: Int?
     @Option(help: "Model: gbdt (gradient-boosted trees), logistic, btyd (BG/NBD), a comma-separated list, or all; the first gives churn_probability.")
     var model: String = "all"
-    @Option(help: "Warning rules (YAML); default: the standard rules.")
+    @Option(help: "Warning rules (YAML); default: the file cva.yaml's rules names, else the standard rules.")
     var rules: String?
     @Option(name: .customLong("export-features"), help: "Write the feature matrix with labels and split to this CSV file.")
     var exportFeatures: String?
@@ -58,7 +58,7 @@ struct ChurnCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let options = try analysisOptions()
+            let options = try analysisOptions(config: configOf(input: input))
             let (history, activity) = try Self.load(input: input, transactions: transactions)
             for note in activity.notes { Console.note("note: \(note)") }
             let analysis = try ChurnAnalysis(history: history, activity: activity, options: options)
@@ -79,11 +79,14 @@ struct ChurnCommand: ParsableCommand {
         }
     }
 
-    /// The analysis settings from the flags.
-    func analysisOptions() throws -> ChurnAnalysisOptions {
-        guard horizonDays >= 1, horizonDays <= 3650 else {
-            throw CLIError("--horizon-days \(horizonDays): expected a number of days from 1 to 3650")
-        }
+    static let horizonExpectation = "expected a number of days from 1 to 3650"
+    static func isValidHorizon(_ days: Int) -> Bool { days >= 1 && days <= 3650 }
+
+    /// The analysis settings from the flags; where `--horizon-days` or `--rules` is not given,
+    /// `cva.yaml` (`config`) may set it (`horizon_days`, `rules`).
+    func analysisOptions(config: DataSetConfig = DataSetConfig()) throws -> ChurnAnalysisOptions {
+        let horizonDays = try config.wholeNumber("horizon_days", flag: self.horizonDays, flagName: "horizon-days", default: 90,
+                                                 expected: Self.horizonExpectation, isValid: Self.isValidHorizon)
         let models: [ChurnModelKind]
         if model.lowercased() == "all" {
             models = ChurnModelKind.allCases
@@ -103,7 +106,7 @@ struct ChurnCommand: ParsableCommand {
         } catch {
             throw CLIError("--bands \(bands): \(error)")
         }
-        let ruleSet = try rules.map { try WarningRules.load(path: $0) } ?? .standard
+        let ruleSet = try config.warningRules(flag: rules)
         return ChurnAnalysisOptions(
             cutoff: try cutoff.map { try parseDay($0, flag: "--cutoff") },
             features: ChurnFeatureOptions(horizonDays: horizonDays), models: models, bands: bandValues, rules: ruleSet)
@@ -279,28 +282,31 @@ extension BTYDChurnRisk {
 }
 
 extension ChurnCommand {
-    /// The hook of `cva analyze`: evaluates the standard warning rules at the observation end and
-    /// writes `alerts.csv` (customer_id, value_at_risk, clv_12m, churn_probability, severity, rules,
-    /// details, action, action_zh), largest value at risk (predicted 12-month CLV × BG/NBD
-    /// P(no purchase in 90 days)) first. Side files of `dataSet` that are missing are noted.
-    /// Never fatal: a failure becomes a digest line.
+    /// The hook of `cva analyze`: evaluates the warning rules (`settings.rules`, by default the
+    /// standard eight) at the observation end and writes `alerts.csv` (customer_id, value_at_risk,
+    /// clv_<months>m, churn_probability, severity, rules, details, action, action_zh), largest value
+    /// at risk (predicted CLV over `settings.clvMonths` months at `settings.discountRate` a month ×
+    /// BG/NBD P(no purchase in `settings.horizonDays` days)) first; by default clv_12m and 90 days.
+    /// Side files of `dataSet` that are missing are noted. Never fatal: a failure becomes a digest line.
     /// - Returns: lines for the digest.
     static func analyzeSection(
         history: TransactionHistory, dataSet: DataSet, options: TransactionIngestOptions,
-        fitted: (purchase: BGNBD, spend: GammaGamma?)? = nil,
+        settings: AnalyzeSettings = AnalyzeSettings(), fitted: (purchase: BGNBD, spend: GammaGamma?)? = nil,
         write: (String, (ByteSink) throws -> Void) throws -> Void
     ) throws -> [String] {
         let activity: CustomerActivity
         let ranked: (alerts: [AlertAtRisk], notes: [String])
         do {
             activity = try CustomerActivity.load(dataSet: dataSet, history: history, delimiter: options.delimiter, encoding: options.encoding)
-            ranked = try AlertAtRisk.rank(history: history, activity: activity, rules: .standard, fitted: fitted)
+            ranked = try AlertAtRisk.rank(history: history, activity: activity, rules: settings.rules, horizonDays: settings.horizonDays,
+                                          months: settings.clvMonths, discountRate: settings.discountRate, fitted: fitted)
         } catch {
             return ["churn alerts: not computed (\(error))"]
         }
         let alerts = ranked.alerts
         let table = OutputTable(
-            columns: ["customer_id", "value_at_risk", "clv_12m", "churn_probability", "severity", "rules", "details", "action", "action_zh"],
+            columns: ["customer_id", "value_at_risk", "clv_\(settings.clvMonths)m", "churn_probability", "severity", "rules", "details",
+                      "action", "action_zh"],
             rowCount: alerts.count
         ) { r, k in
             let a = alerts[r]

@@ -24,8 +24,8 @@ struct CohortsCommand: ParsableCommand {
     var input: String
     @OptionGroup var transactions: TransactionOptions
     @OptionGroup var output: OutputOptions
-    @Option(help: "Period length: month, week or quarter.")
-    var period: LifecyclePeriod = .month
+    @Option(help: "Period length: month, week or quarter (default: cva.yaml's period, else month).")
+    var period: LifecyclePeriod?
     @Option(help: "Write rows that were set aside to this CSV (file, line, column, reason, raw).")
     var quarantine: String?
 
@@ -37,6 +37,7 @@ struct CohortsCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            let period = try configOf(input: input).period(flag: self.period)
             let history = try loadLifecycleHistory(input: input, transactions: transactions, quarantine: quarantine)
             let analysis = try PeriodicAnalysis(history: history, options: PeriodicOptions(period: period))
             Self.noteCohorts(analysis)

@@ -25,8 +25,8 @@ struct FunnelCommand: ParsableCommand {
     @Argument(help: "An opportunities CSV, or a data set folder holding opportunities.csv.")
     var input: String
 
-    @Option(name: .customLong("stale-days"), help: "Open opportunities in their current stage longer than this are stale.")
-    var staleDays: Int = 45
+    @Option(name: .customLong("stale-days"), help: "Open opportunities in their current stage longer than this are stale (default: cva.yaml's stale_days, else 45).")
+    var staleDays: Int?
     @Option(name: .customLong("as-of"), help: "Day open opportunities are measured to (yyyy-MM-dd); default: the latest date in the file.")
     var asOf: String?
     @Option(help: "Stages in order, each optionally NAME=DATE_COLUMN (default columns: created_at for the first, else the standard one or NAME_at).")
@@ -44,7 +44,7 @@ struct FunnelCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let path = try Self.opportunitiesPath(input)
-            let options = try funnelOptions()
+            let options = try funnelOptions(config: configOf(input: input))
             let sink = LazyQuarantineFile(path: quarantine)
             let file = try SalesOpportunity.read(path: path, stages: options.stages, dateFormat: dateFormat, quarantine: sink)
             try sink.close()
@@ -68,8 +68,13 @@ struct FunnelCommand: ParsableCommand {
         }
     }
 
-    func funnelOptions() throws -> FunnelOptions {
-        guard staleDays >= 0 else { throw CLIError("--stale-days \(staleDays): expected a number of days, 0 or more") }
+    static let staleExpectation = "expected a number of days, 0 or more"
+
+    /// The funnel settings from the flags; where `--stale-days` is not given, `cva.yaml`
+    /// (`config`, setting `stale_days`) may set it.
+    func funnelOptions(config: DataSetConfig = DataSetConfig()) throws -> FunnelOptions {
+        let staleDays = try config.wholeNumber("stale_days", flag: self.staleDays, flagName: "stale-days", default: 45,
+                                               expected: Self.staleExpectation, isValid: { $0 >= 0 })
         let groupings = try by.lowercased() == "none" ? [] : by.split(separator: ",").map { name -> FunnelGrouping in
             guard let g = FunnelGrouping(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
                 throw CLIError("--by \(by): expected owner, segment, month (comma-separated) or none")
@@ -185,18 +190,19 @@ struct FunnelCommand: ParsableCommand {
     }
 
     /// For `cva analyze`: when the data set has an opportunities file, computes the funnel with the
-    /// default settings and writes `funnel.json` into `outputFolder`.
+    /// default settings but `staleDays` (cva.yaml's `stale_days`) and writes `funnel.json` into `outputFolder`.
     ///
     /// Rows the schema rejects are not quarantined again (the data set profile already did); rows
     /// the funnel sets aside go to `quarantine`.
     /// - Returns: the paths written and the digest lines; both empty without an opportunities file.
     ///   A file the funnel cannot use gives a digest line, not an error.
-    static func analyzeSection(dataSet: DataSet, outputFolder: String, quarantine: QuarantineSink?) throws -> (written: [String], lines: [String]) {
+    static func analyzeSection(dataSet: DataSet, outputFolder: String, staleDays: Int = 45,
+                               quarantine: QuarantineSink?) throws -> (written: [String], lines: [String]) {
         guard let path = dataSet.files[FileSchema.opportunities.name] else { return ([], []) }
         let funnel: SalesFunnel
         do {
             let file = try SalesOpportunity.read(path: path, quarantine: quarantine, quarantineSchemaRejections: false)
-            funnel = SalesFunnel(file: file)
+            funnel = SalesFunnel(file: file, options: FunnelOptions(staleDays: staleDays))
         } catch let error as FunnelError {
             return ([], ["funnel: not computed (\(error))"])
         } catch let error as ColumnMappingError {

@@ -25,8 +25,8 @@ struct KPIsCommand: ParsableCommand {
     var input: String
     @OptionGroup var transactions: TransactionOptions
     @OptionGroup var output: OutputOptions
-    @Option(help: "Period length: month, week or quarter.")
-    var period: LifecyclePeriod = .month
+    @Option(help: "Period length: month, week or quarter (default: cva.yaml's period, else month).")
+    var period: LifecyclePeriod?
     @Option(name: .customLong("churn-days"), help: "Churn span S in days, at least the period length (default 90; 184 for quarters).")
     var churnDays: Int?
     @Option(name: .customLong("gross-margin"), help: "Gross margin (0 to 1) of the simple lifetime value; default: 1 − Σ cost / Σ amount when the file has a cost column, else 1.")
@@ -43,6 +43,7 @@ struct KPIsCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            let period = try configOf(input: input).period(flag: self.period)
             let history = try loadLifecycleHistory(input: input, transactions: transactions, quarantine: quarantine)
             let margin = try grossMargin ?? Self.marginFromCosts(path: try transactionsPath(input), transactions: transactions)
             let analysis = try PeriodicAnalysis(

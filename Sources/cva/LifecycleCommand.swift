@@ -106,16 +106,17 @@ struct LifecycleCommand: ParsableCommand {
         return text + "\n"
     }
 
-    /// Writes `lifecycle.csv`, `cohorts.csv` and `kpis.csv` (monthly, default settings) and
-    /// `lifecycle.json` (definitions, stage counts, gap distribution, KPI definitions) for
-    /// `cva analyze`, through its `write(name, body)`; returns the digest lines.
-    static func analyzeSection(history: TransactionHistory,
+    /// Writes `lifecycle.csv`, `cohorts.csv` and `kpis.csv` (by `period`, cva.yaml's setting, else
+    /// monthly; other settings default) and `lifecycle.json` (definitions, stage counts, gap
+    /// distribution, KPI definitions) for `cva analyze`, through its `write(name, body)`; returns
+    /// the digest lines.
+    static func analyzeSection(history: TransactionHistory, period: LifecyclePeriod = .month,
                                write: (String, (ByteSink) throws -> Void) throws -> Void) throws -> [String] {
         let stages: LifecycleStages
         let periodic: PeriodicAnalysis
         do {
             stages = try LifecycleStages(history: history)
-            periodic = try PeriodicAnalysis(history: history)
+            periodic = try PeriodicAnalysis(history: history, options: PeriodicOptions(period: period))
         } catch {
             return ["lifecycle: not computed (\(error))"]
         }

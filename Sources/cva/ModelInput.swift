@@ -102,8 +102,9 @@ extension FitReport {
 }
 
 /// BG/NBD and (when it can be fitted) Gamma-Gamma on the weekly summary of a history, with every
-/// customer's predictions (52-week horizon, 12-month CLV at 1% a month): what `cva analyze`,
-/// `cva rfm --with-model` and the churn alerts share, fitted once.
+/// customer's predictions (52-week horizon; CLV over `clvMonths` months at `discountRate` a month,
+/// by default 12 months at 1%): what `cva analyze`, `cva rfm --with-model` and the churn alerts
+/// share, fitted once.
 struct CustomerValueModels {
     var input: ModelInput
     var observationEnd: CalendarDay
@@ -117,7 +118,7 @@ struct CustomerValueModels {
     var predictions: CustomerPredictions
 
     /// - Throws: when the summary cannot be modelled or BG/NBD cannot be fitted.
-    init(history: TransactionHistory) throws {
+    init(history: TransactionHistory, clvMonths: Int = 12, discountRate: Double = 0.01) throws {
         let weekly = try CustomerSummary(history: history, options: SummaryOptions(unit: .week))
         input = ModelInput(customerIDs: (0..<weekly.count).map(weekly.customerID), data: try PurchaseData(summary: weekly),
                            monetary: weekly.monetaryValue, observationEnd: weekly.observationEnd, unit: .week)
@@ -132,6 +133,6 @@ struct CustomerValueModels {
             spendError = error
         }
         predictions = CustomerPredictions.compute(data: input.data, monetary: input.monetary, model: purchase, spend: spend,
-                                                  horizon: 52, months: 12, discountRate: 0.01, unit: .week)
+                                                  horizon: 52, months: clvMonths, discountRate: discountRate, unit: .week)
     }
 }

@@ -25,10 +25,10 @@ struct PredictCommand: ParsableCommand {
     var horizon: Double = 52
     @Option(name: .customLong("spend-model"), help: "Spend model for expected_spend and clv: gg.")
     var spendModel: ModelName?
-    @Option(name: .customLong("clv-months"), help: "CLV horizon in months.")
-    var clvMonths: Int = 12
-    @Option(name: .customLong("discount-rate"), help: "Monthly discount rate of the CLV.")
-    var discountRate: Double = 0.01
+    @Option(name: .customLong("clv-months"), help: "CLV horizon in months (default: cva.yaml's clv_months, else 12).")
+    var clvMonths: Int?
+    @Option(name: .customLong("discount-rate"), help: "Monthly discount rate of the CLV (default: cva.yaml's discount_rate, else 0.01).")
+    var discountRate: Double?
     @Option(help: "Time unit when fitting now: day, week or month.")
     var unit: TimeUnit = .week
     @Option(name: .customLong("calibration-end"), help: "Summarise the transactions up to this day.")
@@ -48,8 +48,11 @@ struct PredictCommand: ParsableCommand {
             }
             defer { if timing { Console.note("timing: " + steps.joined(separator: ", ")) } }
             guard horizon >= 0, horizon.isFinite else { throw CLIError("--horizon must be ≥ 0") }
-            guard clvMonths >= 0 else { throw CLIError("--clv-months must be ≥ 0") }
-            guard discountRate > -1, discountRate.isFinite else { throw CLIError("--discount-rate must be above −1") }
+            let config = try configOf(input: input)
+            let clvMonths = try config.wholeNumber("clv_months", flag: self.clvMonths, flagName: "clv-months", default: 12,
+                                                   expected: Self.clvMonthsExpectation, isValid: { $0 >= 0 })
+            let discountRate = try config.realNumber("discount_rate", flag: self.discountRate, flagName: "discount-rate", default: 0.01,
+                                                     expected: Self.discountRateExpectation, isValid: Self.isValidDiscountRate)
             var saved: ModelFile?
             if let modelFile {
                 do {
@@ -112,6 +115,10 @@ struct PredictCommand: ParsableCommand {
             step("output")
         }
     }
+
+    static let clvMonthsExpectation = "expected a whole number of months, 0 or more"
+    static let discountRateExpectation = "expected a monthly rate above −1"
+    static func isValidDiscountRate(_ rate: Double) -> Bool { rate > -1 && rate.isFinite }
 
     /// BG/BB predictions (Fader, Hardie & Shang 2010) for each distinct history of a discrete
     /// summary CSV (frequency, recency, n[, count], as `cva fit --model bgbb` reads it): P(alive at
