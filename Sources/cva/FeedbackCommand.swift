@@ -192,7 +192,7 @@ struct FeedbackTexts {
             case 2: return .text(ids[r])
             case 3: return .text(analyzer.themeIDs(themes[r]).joined(separator: ";"))
             case 4: return .number((sentiment[r] * 10_000).rounded() / 10_000)
-            default: return .text(escalate[r] ? "true" : "false")
+            default: return .bool(escalate[r])
             }
         }
     }

@@ -114,7 +114,7 @@ struct KPIsCommand: ParsableCommand {
             case 14: return optional(p.purchaseFrequency)
             case 15: return optional(p.expectedLifespan)
             case 16: return optional(p.simpleLifetimeValue(grossMargin: margin))
-            case 17: return .text(p.partial ? "true" : "false")
+            case 17: return .bool(p.partial)
             default: return .empty
             }
         }

@@ -32,6 +32,8 @@ enum Cell {
     case int(Int)
     case number(Double)
     case date(CalendarDay)
+    /// `true` / `false` in CSV and tables, a JSON boolean in JSON.
+    case bool(Bool)
     case empty
 }
 
@@ -49,6 +51,9 @@ struct OutputTable {
         case .table: try writeTable(to: sink, limit: tableLimit)
         }
     }
+
+    /// The spelling of a boolean cell, the same in CSV, JSON and tables.
+    static let trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
 
     func writeCSV(to sink: ByteSink) throws {
         var header: [UInt8] = []
@@ -77,6 +82,7 @@ struct OutputTable {
                         case .int(let v): NumberFormatting.append(v, to: &buffer)
                         case .number(let v): NumberFormatting.append(v, to: &buffer)
                         case .date(let d): NumberFormatting.append(d, to: &buffer)
+                        case .bool(let b): buffer.append(contentsOf: b ? Self.trueBytes : Self.falseBytes)
                         case .empty: break
                         }
                     }
@@ -125,6 +131,7 @@ struct OutputTable {
             buffer.append(0x22)
             NumberFormatting.append(d, to: &buffer)
             buffer.append(0x22)
+        case .bool(let b): buffer.append(contentsOf: b ? Self.trueBytes : Self.falseBytes)
         case .empty: buffer.append(contentsOf: Array("null".utf8))
         }
     }
@@ -139,6 +146,7 @@ struct OutputTable {
                 case .int(let v): return String(v)
                 case .number(let v): return NumberFormatting.display(v)
                 case .date(let d): return d.iso
+                case .bool(let b): return b ? "true" : "false"
                 case .empty: return ""
                 }
             })
@@ -152,7 +160,10 @@ struct OutputTable {
                 if k > 0 { line += "  " }
                 let pad = String(repeating: " ", count: widths[k] - DisplayWidth.of(s))
                 let numeric: Bool
-                if i == 0 { numeric = false } else if case .text = cell(i - 1, k) { numeric = false } else { numeric = true }
+                switch i == 0 ? Cell.empty : cell(i - 1, k) {
+                case .text, .bool: numeric = false
+                default: numeric = i > 0
+                }
                 line += numeric ? pad + s : s + pad
             }
             while line.hasSuffix(" ") { line.removeLast() }

@@ -167,7 +167,7 @@ struct SatisfactionCommand: ParsableCommand {
             case 0: return .text(g.by)
             case 1: return .text(g.group)
             case 2: return .int(g.n)
-            case 3: return .text(g.small ? "true" : "false")
+            case 3: return .bool(g.small)
             case 4: return value(g.nps.score)
             case 5: return value(g.nps.marginOfError)
             case 6: return .int(g.nps.n)

@@ -59,6 +59,13 @@ struct LifecycleCommandTests {
         #expect(kpis[3]["reactivated_customers"] as? Int == 1)
         #expect(kpis[3]["returning_customers"] as? Int == 1)
         #expect(kpis[4]["new_customers"] as? Int == 1)
+        // partial is a JSON boolean (issue 7): only May, cut short by the observation end 2024-05-15.
+        #expect(kpis.map { $0["partial"] as? Bool } == [false, false, false, false, true])
+        #expect(run.stdout.contains("\"partial\":true") && !run.stdout.contains("\"partial\":\""))
+        // The CSV keeps the words.
+        let csv = try CommandLineTests.run(["kpis", folder.path, "--format", "csv", "--churn-days", "31"])
+        #expect(csv.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).last }
+                == ["false", "false", "false", "false", "true"])
     }
 
     @Test func lifecycleAndNextHaveTheContractColumns() throws {
