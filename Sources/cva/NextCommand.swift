@@ -9,9 +9,12 @@ struct NextCommand: ParsableCommand {
         abstract: "Next purchase per customer: expected date (own cycle and BG/NBD) and most likely next category, with holdout hit rates.",
         discussion: """
             expected_next_purchase = last purchase + the customer's median gap between purchase days \
-            (empty with one purchase day). model_next_purchase = observation end + the BG/NBD median \
-            time to the next purchase given the customer is alive, (α + T)(2^(1/(r+x)) − 1) weeks, \
-            fitted on the weekly summary (empty when the model cannot be fitted). next_category: when \
+            (empty with one purchase day). BG/NBD, fitted on the weekly summary: p_alive = P(alive) at \
+            the observation end; model_next_purchase = observation end + the time t by which the \
+            probability of at least one purchase, p_alive × [1 − ((α+T)/(α+T+t))^(r+x)], reaches 50%: \
+            t = (α+T)(u^(−1/(r+x)) − 1) weeks with u = 1 − 0.5 / p_alive. It is empty when p_alive ≤ 0.5 \
+            (the customer is more likely gone than not: the probability never reaches 50%), and both are \
+            empty when the model cannot be fitted. next_category: when \
             the transactions have a category column, a first-order Markov chain over categories, \
             P(j | i) = (n_ij + α π_j) / (n_i + α) with π the add-one smoothed popularity (--smoothing \
             α); the category of the customer's last purchase row is i. Hit rates: the chain refitted on \
@@ -35,10 +38,10 @@ struct NextCommand: ParsableCommand {
     @Option(help: "Write rows that were set aside to this CSV (file, line, column, reason, raw).")
     var quarantine: String?
 
-    /// The columns of `cva next`, a contract (the first four fixed by the issue).
+    /// The columns of `cva next`, a contract (the first four fixed by the issue; p_alive added last).
     static let columns = [
         "customer_id", "expected_next_purchase", "next_category", "next_category_probability",
-        "model_next_purchase", "last_category",
+        "model_next_purchase", "last_category", "p_alive",
     ]
 
     func run() throws {
@@ -48,7 +51,7 @@ struct NextCommand: ParsableCommand {
             let path = try transactionsPath(input)
             let history = try loadLifecycleHistory(input: input, transactions: transactions, quarantine: quarantine)
             let stages = try LifecycleStages(history: history)
-            let modelDays = noModel ? nil : Self.modelNextPurchase(history: history)
+            let model = noModel ? nil : Self.modelNextPurchase(history: history)
             let events = try TransactionCategories.load(
                 path: path, history: history, options: try transactions.ingestOptions(), categoryColumn: categoryColumn)
             var evaluation: NextCategoryEvaluation?
@@ -61,7 +64,7 @@ struct NextCommand: ParsableCommand {
             } else {
                 Console.note("note: the transactions have no category column (pass --category-col): next_category is empty")
             }
-            let table = Self.table(history: history, stages: stages, modelDays: modelDays, events: events, chain: chain)
+            let table = Self.table(history: history, stages: stages, model: model, events: events, chain: chain)
             let out = try ByteSink(path: output.out)
             switch output.resolvedFormat {
             case .csv: try table.writeCSV(to: out)
@@ -69,7 +72,7 @@ struct NextCommand: ParsableCommand {
                 try out.write("{\n\"customers\": ")
                 try table.writeJSON(to: out)
                 let report = NextReport(evaluation: evaluation, categories: chain?.categories ?? [], popularity: chain?.popularity ?? [],
-                                        smoothing: smoothing, holdoutDays: holdoutDays, modelFitted: modelDays != nil)
+                                        smoothing: smoothing, holdoutDays: holdoutDays, modelFitted: model != nil)
                 let rest = try jsonText(report)
                 try out.write("," + rest.drop { $0 != "{" }.dropFirst())
             case .table: try table.writeTable(to: out, limit: 20)
@@ -85,27 +88,50 @@ struct NextCommand: ParsableCommand {
             + "popularity alone \(percent(e.popularityHitRateAt1)), \(percent(e.popularityHitRateAt3))"
     }
 
-    /// Days from the observation end to the BG/NBD median next purchase, per history customer;
-    /// nil when the model cannot be fitted (noted on standard error).
-    static func modelNextPurchase(history: TransactionHistory) -> [Int?]? {
+    /// The BG/NBD columns of `cva next`, per history customer.
+    struct ModelNextPurchase {
+        /// P(alive) at the observation end; nil for a customer without a purchase.
+        var probabilityAlive: [Double?]
+        /// Days from the observation end until the probability of at least one purchase reaches
+        /// 50%; nil when it never does (P(alive) ≤ 0.5) or lies more than 10,000 years ahead.
+        var days: [Int?]
+    }
+
+    /// P(alive) and the days until a purchase is as likely as not, from BG/NBD fitted on the weekly
+    /// summary (``BGNBD/timeToPurchase(probability:probabilityAlive:frequency:age:)``); nil when the
+    /// model cannot be fitted (noted on standard error).
+    static func modelNextPurchase(history: TransactionHistory) -> ModelNextPurchase? {
         do {
             let weekly = try CustomerSummary(history: history, options: SummaryOptions(unit: .week))
             let data = try PurchaseData(summary: weekly)
             let model = BGNBD(parameters: .init(try BGNBD.fit(data, options: FitOptions()).report.estimates))
-            var days = [Int?](repeating: nil, count: history.customerCount)
-            for i in 0..<weekly.count {
-                let h = Int(data.historyOfCustomer[i])
-                let weeks = model.medianTimeToNextPurchase(frequency: data.frequency[h], age: data.age[h])
-                if weeks.isFinite { days[Int(weekly.customerIndex[i])] = Int((weeks * 7).rounded()) }
+            // Per distinct (x, t_x, T) history, then per customer.
+            var historyAlive = [Double](repeating: 0, count: data.histories)
+            var historyDays = [Int?](repeating: nil, count: data.histories)
+            for h in 0..<data.histories {
+                let (x, tx, T) = (data.frequency[h], data.recency[h], data.age[h])
+                let alive = model.probabilityAlive(frequency: x, recency: tx, age: T)
+                historyAlive[h] = alive
+                if let weeks = model.timeToPurchase(probability: 0.5, probabilityAlive: alive, frequency: x, age: T),
+                   weeks.isFinite, weeks * 7 < 3_652_500 {
+                    historyDays[h] = Int((weeks * 7).rounded())
+                }
             }
-            return days
+            var result = ModelNextPurchase(probabilityAlive: Array(repeating: nil, count: history.customerCount),
+                                           days: Array(repeating: nil, count: history.customerCount))
+            for i in 0..<weekly.count {
+                let h = Int(data.historyOfCustomer[i]), c = Int(weekly.customerIndex[i])
+                result.probabilityAlive[c] = historyAlive[h]
+                result.days[c] = historyDays[h]
+            }
+            return result
         } catch {
-            Console.note("note: BG/NBD not fitted (\(error)): model_next_purchase is empty")
+            Console.note("note: BG/NBD not fitted (\(error)): model_next_purchase and p_alive are empty")
             return nil
         }
     }
 
-    static func table(history: TransactionHistory, stages: LifecycleStages, modelDays: [Int?]?,
+    static func table(history: TransactionHistory, stages: LifecycleStages, model: ModelNextPurchase?,
                       events: TransactionCategories?, chain: CategoryTransitions?) -> OutputTable {
         let rows = stages.stage.indices.filter { stages.stage[$0] != nil }
         // The most likely next category after each last category, computed once.
@@ -125,8 +151,9 @@ struct NextCommand: ParsableCommand {
             case 1: return stages.expectedNextPurchase[c].map(Cell.date) ?? .empty
             case 2: return last.flatMap { l in chain.map { .text($0.categories[best[l].category]) } } ?? .empty
             case 3: return last.map { .number(best[$0].probability) } ?? .empty
-            case 4: return modelDays?[c].map { .date(end.adding(days: $0)) } ?? .empty
+            case 4: return model?.days[c].map { .date(end.adding(days: $0)) } ?? .empty
             case 5: return last.flatMap { l in chain.map { .text($0.categories[l]) } } ?? .empty
+            case 6: return model?.probabilityAlive[c].map(Cell.number) ?? .empty
             default: return .empty
             }
         }
@@ -143,7 +170,8 @@ struct NextReport: Encodable {
     var modelFitted: Bool
     var definitions: [String: String] = [
         "expected_next_purchase": "last purchase + the customer's median gap between purchase days; null with one purchase day",
-        "model_next_purchase": "observation end + BG/NBD median time to the next purchase if alive, (alpha + T)(2^(1/(r+x)) - 1) weeks",
+        "model_next_purchase": "observation end + the time t (weeks) by which the probability of at least one purchase, p_alive * (1 - ((alpha + T)/(alpha + T + t))^(r + x)), reaches 0.5: t = (alpha + T)(u^(-1/(r + x)) - 1), u = 1 - 0.5 / p_alive; null when p_alive <= 0.5 (it never reaches 0.5)",
+        "p_alive": "BG/NBD probability that the customer is alive at the observation end, 1 / (1 + [x > 0] * a/(b + x - 1) * ((alpha + T)/(alpha + t_x))^(r + x)) (Fader, Hardie & Lee 2005)",
         "next_category": "argmax_j P(j | last category), P(j | i) = (n_ij + smoothing * popularity_j) / (n_i + smoothing)",
         "next_category_probability": "P(next_category | last category)",
         "popularity": "(purchase rows of the category + 1) / (rows + categories)",

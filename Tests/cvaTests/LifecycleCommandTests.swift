@@ -80,7 +80,10 @@ struct LifecycleCommandTests {
         #expect(lines.contains("D,new,29,1,2024-04-02,2,1,"))
         let next = try CommandLineTests.run(["next", folder.path, "--format", "csv", "--no-model"])
         #expect(next.status == 0, "\(next.stderr)")
-        #expect(next.stdout.hasPrefix("customer_id,expected_next_purchase,next_category,next_category_probability,model_next_purchase,last_category\n"))
+        #expect(next.stdout.hasPrefix("customer_id,expected_next_purchase,next_category,next_category_probability,model_next_purchase,last_category,p_alive\n"))
+        // --no-model: the BG/NBD columns model_next_purchase and p_alive are empty.
+        let fields = next.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(fields.count == 5 && fields.allSatisfy { $0.count == 7 && $0[4].isEmpty && $0[6].isEmpty })
         #expect(next.stderr.contains("hit rate at 1"))
     }
 

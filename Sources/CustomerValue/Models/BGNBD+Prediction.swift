@@ -98,4 +98,44 @@ extension BGNBD {
         let p = parameters
         return (p.alpha + T) * Double.expMinusOne(Double.log(2) / (p.r + x))
     }
+
+    /// Probability of at least one purchase in (T, T+t] of a customer with history (x, t_x, T):
+    /// P(alive) · [1 − ((α+T)/(α+T+t))^(r+x)] (Fader, Hardie & Lee 2005; the complement of
+    /// P(no purchase in t) = 1 − P(alive) + P(alive) · ((α+T)/(α+T+t))^(r+x)).
+    ///
+    /// Why: under BG/NBD a customer drops out only right after a purchase. A customer alive at T
+    /// therefore cannot drop out before their next purchase (a dropout at that purchase comes
+    /// after it), so given alive the waiting time is exponential with rate λ, and λ given alive
+    /// and the history is Gamma(r+x, α+T): P(W ≤ t | alive) = 1 − E[e^(−λt)] = 1 − ((α+T)/(α+T+t))^(r+x).
+    /// A customer no longer alive never buys again.
+    /// - Parameters:
+    ///   - t: horizon in the model's unit, t ≥ 0.
+    ///   - x: repeat purchases, tx: time of the last one, T: age, 0 ≤ t_x ≤ T.
+    public func probabilityOfPurchase(within t: Double, frequency x: Double, recency tx: Double, age T: Double) -> Double {
+        let p = parameters
+        // 1 − u^(r+x) as −expm1((r+x) log u): no cancellation for small t.
+        let ifAlive = -Double.expMinusOne((p.r + x) * -Double.log(onePlus: t / (p.alpha + T)))
+        return probabilityAlive(frequency: x, recency: tx, age: T) * ifAlive
+    }
+
+    /// Time t after T by which the probability of at least one purchase,
+    /// P(alive) · [1 − ((α+T)/(α+T+t))^(r+x)] (``probabilityOfPurchase(within:frequency:recency:age:)``),
+    /// reaches `probability` q: with u = 1 − q / P(alive),
+    /// t = (α+T) · (u^(−1/(r+x)) − 1).
+    ///
+    /// The probability rises to P(alive) as t grows, so there is no such time when P(alive) ≤ q.
+    /// With P(alive) = 1 (no repeat purchase) and q = ½ it is the median time to the next purchase
+    /// if alive, (α+T)(2^(1/(r+x)) − 1).
+    /// - Parameters:
+    ///   - probability: q, 0 < q < 1.
+    ///   - probabilityAlive: P(alive) of the history, from ``probabilityAlive(frequency:recency:age:)``.
+    ///   - x: repeat purchases, T: age.
+    /// - Returns: t in the model's unit, or nil when P(alive) ≤ q.
+    public func timeToPurchase(probability q: Double, probabilityAlive alive: Double, frequency x: Double, age T: Double) -> Double? {
+        precondition(q > 0 && q < 1, "the probability must be in (0, 1)")
+        guard alive > q else { return nil }
+        let p = parameters
+        // −log u / (r+x) with log u = log1p(−q / P(alive)); then (α+T) · expm1(that).
+        return (p.alpha + T) * Double.expMinusOne(-Double.log(onePlus: -q / alive) / (p.r + x))
+    }
 }

@@ -66,6 +66,49 @@ struct BGNBDPredictionTests {
         let w = Self.model.medianTimeToNextPurchase(frequency: 2, age: 38.86)
         #expect(abs(w - 43.274 * (pow(2, 1 / 2.243) - 1)) < 1e-9)
     }
+
+    /// The time by which P(at least one purchase) = P(alive) · [1 − ((α+T)/(α+T+t))^(r+x)] reaches ½,
+    /// t = (α+T)(u^(−1/(r+x)) − 1) with u = 1 − ½ / P(alive), CDNOW parameters, T = 38.86. Expected
+    /// values: the formula by hand in 40-digit decimal arithmetic (Python's decimal module), P(alive)
+    /// as in the table above.
+    @Test(arguments: [
+        // x = 2, t_x = 30.43: P(alive) 0.72657857…, u = 0.31183…: 29.478 weeks.
+        (2.0, 30.43, 29.478210001655587697),
+        // x = 7, t_x = 35: P(alive) 0.84376782….
+        (7, 35, 5.7113592543716253605),
+        // A heavy buyer, x = 5000, t_x = 38.8: P(alive) 0.85956643…, rate ≈ 5000 / 43.274 a week.
+        (5000, 38.8, 0.0075432014276797401918),
+        // No repeat purchase: P(alive) = 1, the median if alive (α+T)(2^(1/r) − 1).
+        (0, 0, 706.67824107321033738),
+    ])
+    func timeToAFiftyPercentChanceOfAPurchase(x: Double, tx: Double, expected: Double) throws {
+        let alive = Self.model.probabilityAlive(frequency: x, recency: tx, age: 38.86)
+        let t = try #require(Self.model.timeToPurchase(probability: 0.5, probabilityAlive: alive, frequency: x, age: 38.86))
+        #expect(Self.close(t, expected, 1e-9), "t \(t)")
+        // At that time the probability of a purchase is ½ (the definition, through the other function).
+        #expect(abs(Self.model.probabilityOfPurchase(within: t, frequency: x, recency: tx, age: 38.86) - 0.5) < 1e-12)
+    }
+
+    @Test func noTimeWhenProbablyGone() {
+        // x = 3, t_x = 5: P(alive) 0.0381513897 ≤ ½ (table above); x = 500, t_x = 38: 0.0267986904.
+        // P(alive) · [1 − …] stays below P(alive) for every t, so it never reaches ½.
+        for (x, tx) in [(3.0, 5.0), (500, 38)] {
+            let alive = Self.model.probabilityAlive(frequency: x, recency: tx, age: 38.86)
+            #expect(alive < 0.5)
+            #expect(Self.model.timeToPurchase(probability: 0.5, probabilityAlive: alive, frequency: x, age: 38.86) == nil)
+            #expect(Self.model.probabilityOfPurchase(within: 1e6, frequency: x, recency: tx, age: 38.86) <= alive)
+        }
+        // Exactly ½ alive: the probability only tends to ½, so there is no time either.
+        #expect(Self.model.timeToPurchase(probability: 0.5, probabilityAlive: 0.5, frequency: 1, age: 10) == nil)
+    }
+
+    @Test func probabilityOfAPurchaseWithinTenWeeks() {
+        // P(alive) · [1 − (43.274 / 53.274)^(r+x)] by hand (40-digit decimals): x = 2, t_x = 30.43 → 0.27078729794384152624;
+        // the heavy buyer x = 5000 buys within 10 weeks if alive: P = P(alive) = 0.85956642967021289538.
+        #expect(Self.close(Self.model.probabilityOfPurchase(within: 10, frequency: 2, recency: 30.43, age: 38.86), 0.27078729794384152624))
+        #expect(Self.close(Self.model.probabilityOfPurchase(within: 10, frequency: 5000, recency: 38.8, age: 38.86), 0.85956642967021289538))
+        #expect(Self.model.probabilityOfPurchase(within: 0, frequency: 2, recency: 30.43, age: 38.86) == 0)
+    }
 }
 
 /// Gamma-Gamma against Fader & Hardie's note 025 formulas (mpmath, 40 digits), p 6.25, q 3.74, v 15.44.
