@@ -33,7 +33,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Output format: table or json (default: table on a terminal, json otherwise).")
     var format: OutputFormat?
     @Option(name: .customLong("purchase-distribution"), help: ArgumentHelp(
-        "Also compare customers with 0, 1, …, N+ repeat purchases with the number the model expects, Σ P(X(T_i)=x) (bgnbd, pnbd).",
+        "Also compare customers with 0, 1, …, N+ repeat purchases with the number the model expects, Σ P(X(T_i)=x) (bgnbd, mbgnbd, pnbd).",
         valueName: "N"))
     var purchaseDistribution: Int?
     @OptionGroup var transactions: TransactionOptions
@@ -138,11 +138,14 @@ struct FitCommand: ParsableCommand {
         case .bgnbd:
             let fitted = BGNBD(parameters: .init(p))
             return RepeatPurchaseDistribution(data: data, maxCount: maxCount) { fitted.probabilityOfPurchases($0, in: $1) }
+        case .mbgnbd:
+            let fitted = MBGNBD(parameters: .init(p))
+            return RepeatPurchaseDistribution(data: data, maxCount: maxCount) { fitted.probabilityOfPurchases($0, in: $1) }
         case .pnbd:
             let fitted = ParetoNBD(parameters: .init(r: p[0], alpha: p[1], s: p[2], beta: p[3]))
             return RepeatPurchaseDistribution(data: data, maxCount: maxCount) { fitted.probabilityOfPurchases($0, in: $1) }
         default:
-            throw CLIError("--purchase-distribution is available for bgnbd and pnbd (the models with P(X(t)=n) here)")
+            throw CLIError("--purchase-distribution is available for bgnbd, mbgnbd and pnbd (the models with P(X(t)=n) here)")
         }
     }
 }

@@ -13,7 +13,7 @@ struct ValidateCommand: ParsableCommand {
             error). Models: bgnbd, mbgnbd, pnbd (Pareto/NBD). Tracking (Fader, Hardie & Lee 2005, Figs. 2-3): repeat \
             transactions per period (--tracking-days, default 7) and cumulative, actual against the model's expectation \
             for the calibration cohort, over calibration and holdout (in JSON per period; the table gives the totals). \
-            Tracking needs the unconditional E[X(t)], available for bgnbd and pnbd.
+            Tracking uses each model's unconditional E[X(t)] (bgnbd, mbgnbd and pnbd all have it).
             """)
 
     @Argument(help: "Transactions (file or data set folder).")
@@ -58,7 +58,8 @@ struct ValidateCommand: ParsableCommand {
                     switch name {
                     case .mbgnbd:
                         let (model, report) = try MBGNBD.fit(data)
-                        result = ModelValidation(fit: report, holdout: HoldoutValidation(model: model, name: name.rawValue, summary: summary))
+                        result = ModelValidation(fit: report, holdout: HoldoutValidation(model: model, name: name.rawValue, summary: summary),
+                                                 tracking: track { model.expectedPurchases(in: $0) })
                     case .pnbd:
                         let (model, report) = try ParetoNBD.fit(data)
                         result = ModelValidation(fit: report, holdout: HoldoutValidation(model: model, name: name.rawValue, summary: summary),

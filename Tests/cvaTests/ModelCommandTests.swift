@@ -136,14 +136,24 @@ extension ModelCommandTests {
         #expect(models.compactMap { ($0["fit"] as? [String: Any])?["model"] as? String } == ["bgnbd", "mbgnbd", "pnbd"])
         let holdout = try #require(models.first?["holdout"] as? [String: Any])
         for key in ["bins", "mae", "rmse", "total_actual", "total_predicted", "percent_error_total"] { #expect(holdout[key] != nil, "\(key)") }
-        // Tracking: weekly periods whose actual counts add up to the last cumulative count; none for MBG/NBD.
-        let tracking = try #require(models.first?["tracking"] as? [String: Any])
-        let periods = try #require(tracking["periods"] as? [[String: Any]])
-        let weekly = periods.compactMap { $0["actual"] as? Int }
-        #expect(weekly.count == periods.count && periods.count > 50)
-        #expect(periods.last?["cumulative_actual"] as? Int == weekly.reduce(0, +))
-        #expect(periods.contains { $0["holdout"] as? Bool == true } && periods.contains { $0["holdout"] as? Bool == false })
-        #expect(models[1]["tracking"] is NSNull)
+        // Tracking for every model: weekly periods whose actual counts add up to the last
+        // cumulative count, the same actual counts whatever the model, and an expected total within
+        // 15% of the actual for each (the generator simulates the BG/NBD; MBG/NBD and Pareto/NBD
+        // fit it closely).
+        var actualByModel: [[Int]] = []
+        for model in models {
+            let tracking = try #require(model["tracking"] as? [String: Any])
+            let periods = try #require(tracking["periods"] as? [[String: Any]])
+            let weekly = periods.compactMap { $0["actual"] as? Int }
+            #expect(weekly.count == periods.count && periods.count > 50)
+            #expect(periods.last?["cumulative_actual"] as? Int == weekly.reduce(0, +))
+            #expect(periods.contains { $0["holdout"] as? Bool == true } && periods.contains { $0["holdout"] as? Bool == false })
+            let expected = try #require(periods.last?["cumulative_expected"] as? Double)
+            let actual = Double(weekly.reduce(0, +))
+            #expect(abs(expected - actual) < 0.15 * actual, "\(expected) vs \(actual)")
+            actualByModel.append(weekly)
+        }
+        #expect(actualByModel.count == 3 && Set(actualByModel).count == 1)
         // The calibration histogram: the counts add up to the customers, expected and actual alike.
         let fit = try CLI.run(["fit", data, "--purchase-distribution", "5", "--format", "json"])
         #expect(fit.status == 0, "\(fit.stderr)")
@@ -153,8 +163,15 @@ extension ModelCommandTests {
         let customers = try #require(fitJSON["customers"] as? Int)
         #expect(rows.compactMap { $0["actual"] as? Double }.reduce(0, +) == Double(customers))
         #expect(abs(rows.compactMap { $0["expected"] as? Double }.reduce(0, +) - Double(customers)) < 1e-6)
+        // MBG/NBD has P(X(t) = n) too: its expected counts add up to the customers as well.
+        let mbg = try CLI.run(["fit", data, "--model", "mbgnbd", "--purchase-distribution", "5", "--format", "json"])
+        #expect(mbg.status == 0, "\(mbg.stderr)")
+        let mbgJSON = try #require(try JSONSerialization.jsonObject(with: Data(mbg.stdout.utf8)) as? [String: Any])
+        let mbgRows = try #require(mbgJSON["purchase_distribution"] as? [[String: Any]])
+        #expect(mbgRows.compactMap { $0["actual"] as? Double } == rows.compactMap { $0["actual"] as? Double })
+        #expect(abs(mbgRows.compactMap { $0["expected"] as? Double }.reduce(0, +) - Double(customers)) < 1e-6)
         let gg = try CLI.run(["fit", data, "--model", "gg", "--purchase-distribution", "5"])
-        #expect(gg.status != 0 && gg.stderr.contains("bgnbd and pnbd"))
+        #expect(gg.status != 0 && gg.stderr.contains("bgnbd, mbgnbd and pnbd"))
         let bad = try CLI.run(["validate", data, "--calibration-end", "2030-01-01"])
         #expect(bad.status != 0 && bad.stderr.contains("calibration end"))
     }
