@@ -14,6 +14,10 @@ struct ValidateCommand: ParsableCommand {
             transactions per period (--tracking-days, default 7) and cumulative, actual against the model's expectation \
             for the calibration cohort, over calibration and holdout (in JSON per period; the table gives the totals). \
             Tracking uses each model's unconditional E[X(t)] (bgnbd, mbgnbd and pnbd all have it).
+            --models bgbb (alone: its data are calendar periods, not days) validates the BG/BB: opportunities are the \
+            calendar --periods after each customer's first purchase period; the fit uses the periods complete by the \
+            calibration end, the holdout the periods complete after it by the observation end (holdout_length in \
+            periods; no tracking).
             """)
 
     @Argument(help: "Transactions (file or data set folder).")
@@ -26,6 +30,8 @@ struct ValidateCommand: ParsableCommand {
     var unit: TimeUnit = .week
     @Option(name: .customLong("tracking-days"), help: "Length of a tracking period in days.")
     var trackingDays: Int = 7
+    @Option(help: "bgbb: the calendar period that is one transaction opportunity (year, quarter, month or week).")
+    var period: OpportunityPeriod = .year
     @Option(help: "Output format: table or json.")
     var format: OutputFormat?
     @OptionGroup var transactions: TransactionOptions
@@ -34,10 +40,16 @@ struct ValidateCommand: ParsableCommand {
         try runReportingErrors {
             let comparable: [ModelName] = [.bgnbd, .mbgnbd, .pnbd]
             let names: [ModelName] = models == "all" ? comparable : try models.split(separator: ",").map { text in
-                guard let name = ModelName(rawValue: String(text)), comparable.contains(name) else {
-                    throw CLIError("--models \(text): expected bgnbd, mbgnbd or pnbd (or all)")
+                guard let name = ModelName(rawValue: String(text)), comparable.contains(name) || name == .bgbb else {
+                    throw CLIError("--models \(text): expected bgnbd, mbgnbd, pnbd or bgbb (or all)")
                 }
                 return name
+            }
+            if names.contains(.bgbb) {
+                guard names == [.bgbb] else {
+                    throw CLIError("--models bgbb runs alone: its data are calendar periods (--period), not the days of bgnbd, mbgnbd and pnbd, so their likelihoods cannot be compared")
+                }
+                return try validateDiscrete()
             }
             let path = try transactionsPath(input)
             let history = try loadTransactions(path: path, options: transactions, quarantine: nil)
@@ -83,6 +95,36 @@ struct ValidateCommand: ParsableCommand {
     }
 }
 
+extension ValidateCommand {
+    /// BG/BB (Fader, Hardie & Shang 2010) fitted on the calendar periods complete by the
+    /// calibration end; each customer's expected purchases in the holdout's complete periods
+    /// against the periods with a purchase there.
+    func validateDiscrete() throws {
+        let input = try DiscreteInput.load(self.input, transactions: transactions, period: period, calibrationEnd: calibrationEnd)
+        guard let summary = input.summary else { throw CLIError("validate reads transactions") }
+        let (model, report) = try BGBB.fit(input.data)
+        let horizon = summary.holdoutOpportunities
+        var cache: [Int: Double] = [:]
+        let predicted = (0..<summary.count).map { i -> Double in
+            let (x, tx, n) = (summary.frequency[i], summary.recency[i], summary.opportunities[i])
+            let key = (x << 42) | (tx << 21) | n
+            if let hit = cache[key] { return hit }
+            let value = model.conditionalExpectedPurchases(next: horizon, frequency: x, recency: tx, periods: n)
+            cache[key] = value
+            return value
+        }
+        let holdout = HoldoutValidation(name: "bgbb", frequency: summary.frequency, predicted: predicted,
+                                        actual: summary.frequencyHoldout.map(Double.init))
+        let output = ValidationOutput(
+            calibrationEnd: period.lastDay(of: summary.lastPeriod).iso,
+            observationEnd: period.lastDay(of: summary.lastObservedPeriod).iso,
+            unit: period.rawValue, customers: summary.count, holdoutLength: Double(horizon),
+            models: [ModelValidation(fit: report, holdout: holdout)])
+        let out = try ByteSink(path: nil)
+        try out.write((format ?? (isatty(STDOUT_FILENO) == 1 ? .table : .json)) == .json ? try jsonText(output) : output.text)
+    }
+}
+
 /// One model's fit and holdout validation.
 struct ModelValidation: Encodable {
     var fit: FitReport
@@ -125,7 +167,7 @@ struct ValidationOutput: Encodable {
         }
         for m in models {
             guard let t = m.tracking, let last = t.periods.last else {
-                out += "\n\(m.fit.model): no tracking (the model has no unconditional E[X(t)] here)\n"
+                out += "\n\(m.fit.model): no tracking\n"
                 continue
             }
             let calibration = t.periods.last { !$0.holdout }
