@@ -17,7 +17,7 @@ struct ValidateCommand: ParsableCommand {
             --models bgbb (alone: its data are calendar periods, not days) validates the BG/BB: opportunities are the \
             calendar --periods after each customer's first purchase period; the fit uses the periods complete by the \
             calibration end, the holdout the periods complete after it by the observation end (holdout_length in \
-            periods; no tracking).
+            periods); tracking per calendar period (customers with a purchase, actual against expected).
             """)
 
     @Argument(help: "Transactions (file or data set folder).")
@@ -119,7 +119,7 @@ extension ValidateCommand {
             calibrationEnd: period.lastDay(of: summary.lastPeriod).iso,
             observationEnd: period.lastDay(of: summary.lastObservedPeriod).iso,
             unit: period.rawValue, customers: summary.count, holdoutLength: Double(horizon),
-            models: [ModelValidation(fit: report, holdout: holdout)])
+            models: [ModelValidation(fit: report, holdout: holdout, periodTracking: OpportunityTracking(summary: summary, model: model))])
         let out = try ByteSink(path: nil)
         try out.write((format ?? (isatty(STDOUT_FILENO) == 1 ? .table : .json)) == .json ? try jsonText(output) : output.text)
     }
@@ -131,6 +131,8 @@ struct ModelValidation: Encodable {
     var holdout: HoldoutValidation
     /// Period-by-period tracking; nil (null) for a model without an unconditional E[X(t)].
     var tracking: RepeatTransactionTracking?
+    /// BG/BB: tracking by calendar period, written as `tracking`.
+    var periodTracking: OpportunityTracking? = nil
 
     enum CodingKeys: String, CodingKey { case fit, holdout, tracking }
 
@@ -139,7 +141,11 @@ struct ModelValidation: Encodable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(fit, forKey: .fit)
         try c.encode(holdout, forKey: .holdout)
-        try c.encode(tracking, forKey: .tracking)
+        if let periodTracking {
+            try c.encode(periodTracking, forKey: .tracking)
+        } else {
+            try c.encode(tracking, forKey: .tracking)
+        }
     }
 }
 
@@ -166,6 +172,20 @@ struct ValidationOutput: Encodable {
                           m.holdout.totalActual, m.holdout.totalPredicted, m.holdout.percentErrorTotal ?? .nan)
         }
         for m in models {
+            if let t = m.periodTracking, let last = t.periods.last {
+                let calibration = t.periods.last { !$0.holdout }
+                let holdoutActual = last.cumulativeActual - (calibration?.cumulativeActual ?? 0)
+                let holdoutExpected = last.cumulativeExpected - (calibration?.cumulativeExpected ?? 0)
+                out += "\n\(m.fit.model): customers with a purchase per \(t.period.rawValue) among the \(t.customers) of the calibration cohort, \(t.periods.count) \(t.period.rawValue)s\n"
+                out += "period              actual   expected\n"
+                for p in t.periods {
+                    out += p.period.padding(toLength: 18, withPad: " ", startingAt: 0)
+                        + String(format: "%8d %10.1f%@\n", p.actual, p.expected, p.holdout ? "  (holdout)" : "")
+                }
+                out += String(format: "  in the holdout: actual %d, expected %.1f (%+.2f%%)\n", holdoutActual, holdoutExpected,
+                              holdoutActual > 0 ? 100 * (holdoutExpected - Double(holdoutActual)) / Double(holdoutActual) : 0)
+                continue
+            }
             guard let t = m.tracking, let last = t.periods.last else {
                 out += "\n\(m.fit.model): no tracking\n"
                 continue

@@ -227,7 +227,12 @@ extension ModelCommandTests {
         #expect(length >= 1 && length <= 6)
         let model = try #require((v["models"] as? [[String: Any]])?.first)
         #expect((model["fit"] as? [String: Any])?["model"] as? String == "bgbb")
-        #expect(model["tracking"] is NSNull)
+        // Tracking by calendar month: the actual counts add up to the last cumulative count.
+        let tracking = try #require(model["tracking"] as? [String: Any])
+        #expect(tracking["period"] as? String == "month")
+        let periods = try #require(tracking["periods"] as? [[String: Any]])
+        #expect(periods.last?["cumulative_actual"] as? Int == periods.compactMap { $0["actual"] as? Int }.reduce(0, +))
+        #expect(periods.filter { $0["holdout"] as? Bool == true }.count == Int(length))
         let holdout = try #require(model["holdout"] as? [String: Any])
         let (actual, predicted) = (try #require(holdout["total_actual"] as? Double), try #require(holdout["total_predicted"] as? Double))
         // The generator's customers are not BG/BB customers, so only a loose agreement: within 35%.

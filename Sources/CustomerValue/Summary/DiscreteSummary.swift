@@ -105,6 +105,14 @@ public struct DiscreteSummary: Sendable {
     public var holdoutOpportunities: Int
     /// Customers whose first purchase falls after ``lastPeriod`` (left out).
     public var customersAfterLastPeriod: Int
+    /// Index of the earliest first-purchase period of the rows.
+    public var firstBirthPeriod: Int
+    /// Rows by first-purchase period, from ``firstBirthPeriod`` to ``lastPeriod``.
+    public var birthsPerPeriod: [Int]
+    /// Opportunities taken (rows with a purchase) in each calendar period, calibration and holdout,
+    /// from ``firstBirthPeriod`` to ``lastObservedPeriod``; first-purchase periods are not
+    /// opportunities and not counted.
+    public var purchasesPerPeriod: [Int]
 
     /// Number of customers.
     public var count: Int { customerIDs.count }
@@ -140,6 +148,11 @@ public struct DiscreteSummary: Sendable {
         opportunities = []
         frequencyHoldout = []
         customersAfterLastPeriod = 0
+        firstBirthPeriod = 0
+        birthsPerPeriod = []
+        purchasesPerPeriod = []
+        // Births and purchases per period, keyed by period index until the first birth is known.
+        var births: [Int: Int] = [:], purchases: [Int: Int] = [:]
         var firstBirth = Int.max
         for c in 0..<history.customerCount {
             let range = history.periods(of: c)
@@ -150,6 +163,7 @@ public struct DiscreteSummary: Sendable {
                 continue
             }
             firstBirth = min(firstBirth, birth)
+            births[birth, default: 0] += 1
             var x = 0, tx = 0, holdout = 0
             var previous = birth
             for p in range.dropFirst() {
@@ -157,6 +171,7 @@ public struct DiscreteSummary: Sendable {
                 // Several purchase days in one period are one purchase opportunity taken.
                 guard k != previous else { continue }
                 previous = k
+                if k <= observedLast { purchases[k, default: 0] += 1 }
                 if k <= last {
                     x += 1
                     tx = k - birth
@@ -174,6 +189,9 @@ public struct DiscreteSummary: Sendable {
             let through = calibrationEnd ?? end
             throw SummaryError(message: "no complete \(period.rawValue) with a purchase by \(through.iso): a \(period.rawValue) counts once it is complete (the last complete one ends \(period.lastDay(of: last).iso)); give --observation-end or a shorter --period")
         }
+        firstBirthPeriod = firstBirth
+        birthsPerPeriod = (firstBirth...last).map { births[$0] ?? 0 }
+        purchasesPerPeriod = (firstBirth...observedLast).map { purchases[$0] ?? 0 }
         guard opportunities.contains(where: { $0 > 0 }) else {
             throw SummaryError(message: "the transactions cover a single complete \(period.rawValue) (\(period.label(last))): BG/BB needs at least one opportunity after a customer's first \(period.rawValue); give a shorter --period or more data")
         }

@@ -163,6 +163,12 @@ struct DiscreteSummaryTests {
         let history = try Self.history(text, end: try Self.day(2024, 12, 31))
         let summary = try DiscreteSummary(history: history, period: .year)
         #expect(Self.rows(summary) == expected)
+        // With the true parameters the tracking's expected purchases follow the simulated ones:
+        // within 5% in total (about 4 standard deviations of the simulated total).
+        let tracking = OpportunityTracking(summary: summary, model: BGBB(parameters: truth))
+        let last = try #require(tracking.periods.last)
+        #expect(abs(last.cumulativeExpected - Double(last.cumulativeActual)) < 0.05 * Double(last.cumulativeActual),
+                "expected \(last.cumulativeExpected), actual \(last.cumulativeActual)")
         let (_, report) = try BGBB.fit(try DiscretePurchaseData(summary: summary))
         #expect(report.converged)
         for (j, value) in truth.array.enumerated() {
