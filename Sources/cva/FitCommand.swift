@@ -12,7 +12,9 @@ struct FitCommand: ParsableCommand {
             CSV with customer_id,frequency,recency,T[,monetary_value][,count]. JSON output: {"model", "parameters", \
             "standard_errors", "log_likelihood", "aic", "bic", "customers", "converged", "iterations", ...}.
             sbg (shifted-beta-geometric, contractual retention) reads a CSV of period,alive[,cohort] counts.
-            bgbb (BG/BB, discrete transaction opportunities such as yearly campaigns) reads a CSV of \
+            bgbb (BG/BB, discrete transaction opportunities such as yearly campaigns) reads transactions, each customer's \
+            calendar --period (year, quarter, month or week; default year) after the first purchase period being the \
+            opportunities, up to the last period complete by the observation end; or a CSV of \
             frequency,recency,n[,count]: frequency = opportunities with a purchase, recency = the opportunity of the last \
             purchase (0 when frequency is 0), n = opportunities observed, count = customers with that history (default 1; \
             also accepted as weights; n also as periods).
@@ -33,9 +35,11 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Output format: table or json (default: table on a terminal, json otherwise).")
     var format: OutputFormat?
     @Option(name: .customLong("purchase-distribution"), help: ArgumentHelp(
-        "Also compare customers with 0, 1, …, N+ repeat purchases with the number the model expects, Σ P(X(T_i)=x) (bgnbd, pnbd).",
+        "Also compare customers with 0, 1, …, N+ repeat purchases with the number the model expects, Σ P(X(T_i)=x) (bgnbd, mbgnbd, pnbd).",
         valueName: "N"))
     var purchaseDistribution: Int?
+    @Option(help: "bgbb on transactions: the calendar period that is one transaction opportunity (year, quarter, month or week).")
+    var period: OpportunityPeriod = .year
     @OptionGroup var transactions: TransactionOptions
 
     /// The shifted-beta-geometric fit of cohort counts, with a projection of survival and retention.
@@ -57,23 +61,29 @@ struct FitCommand: ParsableCommand {
         try out.write(text)
     }
 
-    /// The BG/BB fit of discrete histories (frequency, recency, n[, count]).
+    /// The BG/BB fit of discrete histories (frequency, recency, n[, count]) or of transactions in calendar periods.
     private func fitDiscrete() throws {
-        let data = try DiscretePurchaseData(path: input)
+        let input = try DiscreteInput.load(self.input, transactions: transactions, period: period, calibrationEnd: calibrationEnd)
+        let data = input.data
         let started = Date()
         let (fitted, report) = try BGBB.fit(data, options: FitOptions(penalty: penalty))
         Console.note(String(format: "fitted bgbb on %d customers in %.3f s", report.customers, Date().timeIntervalSince(started)))
         if !report.converged { Console.note("warning: the fit did not converge: \(report.message)") }
         if let save {
             let sink = try ByteSink(path: save)
-            try sink.write(jsonText(ModelFile(purchase: report, spend: nil, unit: unit, observationEnd: nil)))
+            try sink.write(jsonText(ModelFile(purchase: report, spend: nil, unit: unit, observationEnd: nil,
+                                              period: input.summary == nil ? nil : period)))
             try sink.close()
         }
         let resolved = format ?? (isatty(STDOUT_FILENO) == 1 ? .table : .json)
         let out = try ByteSink(path: nil)
         guard resolved == .table else { return try out.write(jsonText(report)) }
         // The most common histories with their predictions.
-        var text = report.text + "\nfrequency  recency   n  customers  P(alive at n+1)  expected purchases in the next n\n"
+        var text = report.text
+        if let summary = input.summary {
+            text += "opportunities: calendar \(period.rawValue)s after each customer's first, to \(period.label(summary.lastPeriod)) (ends \(period.lastDay(of: summary.lastPeriod).iso))\n"
+        }
+        text += "\nfrequency  recency   n  customers  P(alive at n+1)  expected purchases in the next n\n"
         let shown = data.count.indices.sorted { data.count[$0] > data.count[$1] }.prefix(25)
         for h in shown {
             let (x, tx, n) = (data.frequency[h], data.recency[h], data.periods[h])
@@ -138,11 +148,14 @@ struct FitCommand: ParsableCommand {
         case .bgnbd:
             let fitted = BGNBD(parameters: .init(p))
             return RepeatPurchaseDistribution(data: data, maxCount: maxCount) { fitted.probabilityOfPurchases($0, in: $1) }
+        case .mbgnbd:
+            let fitted = MBGNBD(parameters: .init(p))
+            return RepeatPurchaseDistribution(data: data, maxCount: maxCount) { fitted.probabilityOfPurchases($0, in: $1) }
         case .pnbd:
             let fitted = ParetoNBD(parameters: .init(r: p[0], alpha: p[1], s: p[2], beta: p[3]))
             return RepeatPurchaseDistribution(data: data, maxCount: maxCount) { fitted.probabilityOfPurchases($0, in: $1) }
         default:
-            throw CLIError("--purchase-distribution is available for bgnbd and pnbd (the models with P(X(t)=n) here)")
+            throw CLIError("--purchase-distribution is available for bgnbd, mbgnbd and pnbd (the models with P(X(t)=n) here)")
         }
     }
 }

@@ -51,10 +51,62 @@ struct ModelFile: Codable {
     var spend: FitReport?
     var unit: TimeUnit
     var observationEnd: CalendarDay?
+    /// The calendar period of a BG/BB fitted on transactions (absent otherwise).
+    var period: OpportunityPeriod? = nil
 
     enum CodingKeys: String, CodingKey {
-        case purchase, spend, unit
+        case purchase, spend, unit, period
         case observationEnd = "observation_end"
+    }
+}
+
+extension OpportunityPeriod: ExpressibleByArgument {}
+
+/// The input of BG/BB: a CSV of discrete histories (frequency, recency, n[, count]), or
+/// transactions summarised in calendar periods (``DiscreteSummary``).
+struct DiscreteInput {
+    var data: DiscretePurchaseData
+    /// The per-customer summary when the input was transactions.
+    var summary: DiscreteSummary?
+
+    /// Reads `input`: a CSV of histories when its header has a frequency column, otherwise
+    /// transactions (a file or a data set folder) summarised in `period`s, up to `calibrationEnd`
+    /// when given. Notes on standard error what the calendar periods leave out.
+    static func load(_ input: String, transactions: TransactionOptions, period: OpportunityPeriod, calibrationEnd: String?) throws -> DiscreteInput {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
+            throw CLIError("\(input): no such file or folder")
+        }
+        if !isDirectory.boolValue, try isHistoriesFile(input) {
+            if calibrationEnd != nil {
+                throw CLIError("--calibration-end needs transactions; \(input) holds BG/BB histories (frequency, recency, n)")
+            }
+            return DiscreteInput(data: try DiscretePurchaseData(path: input), summary: nil)
+        }
+        let path = try transactionsPath(input)
+        let history = try loadTransactions(path: path, options: transactions, quarantine: nil)
+        noteSetAside(history.report, quarantinePath: nil)
+        let calibration = try calibrationEnd.map { try parseDay($0, flag: "--calibration-end") }
+        let summary = try DiscreteSummary(history: history, period: period, calibrationEnd: calibration)
+        let lastDay = period.lastDay(of: summary.lastObservedPeriod)
+        if lastDay < history.observationEnd {
+            Console.note("bgbb: opportunities are complete calendar \(period.rawValue)s; purchases after \(lastDay.iso) (the \(period.rawValue) under way at the observation end \(history.observationEnd.iso)) are not used")
+        }
+        if summary.customersAfterLastPeriod > 0 {
+            Console.note("bgbb: \(summary.customersAfterLastPeriod) customers first bought after \(period.lastDay(of: summary.lastPeriod).iso), the end of the last \(period.rawValue) counted: left out")
+        }
+        let unborn = summary.opportunities.filter { $0 == 0 }.count
+        if unborn > 0 {
+            Console.note("bgbb: \(unborn) customers first bought in the last \(period.rawValue) counted (\(period.label(summary.lastPeriod))): no opportunity yet (n = 0), left out of the fit")
+        }
+        return DiscreteInput(data: try DiscretePurchaseData(summary: summary), summary: summary)
+    }
+
+    /// Whether the file's header names a frequency column (a CSV of histories, not transactions).
+    private static func isHistoriesFile(_ path: String) throws -> Bool {
+        let reader = try CSVReader(path: path)
+        guard try reader.next() else { return false }
+        return reader.fields.map(ColumnMapping.normalize).contains("frequency")
     }
 }
 
@@ -75,7 +127,7 @@ func fitModel(_ model: ModelName, _ input: ModelInput, penalty: Double) throws -
         let frequency = input.customerIDs.indices.map { input.data.frequency[Int(input.data.historyOfCustomer[$0])] }
         return try GammaGamma.fit(frequency: frequency, monetary: monetary, options: options).report
     case .bgbb:
-        throw CLIError("bgbb is a discrete-time model: fit it with `cva fit --model bgbb` on a CSV of frequency,recency,n[,count]; it has no predictions from transactions yet")
+        throw CLIError("bgbb is a discrete-time model: fit it with `cva fit --model bgbb` on transactions (with --period) or on a CSV of frequency,recency,n[,count]")
     case .sbg:
         throw CLIError("sbg is a cohort retention model: fit it with `cva fit --model sbg` on a CSV of period,alive[,cohort] counts")
     }

@@ -13,11 +13,14 @@ struct PredictCommand: ParsableCommand {
             next_purchase_date is the observation end plus the median time to the next purchase should the \
             customer be alive (empty for summary input without --observation-end). CLV follows lifetimes: monthly \
             steps over --clv-months, each month's expected purchases × expected spend, discounted at --discount-rate.
+            --model bgbb (BG/BB, discrete opportunities): customer_id, frequency, recency, n, p_alive, expected_purchases \
+            for transactions summarised in calendar --periods (p_alive at the next opportunity, expected purchases in the \
+            next --horizon opportunities); on a CSV of histories, one row per history with its customers instead.
             """)
 
     @Argument(help: "Transactions (file or folder) or a summary CSV.")
     var input: String
-    @Option(help: "Fit this purchase model now (bgnbd, mbgnbd or pnbd; bgbb on a CSV of frequency,recency,n[,count]).")
+    @Option(help: "Fit this purchase model now (bgnbd, mbgnbd or pnbd; bgbb on transactions in calendar --periods or on a CSV of frequency,recency,n[,count]).")
     var model: ModelName?
     @Option(name: .customLong("model-file"), help: "Use a fit saved by `cva fit --save`.")
     var modelFile: String?
@@ -33,6 +36,8 @@ struct PredictCommand: ParsableCommand {
     var unit: TimeUnit = .week
     @Option(name: .customLong("calibration-end"), help: "Summarise the transactions up to this day.")
     var calibrationEnd: String?
+    @Option(help: "bgbb on transactions: the calendar period that is one transaction opportunity (year, quarter, month or week; default: the model file's, else year).")
+    var period: OpportunityPeriod?
     @OptionGroup var transactions: TransactionOptions
     @OptionGroup var output: OutputOptions
     @Flag(help: "Print the seconds each step took (read, spend fit, scoring, output) to standard error; scoring is p_alive, expected purchases, spend, CLV and next purchase for every customer.")
@@ -63,7 +68,7 @@ struct PredictCommand: ParsableCommand {
             }
             let unit = saved?.unit ?? self.unit
             if model == .bgbb || saved?.purchase?.model == "bgbb" {
-                return try predictDiscrete(saved: saved?.purchase)
+                return try predictDiscrete(saved: saved)
             }
             let data = try ModelInput.load(input, transactions: transactions, unit: unit, calibrationEnd: calibrationEnd)
             step("read")
@@ -120,35 +125,74 @@ struct PredictCommand: ParsableCommand {
     static let discountRateExpectation = "expected a monthly rate above −1"
     static func isValidDiscountRate(_ rate: Double) -> Bool { rate > -1 && rate.isFinite }
 
-    /// BG/BB predictions (Fader, Hardie & Shang 2010) for each distinct history of a discrete
-    /// summary CSV (frequency, recency, n[, count], as `cva fit --model bgbb` reads it): P(alive at
-    /// opportunity n + 1) and the expected purchases in the next `--horizon` opportunities.
-    private func predictDiscrete(saved: FitReport?) throws {
-        let data: DiscretePurchaseData
-        do {
-            data = try DiscretePurchaseData(path: input)
-        } catch {
-            throw CLIError("bgbb is a discrete-time model: predict it on a CSV of frequency,recency,n[,count] (\(error))")
+    /// BG/BB predictions (Fader, Hardie & Shang 2010): P(alive at opportunity n + 1) and the
+    /// expected purchases in the next `--horizon` opportunities, per customer of a transactions
+    /// input (summarised in calendar `--period`s) or per distinct history of a CSV of
+    /// frequency, recency, n[, count] (as `cva fit --model bgbb` reads them).
+    private func predictDiscrete(saved: ModelFile?) throws {
+        if let savedPeriod = saved?.period, let period, period != savedPeriod {
+            throw CLIError("--period \(period.rawValue): the model file was fitted on \(savedPeriod.rawValue)s")
         }
-        let report = try saved ?? BGBB.fit(data).report
-        guard let a = report["alpha"], let b = report["beta"], let g = report["gamma"], let d = report["delta"] else {
-            throw CLIError("the model file holds no BG/BB parameters (alpha, beta, gamma, delta)")
+        let period = self.period ?? saved?.period ?? .year
+        let input: DiscreteInput
+        do {
+            input = try DiscreteInput.load(self.input, transactions: transactions, period: period, calibrationEnd: calibrationEnd)
+        } catch let error as ModelInputError {
+            throw CLIError("bgbb is a discrete-time model: predict it on transactions or on a CSV of frequency,recency,n[,count] (\(error))")
+        } catch let error as InputError {
+            throw CLIError("bgbb is a discrete-time model: predict it on transactions or on a CSV of frequency,recency,n[,count] (\(error))")
         }
         guard horizon == horizon.rounded(), horizon < 1e6 else {
             throw CLIError("--horizon \(horizon): BG/BB counts whole transaction opportunities")
         }
+        let data = input.data
+        let report = try saved?.purchase ?? BGBB.fit(data).report
+        guard let a = report["alpha"], let b = report["beta"], let g = report["gamma"], let d = report["delta"] else {
+            throw CLIError("the model file holds no BG/BB parameters (alpha, beta, gamma, delta)")
+        }
         let fitted = BGBB(parameters: .init(alpha: a, beta: b, gamma: g, delta: d))
         let nStar = Int(horizon)
-        let table = OutputTable(columns: ["frequency", "recency", "n", "customers", "p_alive", "expected_purchases"],
+        let table: OutputTable
+        if let summary = input.summary {
+            // One evaluation per distinct (x, t_x, n), shared by the customers who have it.
+            var cache: [Int: (alive: Double, expected: Double)] = [:]
+            var alive = [Double](repeating: 0, count: summary.count), expected = alive
+            for i in 0..<summary.count {
+                let (x, tx, n) = (summary.frequency[i], summary.recency[i], summary.opportunities[i])
+                let key = (x << 42) | (tx << 21) | n
+                if let hit = cache[key] {
+                    (alive[i], expected[i]) = hit
+                } else {
+                    let value = (fitted.probabilityAlive(frequency: x, recency: tx, periods: n),
+                                 fitted.conditionalExpectedPurchases(next: nStar, frequency: x, recency: tx, periods: n))
+                    cache[key] = value
+                    (alive[i], expected[i]) = value
+                }
+            }
+            let (aliveColumn, expectedColumn) = (alive, expected)
+            table = OutputTable(columns: ["customer_id", "frequency", "recency", "n", "p_alive", "expected_purchases"],
+                                rowCount: summary.count) { r, k in
+                switch k {
+                case 0: return .text(summary.customerIDs[r])
+                case 1: return .int(summary.frequency[r])
+                case 2: return .int(summary.recency[r])
+                case 3: return .int(summary.opportunities[r])
+                case 4: return .number(aliveColumn[r])
+                default: return .number(expectedColumn[r])
+                }
+            }
+        } else {
+            table = OutputTable(columns: ["frequency", "recency", "n", "customers", "p_alive", "expected_purchases"],
                                 rowCount: data.histories) { r, k in
-            let (x, tx, n) = (data.frequency[r], data.recency[r], data.periods[r])
-            switch k {
-            case 0: return .int(x)
-            case 1: return .int(tx)
-            case 2: return .int(n)
-            case 3: return .number(data.count[r])
-            case 4: return .number(fitted.probabilityAlive(frequency: x, recency: tx, periods: n))
-            default: return .number(fitted.conditionalExpectedPurchases(next: nStar, frequency: x, recency: tx, periods: n))
+                let (x, tx, n) = (data.frequency[r], data.recency[r], data.periods[r])
+                switch k {
+                case 0: return .int(x)
+                case 1: return .int(tx)
+                case 2: return .int(n)
+                case 3: return .number(data.count[r])
+                case 4: return .number(fitted.probabilityAlive(frequency: x, recency: tx, periods: n))
+                default: return .number(fitted.conditionalExpectedPurchases(next: nStar, frequency: x, recency: tx, periods: n))
+                }
             }
         }
         let out = try ByteSink(path: output.out)

@@ -136,14 +136,24 @@ extension ModelCommandTests {
         #expect(models.compactMap { ($0["fit"] as? [String: Any])?["model"] as? String } == ["bgnbd", "mbgnbd", "pnbd"])
         let holdout = try #require(models.first?["holdout"] as? [String: Any])
         for key in ["bins", "mae", "rmse", "total_actual", "total_predicted", "percent_error_total"] { #expect(holdout[key] != nil, "\(key)") }
-        // Tracking: weekly periods whose actual counts add up to the last cumulative count; none for MBG/NBD.
-        let tracking = try #require(models.first?["tracking"] as? [String: Any])
-        let periods = try #require(tracking["periods"] as? [[String: Any]])
-        let weekly = periods.compactMap { $0["actual"] as? Int }
-        #expect(weekly.count == periods.count && periods.count > 50)
-        #expect(periods.last?["cumulative_actual"] as? Int == weekly.reduce(0, +))
-        #expect(periods.contains { $0["holdout"] as? Bool == true } && periods.contains { $0["holdout"] as? Bool == false })
-        #expect(models[1]["tracking"] is NSNull)
+        // Tracking for every model: weekly periods whose actual counts add up to the last
+        // cumulative count, the same actual counts whatever the model, and an expected total within
+        // 15% of the actual for each (the generator simulates the BG/NBD; MBG/NBD and Pareto/NBD
+        // fit it closely).
+        var actualByModel: [[Int]] = []
+        for model in models {
+            let tracking = try #require(model["tracking"] as? [String: Any])
+            let periods = try #require(tracking["periods"] as? [[String: Any]])
+            let weekly = periods.compactMap { $0["actual"] as? Int }
+            #expect(weekly.count == periods.count && periods.count > 50)
+            #expect(periods.last?["cumulative_actual"] as? Int == weekly.reduce(0, +))
+            #expect(periods.contains { $0["holdout"] as? Bool == true } && periods.contains { $0["holdout"] as? Bool == false })
+            let expected = try #require(periods.last?["cumulative_expected"] as? Double)
+            let actual = Double(weekly.reduce(0, +))
+            #expect(abs(expected - actual) < 0.15 * actual, "\(expected) vs \(actual)")
+            actualByModel.append(weekly)
+        }
+        #expect(actualByModel.count == 3 && Set(actualByModel).count == 1)
         // The calibration histogram: the counts add up to the customers, expected and actual alike.
         let fit = try CLI.run(["fit", data, "--purchase-distribution", "5", "--format", "json"])
         #expect(fit.status == 0, "\(fit.stderr)")
@@ -153,9 +163,94 @@ extension ModelCommandTests {
         let customers = try #require(fitJSON["customers"] as? Int)
         #expect(rows.compactMap { $0["actual"] as? Double }.reduce(0, +) == Double(customers))
         #expect(abs(rows.compactMap { $0["expected"] as? Double }.reduce(0, +) - Double(customers)) < 1e-6)
+        // MBG/NBD has P(X(t) = n) too: its expected counts add up to the customers as well.
+        let mbg = try CLI.run(["fit", data, "--model", "mbgnbd", "--purchase-distribution", "5", "--format", "json"])
+        #expect(mbg.status == 0, "\(mbg.stderr)")
+        let mbgJSON = try #require(try JSONSerialization.jsonObject(with: Data(mbg.stdout.utf8)) as? [String: Any])
+        let mbgRows = try #require(mbgJSON["purchase_distribution"] as? [[String: Any]])
+        #expect(mbgRows.compactMap { $0["actual"] as? Double } == rows.compactMap { $0["actual"] as? Double })
+        #expect(abs(mbgRows.compactMap { $0["expected"] as? Double }.reduce(0, +) - Double(customers)) < 1e-6)
         let gg = try CLI.run(["fit", data, "--model", "gg", "--purchase-distribution", "5"])
-        #expect(gg.status != 0 && gg.stderr.contains("bgnbd and pnbd"))
+        #expect(gg.status != 0 && gg.stderr.contains("bgnbd, mbgnbd and pnbd"))
         let bad = try CLI.run(["validate", data, "--calibration-end", "2030-01-01"])
         #expect(bad.status != 0 && bad.stderr.contains("calibration end"))
+    }
+}
+
+/// BG/BB from transactions: `cva fit|predict|validate --model(s) bgbb --period ...`.
+extension ModelCommandTests {
+    @Test func bgbbFromTransactions() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data").path
+        #expect(try CLI.run(["generate", "--customers", "2000", "--seed", "4", "--only", "transactions", "--out", data]).status == 0)
+        let saved = folder.appendingPathComponent("bgbb.json").path
+        let fit = try CLI.run(["fit", data, "--model", "bgbb", "--period", "month", "--format", "json", "--save", saved])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(fit.stdout.utf8)) as? [String: Any])
+        let parameters = try #require(json["parameters"] as? [String: Double])
+        #expect(Set(parameters.keys) == ["alpha", "beta", "gamma", "delta"])
+        let (alpha, beta, gamma, delta) = (try #require(parameters["alpha"]), try #require(parameters["beta"]),
+                                           try #require(parameters["gamma"]), try #require(parameters["delta"]))
+
+        // Predictions per customer from the saved monthly fit, on a hand-built log observed to 31 May
+        // 2024: A first buys in January, again twice in March (one opportunity), so x 1, t_x 2, n 4
+        // (February–May); B first buys in May, the last month: n = 0, the prior. B's P(alive at its
+        // first opportunity) is E[1 − θ] = δ/(γ+δ), and its expected purchases in one opportunity
+        // E[1 − θ] E[p] = δ/(γ+δ) · α/(α+β) (θ ~ Beta(γ, δ), p ~ Beta(α, β), independent).
+        let log = folder.appendingPathComponent("log.csv")
+        try "customer_id,date,amount\nA,2024-01-15,5\nA,2024-03-02,5\nA,2024-03-20,5\nB,2024-05-10,5\n"
+            .write(to: log, atomically: true, encoding: .utf8)
+        let predict = try CLI.run(["predict", log.path, "--model-file", saved, "--horizon", "1", "--observation-end", "2024-05-31",
+                                   "--format", "csv"])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        let lines = predict.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "customer_id,frequency,recency,n,p_alive,expected_purchases" && lines.count == 3, "\(predict.stdout)")
+        #expect(lines.contains { $0.hasPrefix("A,1,2,4,") })
+        // The numbers after the id: frequency, recency, n, p_alive, expected_purchases.
+        let b = try #require(lines.first { $0.hasPrefix("B,0,0,0,") }).split(separator: ",").dropFirst().compactMap { Double($0) }
+        try #require(b.count == 5)
+        #expect(abs(b[3] - delta / (gamma + delta)) < 1e-8, "\(b)")
+        #expect(abs(b[4] - delta / (gamma + delta) * alpha / (alpha + beta)) < 1e-8, "\(b)")
+        // A different period than the model file's is refused.
+        let mismatch = try CLI.run(["predict", log.path, "--model-file", saved, "--period", "year"])
+        #expect(mismatch.status != 0 && mismatch.stderr.contains("fitted on months"), "\(mismatch.stderr)")
+
+        // Holdout validation in months: January–May 2025 at most, the periods complete by the
+        // observation end; holdout purchases counted per opportunity.
+        let validate = try CLI.run(["validate", data, "--models", "bgbb", "--period", "month", "--calibration-end", "2024-12-31",
+                                    "--format", "json"])
+        #expect(validate.status == 0, "\(validate.stderr)")
+        let v = try #require(try JSONSerialization.jsonObject(with: Data(validate.stdout.utf8)) as? [String: Any])
+        #expect(v["unit"] as? String == "month" && v["calibration_end"] as? String == "2024-12-31")
+        let length = try #require(v["holdout_length"] as? Double)
+        #expect(length >= 1 && length <= 6)
+        let model = try #require((v["models"] as? [[String: Any]])?.first)
+        #expect((model["fit"] as? [String: Any])?["model"] as? String == "bgbb")
+        // Tracking by calendar month: the actual counts add up to the last cumulative count.
+        let tracking = try #require(model["tracking"] as? [String: Any])
+        #expect(tracking["period"] as? String == "month")
+        let periods = try #require(tracking["periods"] as? [[String: Any]])
+        #expect(periods.last?["cumulative_actual"] as? Int == periods.compactMap { $0["actual"] as? Int }.reduce(0, +))
+        #expect(periods.filter { $0["holdout"] as? Bool == true }.count == Int(length))
+        let holdout = try #require(model["holdout"] as? [String: Any])
+        let (actual, predicted) = (try #require(holdout["total_actual"] as? Double), try #require(holdout["total_predicted"] as? Double))
+        // The generator's customers are not BG/BB customers, so only a loose agreement: within 35%.
+        #expect(actual > 100 && abs(predicted - actual) < 0.35 * actual, "\(predicted) vs \(actual)")
+    }
+
+    @Test func bgbbFromTransactionsRefusesBadInputClearly() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let log = folder.appendingPathComponent("log.csv")
+        try "customer_id,date,amount\nA,2024-01-15,5\nA,2024-03-02,5\nB,2024-05-10,5\n".write(to: log, atomically: true, encoding: .utf8)
+        let unknown = try CLI.run(["fit", log.path, "--model", "bgbb", "--period", "fortnight"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("fortnight") && unknown.stderr.contains("--period"), "\(unknown.stderr)")
+        #expect(!unknown.stderr.contains("Fatal error"))
+        let single = try CLI.run(["fit", log.path, "--model", "bgbb", "--observation-end", "2024-12-31"])
+        #expect(single.status != 0 && single.stderr.contains("single complete year (2024)"), "\(single.stderr)")
+        #expect(!single.stderr.contains("Fatal error"))
+        let mixed = try CLI.run(["validate", log.path, "--models", "bgbb,bgnbd", "--calibration-end", "2024-02-01"])
+        #expect(mixed.status != 0 && mixed.stderr.contains("runs alone"), "\(mixed.stderr)")
     }
 }

@@ -49,12 +49,14 @@ extension BGNBD {
 
     /// (a+b'−1)/(a−1) · [1 − (s/(s+t))^k · 2F1(k, b'; a+b'−1; t/(s+t))] with k = shape, s = scale:
     /// the expected count in t of a customer alive now, with posterior shape k and scale s.
-    /// At a = 1 the two factors are 0/0; the limit is taken by averaging a = 1 ± 1e-6.
+    /// At a = 1 the two factors are 0/0; within 1e-6 of it the limit is taken by averaging
+    /// a = 1 ± 1e-5 (the function is smooth in a). The offsets must lie outside the 1e-6 band:
+    /// 1 + 1e-6 − 1 rounds below 1e-6, which recursed without end at a = 1.
     private func expectedPurchasesGivenAlive(shape k: Double, b: Double, a: Double, scale s: Double, t: Double) -> Double {
         guard t > 0 else { return 0 }
         if abs(a - 1) < 1e-6 {
-            return (expectedPurchasesGivenAlive(shape: k, b: b, a: 1 - 1e-6, scale: s, t: t)
-                + expectedPurchasesGivenAlive(shape: k, b: b, a: 1 + 1e-6, scale: s, t: t)) / 2
+            return (expectedPurchasesGivenAlive(shape: k, b: b, a: 1 - 1e-5, scale: s, t: t)
+                + expectedPurchasesGivenAlive(shape: k, b: b, a: 1 + 1e-5, scale: s, t: t)) / 2
         }
         let z = t / (s + t)
         var u = Hypergeometric.log2F1(a: k, b: b, c: a + b - 1, z: z)

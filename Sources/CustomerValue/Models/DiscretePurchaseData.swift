@@ -68,6 +68,16 @@ public struct DiscretePurchaseData: Sendable {
         guard !self.frequency.isEmpty else { throw ModelInputError("no customers to fit") }
     }
 
+    /// The histories of a summary of transactions in calendar periods, customers with n = 0 (born
+    /// in the last period: they add nothing to the likelihood) left out.
+    /// - Throws: ``ModelInputError`` when no customer has an opportunity.
+    public init(summary: DiscreteSummary) throws {
+        let kept = summary.opportunities.indices.filter { summary.opportunities[$0] > 0 }
+        try self.init(frequency: kept.map { Double(summary.frequency[$0]) }, recency: kept.map { Double(summary.recency[$0]) },
+                      periods: kept.map { Double(summary.opportunities[$0]) },
+                      rowLabel: { "customer \(summary.customerIDs[kept[$0]])" })
+    }
+
     /// Reads a CSV with columns frequency, recency, n (or periods) and optionally count (or
     /// weights), one row per customer or per group of identical customers.
     /// - Throws: ``InputError`` for a file that cannot be read or lacks a column,

@@ -32,21 +32,32 @@ public struct HoldoutValidation: Sendable, Codable, Hashable {
     public init<Model: PurchaseModel>(model: Model, name: String, summary: CustomerSummary, topBin: Int = 7) {
         precondition(summary.calibrationEnd != nil, "validation needs a calibration / holdout summary")
         let duration = summary.durationHoldout ?? 0
+        let predicted = (0..<summary.count).map { i in
+            model.conditionalExpectedPurchases(in: duration, frequency: Double(summary.frequency[i]),
+                                               recency: summary.recency[i], age: summary.T[i])
+        }
+        self.init(name: name, frequency: summary.frequency.map(Int.init), predicted: predicted,
+                  actual: summary.frequencyHoldout.map(Double.init), topBin: topBin)
+    }
+
+    /// Validation from each customer's calibration frequency, predicted and actual holdout
+    /// purchases (any model, continuous or discrete time).
+    /// - Precondition: the three arrays have the same length; `topBin` ≥ 1.
+    public init(name: String, frequency: [Int], predicted: [Double], actual: [Double], topBin: Int = 7) {
+        precondition(frequency.count == predicted.count && predicted.count == actual.count, "columns of different lengths")
         var count = [Int](repeating: 0, count: topBin + 1)
         var actualSum = [Double](repeating: 0, count: topBin + 1), predictedSum = actualSum
         var absolute = 0.0, squared = 0.0
-        for i in 0..<summary.count {
-            let x = Double(summary.frequency[i])
-            let predicted = model.conditionalExpectedPurchases(in: duration, frequency: x, recency: summary.recency[i], age: summary.T[i])
-            let actual = Double(summary.frequencyHoldout[i])
-            let bin = min(Int(summary.frequency[i]), topBin)
+        for i in frequency.indices {
+            let (p, a) = (predicted[i], actual[i])
+            let bin = min(frequency[i], topBin)
             count[bin] += 1
-            actualSum[bin] += actual
-            predictedSum[bin] += predicted
-            absolute += abs(predicted - actual)
-            squared += (predicted - actual) * (predicted - actual)
+            actualSum[bin] += a
+            predictedSum[bin] += p
+            absolute += abs(p - a)
+            squared += (p - a) * (p - a)
         }
-        let n = Double(max(summary.count, 1))
+        let n = Double(max(frequency.count, 1))
         self.model = name
         bins = (0...topBin).map { k in
             Bin(frequency: k == topBin ? "\(topBin)+" : "\(k)", customers: count[k],

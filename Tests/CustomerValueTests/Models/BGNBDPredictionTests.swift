@@ -37,6 +37,22 @@ struct BGNBDPredictionTests {
         #expect(Self.model.expectedPurchases(in: 0) == 0)
     }
 
+    /// At a = 1 eq. 9 is 0/0 and the limit is taken numerically (this used to recurse without
+    /// end). E[X(t)] falls as a rises (a larger mean dropout probability), so the value at a = 1
+    /// lies between those at a = 1 ∓ 1e-3, and the function is smooth there: within 1e-6
+    /// (relative) of their average.
+    @Test func unconditionalExpectationAtUnitA() {
+        func e(_ a: Double) -> Double {
+            BGNBD(parameters: .init(r: 0.8, alpha: 5, a: a, b: 2.5)).expectedPurchases(in: 52)
+        }
+        let (below, at, above) = (e(1 - 1e-3), e(1), e(1 + 1e-3))
+        #expect(below > at && at > above, "\(below) \(at) \(above)")
+        #expect(abs(at - (below + above) / 2) < 1e-6 * at)
+        let conditional = BGNBD(parameters: .init(r: 0.8, alpha: 5, a: 1, b: 2.5))
+            .conditionalExpectedPurchases(in: 52, frequency: 2, recency: 20, age: 30)
+        #expect(conditional.isFinite && conditional > 0)
+    }
+
     @Test func countDistribution() {
         let expected: [(Int, Double)] = [(0, 0.57378635209600940476), (1, 0.19939528083591145379),
                                          (3, 0.04586035384799972523), (10, 0.0035904295401896733128)]
