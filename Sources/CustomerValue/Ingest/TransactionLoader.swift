@@ -74,6 +74,7 @@ public enum TransactionLoader {
         report.returns.policy = options.returns
         report.outliers.factor = options.outlierFactor
 
+        let parseStart = DispatchTime.now()
         let parser = RowParser(
             path: path, options: options, fieldCount: header.count, customerColumn: customerColumn,
             dateColumn: dateColumn, amountColumn: amountColumn, quantityColumn: quantityColumn,
@@ -129,6 +130,8 @@ public enum TransactionLoader {
             report.firstDate = CalendarDay(ordinal: minDay)
             report.lastDate = CalendarDay(ordinal: maxDay)
         }
+        let buildStart = DispatchTime.now()
+        var timings = IngestTimings(parse: seconds(from: parseStart, to: buildStart))
         var builder = HistoryBuilder(rows: rows, customers: ids.count, options: options, hasOrderIDs: orderColumn != nil)
         rows = RowColumns()
         let deferred = builder.build(report: &report)
@@ -145,15 +148,20 @@ public enum TransactionLoader {
         }
         report.examples.sort { $0.line < $1.line }
         if report.examples.count > 20 { report.examples.removeLast(report.examples.count - 20) }
+        timings.build = seconds(from: buildStart, to: DispatchTime.now())
         guard let end = observationEnd else {
             return TransactionHistory(
                 identifiers: ids, periodStart: [0], periodDay: [], periodAmount: [], periodOrders: [],
-                observationEnd: CalendarDay(ordinal: 0), report: report)
+                observationEnd: CalendarDay(ordinal: 0), report: report, timings: timings)
         }
         return TransactionHistory(
             identifiers: ids, periodStart: builder.periodStart, periodDay: builder.periodDay,
             periodAmount: builder.periodAmount, periodOrders: builder.periodOrders,
-            observationEnd: end, report: report)
+            observationEnd: end, report: report, timings: timings)
+    }
+
+    private static func seconds(from start: DispatchTime, to end: DispatchTime) -> Double {
+        Double(end.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
 
     /// Where to split a UTF-8 file into two halves for two workers: the first line break at or
