@@ -300,6 +300,22 @@ struct RowColumns {
         orderKey.reserveCapacity(n)
         line.reserveCapacity(n)
         hash.reserveCapacity(n)
+        // The rows are gathered at random when grouped per customer: huge pages for the
+        // capacity not yet written (see ``HugePages``).
+        RowColumns.adviseHugePages(&customer)
+        RowColumns.adviseHugePages(&day)
+        RowColumns.adviseHugePages(&amount)
+        RowColumns.adviseHugePages(&orderKey)
+        RowColumns.adviseHugePages(&line)
+        RowColumns.adviseHugePages(&hash)
+    }
+
+    private static func adviseHugePages<T>(_ column: inout [T]) {
+        let used = column.count * MemoryLayout<T>.stride
+        let bytes = column.capacity * MemoryLayout<T>.stride
+        column.withUnsafeMutableBytes { raw in
+            if let base = raw.baseAddress { HugePages.advise(base + used, bytes: bytes - used) }
+        }
     }
 
     @inline(__always)
