@@ -21,25 +21,59 @@ struct ParsedRows {
     var examples: [RejectedRow] = []
     var minDay = Int32.max
     var maxDay = Int32.min
+    /// Rows whose order key is their line number although the file has order ids (an empty id).
+    var lineKeyedRows: [Int32] = []
 
-    init(expectedRows: Int) {
+    /// - Parameters:
+    ///   - expectedRows: rows to reserve room for.
+    ///   - expectedCustomers: distinct ids to size the id table for (a third of the rows by default).
+    init(expectedRows: Int, expectedCustomers: Int? = nil) {
         rows.reserve(min(expectedRows, 200_000_000))
-        ids = IdentifierTable(expectedCount: max(1 << 12, expectedRows / 3))
+        ids = IdentifierTable(expectedCount: max(1 << 12, expectedCustomers ?? expectedRows / 3))
     }
 
     /// Appends `next`, which comes after `self` in the file: its customers are renumbered so
-    /// that indexes stay in order of first appearance in the whole file.
-    mutating func append(_ next: ParsedRows) {
+    /// that indexes stay in order of first appearance in the whole file, and its line numbers
+    /// (counted from 1 at its first byte when it was read on its own) are shifted by `lineOffset`.
+    /// `allRowsLineKeyed`: the file has no order id column, so every order key is a line number.
+    mutating func append(_ next: ParsedRows, lineOffset: Int = 0, allRowsLineKeyed: Bool = false) {
         var mapping = [Int32](repeating: 0, count: next.ids.count)
         for k in 0..<next.ids.count {
             mapping[k] = next.ids.withBytes(at: k) { ids.intern($0) }
         }
         rows.reserve(rows.count + next.rows.count)
-        for i in 0..<next.rows.count {
-            rows.append(
-                customer: mapping[Int(next.rows.customer[i])], day: next.rows.day[i], amount: next.rows.amount[i],
-                orderKey: next.rows.orderKey[i], line: next.rows.line[i], hash: next.rows.hash[i])
+        // Only the customer column is renumbered, and line numbers shifted; the other columns
+        // are copied as blocks.
+        let base = rows.count
+        let added = next.rows.count
+        rows.customer.append(contentsOf: repeatElement(0, count: added))
+        rows.customer.withUnsafeMutableBufferPointer { out in
+            next.rows.customer.withUnsafeBufferPointer { source in
+                mapping.withUnsafeBufferPointer { map in
+                    for i in 0..<added { out[base + i] = map[Int(source[i])] }
+                }
+            }
         }
+        rows.day.append(contentsOf: next.rows.day)
+        rows.amount.append(contentsOf: next.rows.amount)
+        rows.orderKey.append(contentsOf: next.rows.orderKey)
+        rows.line.append(contentsOf: next.rows.line)
+        rows.hash.append(contentsOf: next.rows.hash)
+        if lineOffset != 0 {
+            // Keys made from line numbers shift with them (modulo 2^32, as they were truncated).
+            let keyShift = UInt32(truncatingIfNeeded: lineOffset)
+            rows.line.withUnsafeMutableBufferPointer { line in
+                for i in base..<(base + added) { line[i] = Int32(clamping: Int(line[i]) + lineOffset) }
+            }
+            rows.orderKey.withUnsafeMutableBufferPointer { key in
+                if allRowsLineKeyed {
+                    for i in base..<(base + added) { key[i] &+= keyShift }
+                } else {
+                    for i in next.lineKeyedRows { key[base + Int(i)] &+= keyShift }
+                }
+            }
+        }
+        for i in next.lineKeyedRows { lineKeyedRows.append(Int32(base) + i) }
         rowsRead += next.rowsRead
         blankLines += next.blankLines
         for (reason, n) in next.rejected { rejected[reason, default: 0] += n }
@@ -47,7 +81,11 @@ struct ParsedRows {
         afterObservationEnd += next.afterObservationEnd
         returnsDropped += next.returnsDropped
         returnsDroppedAmount += next.returnsDroppedAmount
-        examples += next.examples.prefix(max(0, 20 - examples.count))
+        examples += next.examples.prefix(max(0, 20 - examples.count)).map { row in
+            var shifted = row
+            shifted.line += lineOffset
+            return shifted
+        }
         minDay = min(minDay, next.minDay)
         maxDay = max(maxDay, next.maxDay)
     }
@@ -177,12 +215,14 @@ struct RowParser: Sendable {
             let customer = reader.withField(customerColumn) { out.ids.intern(TransactionLoader.trimmed($0)) }
             // 32-bit keys suffice: they are only compared between rows of one customer on one day.
             let line = UInt32(truncatingIfNeeded: reader.line)
-            let orderKey: UInt32 = orderColumn.map { column in
-                reader.withField(column) { raw in
+            var orderKey = line
+            if let orderColumn {
+                let idHash: UInt32? = reader.withField(orderColumn) { raw in
                     let t = TransactionLoader.trimmed(raw)
-                    return t.isEmpty ? line : UInt32(truncatingIfNeeded: IdentifierTable.hash(t))
+                    return t.isEmpty ? nil : UInt32(truncatingIfNeeded: IdentifierTable.hash(t))
                 }
-            } ?? line
+                if let idHash { orderKey = idHash } else { out.lineKeyedRows.append(Int32(truncatingIfNeeded: out.rows.count)) }
+            }
             let rowHash = UInt32(truncatingIfNeeded: reader.withRawRecord { IdentifierTable.hash($0) })
             out.rows.append(customer: customer, day: day.ordinal, amount: amount, orderKey: orderKey, line: Int32(clamping: reader.line), hash: rowHash)
             if day.ordinal > out.maxDay { out.maxDay = day.ordinal }
