@@ -58,35 +58,52 @@ struct OutputTable {
         }
         header.append(0x0A)
         try sink.write(header)
-        // Blocks of rows formatted on two threads, written in order.
+        // Blocks of rows formatted on two threads (blocks 0, 2, 4, ... and 1, 3, 5, ...), each
+        // written as soon as its turn comes, so writing overlaps the formatting of the next block.
         let block = 32_768
+        let blocks = (rowCount + block - 1) / block
         let width = columns.count
         let cell = self.cell
-        var start = 0
-        while start < rowCount {
-            let ranges = (0..<2).map { k in min(rowCount, start + k * block)..<min(rowCount, start + (k + 1) * block) }
-            let buffers = ParallelBuffers(count: 2)
-            DispatchQueue.concurrentPerform(iterations: 2) { k in
-                var buffer: [UInt8] = []
-                buffer.reserveCapacity(ranges[k].count * 16 * width)
-                for r in ranges[k] {
-                    for c in 0..<width {
-                        if c > 0 { buffer.append(0x2C) }
-                        switch cell(r, c) {
-                        case .text(let s): CSVFormatting.appendField(s, to: &buffer)
-                        case .int(let v): NumberFormatting.append(v, to: &buffer)
-                        case .number(let v): NumberFormatting.append(v, to: &buffer)
-                        case .date(let d): NumberFormatting.append(d, to: &buffer)
-                        case .empty: break
+        let rowCount = self.rowCount
+        let turns = OrderedWrites(sink: sink)
+        @Sendable func formatBlocks(_ first: Int) {
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(block * 16 * width)
+            for b in stride(from: first, to: blocks, by: 2) {
+                buffer.removeAll(keepingCapacity: true)
+                if !turns.failed {
+                    for r in (b * block)..<min(rowCount, (b + 1) * block) {
+                        for c in 0..<width {
+                            if c > 0 { buffer.append(0x2C) }
+                            switch cell(r, c) {
+                            case .text(let s): CSVFormatting.appendField(s, to: &buffer)
+                            case .int(let v): NumberFormatting.append(v, to: &buffer)
+                            case .number(let v): NumberFormatting.append(v, to: &buffer)
+                            case .date(let d): NumberFormatting.append(d, to: &buffer)
+                            case .empty: break
+                            }
                         }
+                        buffer.append(0x0A)
                     }
-                    buffer.append(0x0A)
                 }
-                buffers.set(k, buffer)
+                turns.write(buffer, turn: b)
             }
-            for k in 0..<2 { try sink.write(buffers.get(k)) }
-            start += 2 * block
         }
+        if blocks > 1 {
+            // A thread of its own (not a pool's), so that waiting for a turn can never wait on
+            // work that has not started.
+            let done = DispatchSemaphore(value: 0)
+            let second = Thread {
+                formatBlocks(1)
+                done.signal()
+            }
+            second.start()
+            formatBlocks(0)
+            done.wait()
+        } else {
+            formatBlocks(0)
+        }
+        if let error = turns.error { throw error }
     }
 
     func writeJSON(to sink: ByteSink) throws {
@@ -163,6 +180,51 @@ struct OutputTable {
             out += "… \(rowCount - shown) more rows (\(rowCount) in all): use --format csv or json, with --out FILE, for all of them\n"
         }
         try sink.write(Array(out.utf8))
+    }
+}
+
+/// Writes buffers to a sink in the order of their turn numbers 0, 1, 2, ..., whichever thread
+/// brings them: a thread waits until the turns before its own are written. After a failed write
+/// the later turns are skipped and the error kept.
+final class OrderedWrites: @unchecked Sendable {
+    private let sink: ByteSink
+    private let condition = NSCondition()
+    private var next = 0
+    private var firstError: (any Error)?
+
+    init(sink: ByteSink) { self.sink = sink }
+
+    /// Whether a write failed (formatting more is then useless).
+    var failed: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return firstError != nil
+    }
+
+    /// The first error a write threw.
+    var error: (any Error)? {
+        condition.lock()
+        defer { condition.unlock() }
+        return firstError
+    }
+
+    /// Writes `bytes` as turn `turn` once every earlier turn is written.
+    func write(_ bytes: [UInt8], turn: Int) {
+        condition.lock()
+        while next != turn { condition.wait() }
+        condition.unlock()
+        // Only the thread holding the turn gets here, so the sink is used by one thread at a time.
+        if !failed {
+            do { try sink.write(bytes) } catch {
+                condition.lock()
+                firstError = error
+                condition.unlock()
+            }
+        }
+        condition.lock()
+        next += 1
+        condition.broadcast()
+        condition.unlock()
     }
 }
 
