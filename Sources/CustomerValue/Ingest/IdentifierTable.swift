@@ -95,7 +95,20 @@ public struct IdentifierTable: Sendable {
     /// The index of `bytes`, adding it when new.
     @inline(__always)
     public mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
-        let h = IdentifierTable.hash(bytes)
+        intern(bytes, hash: IdentifierTable.hash(bytes))
+    }
+
+    /// Loads the slot where a probe for `hash` starts and returns a word of it, so that a caller
+    /// can start the cache misses of many probes before making them (the loads overlap); the
+    /// result only has to be kept somewhere so the load is not dropped.
+    @inline(__always)
+    func touch(hash h: UInt64) -> UInt64 {
+        slots.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: h) & mask].meta }
+    }
+
+    /// ``intern(_:)`` with the id's ``hash(_:)`` already computed.
+    @inline(__always)
+    mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int32 {
         let key = IdentifierTable.metaKey(length: bytes.count, hash: h)
         let prefix = IdentifierTable.prefix(bytes)
         let (found, slot) = probe(bytes, key: key, prefix: prefix, hash: h)
