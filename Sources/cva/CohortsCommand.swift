@@ -28,6 +28,8 @@ struct CohortsCommand: ParsableCommand {
     var period: LifecyclePeriod?
     @Option(help: "Write rows that were set aside to this CSV (file, line, column, reason, raw).")
     var quarantine: String?
+    @Flag(help: "Print the seconds each step took (read, parse, build per customer, cohorts, write) to standard error.")
+    var timing = false
 
     /// The columns of `cva cohorts`, a contract.
     static let columns = [
@@ -38,8 +40,21 @@ struct CohortsCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let period = try configOf(input: input).period(flag: self.period)
+            var clock = Date()
+            var steps: [String] = []
+            func step(_ name: String) {
+                steps.append(String(format: "%@ %.3f s", name, Date().timeIntervalSince(clock)))
+                clock = Date()
+            }
+            defer { if timing { Console.note("timing: " + steps.joined(separator: ", ")) } }
             let history = try loadLifecycleHistory(input: input, transactions: transactions, quarantine: quarantine)
+            let loadSeconds = Date().timeIntervalSince(clock)
+            steps.append(String(format: "read %.3f s", max(0, loadSeconds - history.timings.parse - history.timings.build)))
+            steps.append(String(format: "parse %.3f s", history.timings.parse))
+            steps.append(String(format: "build %.3f s", history.timings.build))
+            clock = Date()
             let analysis = try PeriodicAnalysis(history: history, options: PeriodicOptions(period: period))
+            step("cohorts")
             Self.noteCohorts(analysis)
             let out = try ByteSink(path: output.out)
             switch output.resolvedFormat {
@@ -52,6 +67,7 @@ struct CohortsCommand: ParsableCommand {
             case .table: try Self.writeMatrix(analysis.cohorts, to: out)
             }
             try out.close()
+            step("write")
         }
     }
 

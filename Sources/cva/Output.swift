@@ -63,36 +63,56 @@ struct OutputTable {
         }
         header.append(0x0A)
         try sink.write(header)
-        // Blocks of rows formatted on two threads, written in order.
+        // Blocks of rows formatted on two threads (blocks 0, 2, 4, ... and 1, 3, 5, ...), each
+        // written as soon as its turn comes, so writing overlaps the formatting of the next block.
         let block = 32_768
+        let blocks = (rowCount + block - 1) / block
         let width = columns.count
         let cell = self.cell
-        var start = 0
-        while start < rowCount {
-            let ranges = (0..<2).map { k in min(rowCount, start + k * block)..<min(rowCount, start + (k + 1) * block) }
-            let buffers = ParallelBuffers(count: 2)
-            DispatchQueue.concurrentPerform(iterations: 2) { k in
-                var buffer: [UInt8] = []
-                buffer.reserveCapacity(ranges[k].count * 16 * width)
-                for r in ranges[k] {
-                    for c in 0..<width {
-                        if c > 0 { buffer.append(0x2C) }
-                        switch cell(r, c) {
-                        case .text(let s): CSVFormatting.appendField(s, to: &buffer)
-                        case .int(let v): NumberFormatting.append(v, to: &buffer)
-                        case .number(let v): NumberFormatting.append(v, to: &buffer)
-                        case .date(let d): NumberFormatting.append(d, to: &buffer)
-                        case .bool(let b): buffer.append(contentsOf: b ? Self.trueBytes : Self.falseBytes)
-                        case .empty: break
+        let rowCount = self.rowCount
+        let turns = OrderedWrites(sink: sink)
+        @Sendable func formatBlocks(_ first: Int) {
+            var buffer = RawBytes(capacity: block * 16 * width)
+            defer { buffer.deallocate() }
+            for b in stride(from: first, to: blocks, by: 2) {
+                buffer.removeAll()
+                if !turns.failed {
+                    for r in (b * block)..<min(rowCount, (b + 1) * block) {
+                        // Room for every number and date cell of the row and its separators;
+                        // text cells reserve their own.
+                        buffer.reserve(width * NumberFormatting.maximumBytes + 1)
+                        for c in 0..<width {
+                            if c > 0 { buffer.append(0x2C) }
+                            switch cell(r, c) {
+                            case .text(let s): buffer.appendCSVField(s)
+                            case .int(let v): buffer.advance(by: NumberFormatting.write(v, at: buffer.end))
+                            case .number(let v): buffer.advance(by: NumberFormatting.write(v, at: buffer.end))
+                            case .date(let d): buffer.advance(by: NumberFormatting.write(d, at: buffer.end))
+                            case .bool(let b): buffer.appendCSVField(b ? "true" : "false")
+                            case .empty: break
+                            }
                         }
+                        buffer.append(0x0A)
                     }
-                    buffer.append(0x0A)
                 }
-                buffers.set(k, buffer)
+                turns.write(buffer.bytes, turn: b)
             }
-            for k in 0..<2 { try sink.write(buffers.get(k)) }
-            start += 2 * block
         }
+        if blocks > 1 {
+            // A thread of its own (not a pool's), so that waiting for a turn can never wait on
+            // work that has not started.
+            let done = DispatchSemaphore(value: 0)
+            let second = Thread {
+                formatBlocks(1)
+                done.signal()
+            }
+            second.start()
+            formatBlocks(0)
+            done.wait()
+        } else {
+            formatBlocks(0)
+        }
+        if let error = turns.error { throw error }
     }
 
     func writeJSON(to sink: ByteSink) throws {
@@ -177,6 +197,125 @@ struct OutputTable {
     }
 }
 
+/// Output bytes stored through a raw pointer into room reserved beforehand, so that formatting a
+/// large table costs a store per byte rather than an array append. Freed by ``deallocate()``.
+struct RawBytes {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 256)
+        base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
+    }
+
+    func deallocate() { base.deallocate() }
+
+    /// Where the next byte goes.
+    var end: UnsafeMutablePointer<UInt8> { base + count }
+    /// The bytes so far (valid until the next reserve or append).
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// Makes room for `extra` more bytes.
+    @inline(__always)
+    mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+    }
+
+    private mutating func grow(to needed: Int) {
+        var bigger = capacity * 2
+        while bigger < needed { bigger *= 2 }
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+        p.update(from: base, count: count)
+        base.deallocate()
+        base = p
+        capacity = bigger
+    }
+
+    /// Appends one byte into room already reserved.
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
+    }
+
+    /// Counts `n` bytes written at ``end`` into room already reserved.
+    @inline(__always)
+    mutating func advance(by n: Int) { count += n }
+
+    mutating func removeAll() { count = 0 }
+
+    /// Appends `text` as one CSV field as ``CSVFormatting/appendField(_:to:)`` does: quoted,
+    /// quotes doubled, when it holds a comma, quote or line break.
+    mutating func appendCSVField(_ text: String) {
+        var copy = text
+        copy.withUTF8 { utf8 in
+            reserve(2 * utf8.count + 2)
+            var needsQuotes = false
+            for b in utf8 where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D {
+                needsQuotes = true
+                break
+            }
+            guard needsQuotes else {
+                if let source = utf8.baseAddress { end.update(from: source, count: utf8.count) }
+                count += utf8.count
+                return
+            }
+            append(0x22)
+            for b in utf8 {
+                if b == 0x22 { append(0x22) }
+                append(b)
+            }
+            append(0x22)
+        }
+    }
+}
+
+/// Writes buffers to a sink in the order of their turn numbers 0, 1, 2, ..., whichever thread
+/// brings them: a thread waits until the turns before its own are written. After a failed write
+/// the later turns are skipped and the error kept.
+final class OrderedWrites: @unchecked Sendable {
+    private let sink: ByteSink
+    private let condition = NSCondition()
+    private var next = 0
+    private var firstError: (any Error)?
+
+    init(sink: ByteSink) { self.sink = sink }
+
+    /// Whether a write failed (formatting more is then useless).
+    var failed: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return firstError != nil
+    }
+
+    /// The first error a write threw.
+    var error: (any Error)? {
+        condition.lock()
+        defer { condition.unlock() }
+        return firstError
+    }
+
+    /// Writes `bytes` as turn `turn` once every earlier turn is written.
+    func write(_ bytes: UnsafeBufferPointer<UInt8>, turn: Int) {
+        condition.lock()
+        while next != turn { condition.wait() }
+        condition.unlock()
+        // Only the thread holding the turn gets here, so the sink is used by one thread at a time.
+        if !failed {
+            do { try sink.write(bytes) } catch {
+                condition.lock()
+                firstError = error
+                condition.unlock()
+            }
+        }
+        condition.lock()
+        next += 1
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
 /// One result per parallel task; each task writes only its own.
 final class ParallelBuffersOf<T>: @unchecked Sendable {
     private var buffers: [T?]
@@ -236,6 +375,12 @@ final class ByteSink {
 
     func write(_ text: String) throws { try write(Array(text.utf8)) }
 
+    /// Writes `bytes` (not copied).
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))
+    }
+
     func close() throws { if ownsHandle { try handle.close() } }
 }
 
@@ -260,80 +405,139 @@ enum JSONText {
     }
 }
 
-/// Fast number formatting for large outputs.
+/// Fast number formatting for large outputs. Each value is written by one function on raw
+/// memory (``write(_:at:)-(Int,_)``); the array versions copy its bytes, so CSV and JSON print
+/// numbers the same way.
 enum NumberFormatting {
-    static func append(_ v: Int, to buffer: inout [UInt8]) {
-        if v < 0 {
-            buffer.append(0x2D)
-            if v == Int.min { buffer.append(contentsOf: Array(String(v).dropFirst().utf8)); return }
-            append(-v, to: &buffer)
-            return
-        }
-        if v < 10 { buffer.append(UInt8(48 + v)); return }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        var x = v
-        withUnsafeMutableBytes(of: &digits) { d in
-            while x > 0 {
-                d[n] = UInt8(48 + x % 10)
-                x /= 10
-                n += 1
+    /// The most bytes one `write` stores (an integer, a number, or a date).
+    static let maximumBytes = 32
+
+    /// Writes the decimal digits of `v` at `p` (room for ``maximumBytes``); returns their count.
+    @inline(__always)
+    static func write(_ v: Int, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        if v == Int.min {
+            var text = String(v)
+            return text.withUTF8 { utf8 in
+                if let base = utf8.baseAddress { p.update(from: base, count: utf8.count) }
+                return utf8.count
             }
-            for k in stride(from: n - 1, through: 0, by: -1) { buffer.append(d[k]) }
         }
+        var x = v
+        var out = p
+        if v < 0 {
+            p[0] = 0x2D
+            out = p + 1
+            x = -v
+        }
+        var n = 1
+        var probe = x
+        while probe >= 10 { probe /= 10; n += 1 }
+        var k = n
+        while k > 0 {
+            k -= 1
+            out[k] = UInt8(truncatingIfNeeded: 48 + x % 10)
+            x /= 10
+        }
+        return v < 0 ? n + 1 : n
     }
 
     /// Numbers to 10 significant digits, trailing zeros dropped: `326.67` rather than the
     /// `326.66999999999996` a sum of cents leaves, yet far finer than any analysis needs.
-    /// Whole numbers print without a decimal point.
-    static func append(_ v: Double, to buffer: inout [UInt8]) {
-        if v == v.rounded(), abs(v) < 1e15 {
-            append(Int(v), to: &buffer)
-            return
-        }
+    /// Whole numbers print without a decimal point. Writes at `p` (room for ``maximumBytes``);
+    /// returns the count of bytes.
+    @inline(__always)
+    static func write(_ v: Double, at p: UnsafeMutablePointer<UInt8>) -> Int {
         let magnitude = abs(v)
-        guard v.isFinite, magnitude >= 1e-4, magnitude < 1e15 else {
-            buffer.append(contentsOf: v.description.utf8)
-            return
-        }
+        // Whole: truncation (one instruction) instead of a call to round().
+        if magnitude < 1e15, Double(Int(v)) == v { return write(Int(v), at: p) }
+        guard v.isFinite, magnitude >= 1e-4, magnitude < 1e15 else { return writeText(v.description, at: p) }
         var integerDigits = 1
         var bound = 10.0
         while magnitude >= bound { integerDigits += 1; bound *= 10 }
         let decimals = max(0, 10 - integerDigits)
         let scale = decimalScales[decimals]
-        let scaled = (magnitude * scale).rounded()
-        if scaled >= 9.007_199_254_740_992e15 {
-            buffer.append(contentsOf: v.description.utf8)
-            return
-        }
-        if v < 0 { buffer.append(0x2D) }
+        let scaled = roundedHalfAway(magnitude * scale)
+        if scaled >= 9.007_199_254_740_992e15 { return writeText(v.description, at: p) }
+        var i = 0
+        if v < 0 { p[0] = 0x2D; i = 1 }
         let units = Int(scaled)
         let whole = units / Int(scale)
         var fraction = units % Int(scale)
-        append(whole, to: &buffer)
-        guard fraction > 0 else { return }
+        i += write(whole, at: p + i)
+        guard fraction > 0 else { return i }
         var width = decimals
         while fraction % 10 == 0 { fraction /= 10; width -= 1 }
-        buffer.append(0x2E)
+        p[i] = 0x2E
+        i += 1
         var digits = 1
         var probe = fraction
         while probe >= 10 { probe /= 10; digits += 1 }
-        for _ in 0..<(width - digits) { buffer.append(0x30) }
-        append(fraction, to: &buffer)
+        for _ in 0..<(width - digits) { p[i] = 0x30; i += 1 }
+        i += write(fraction, at: p + i)
+        return i
+    }
+
+    /// `x.rounded()` (half away from zero) for finite `x >= 0`, without a call to round():
+    /// below 2^53, `x - trunc(x)` is exact (Sterbenz), so comparing it with 0.5 decides; from
+    /// 2^53 on every double is whole.
+    @inline(__always)
+    static func roundedHalfAway(_ x: Double) -> Double {
+        guard x < 9.007_199_254_740_992e15 else { return x }
+        let whole = Double(Int(x))
+        return x - whole >= 0.5 ? whole + 1 : whole
+    }
+
+    private static func writeText(_ text: String, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        var copy = text
+        return copy.withUTF8 { utf8 in
+            let n = min(utf8.count, maximumBytes)
+            if let base = utf8.baseAddress { p.update(from: base, count: n) }
+            return n
+        }
+    }
+
+    /// Writes `d` as yyyy-MM-dd at `p`; returns 10.
+    @inline(__always)
+    static func write(_ d: CalendarDay, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        let (y, m, day) = d.components
+        p[0] = UInt8(truncatingIfNeeded: 48 + y / 1000 % 10)
+        p[1] = UInt8(truncatingIfNeeded: 48 + y / 100 % 10)
+        p[2] = UInt8(truncatingIfNeeded: 48 + y / 10 % 10)
+        p[3] = UInt8(truncatingIfNeeded: 48 + y % 10)
+        p[4] = 45
+        p[5] = UInt8(truncatingIfNeeded: 48 + m / 10)
+        p[6] = UInt8(truncatingIfNeeded: 48 + m % 10)
+        p[7] = 45
+        p[8] = UInt8(truncatingIfNeeded: 48 + day / 10)
+        p[9] = UInt8(truncatingIfNeeded: 48 + day % 10)
+        return 10
+    }
+
+    static func append(_ v: Int, to buffer: inout [UInt8]) {
+        appendWritten(to: &buffer) { write(v, at: $0) }
+    }
+
+    static func append(_ v: Double, to buffer: inout [UInt8]) {
+        appendWritten(to: &buffer) { write(v, at: $0) }
+    }
+
+    static func append(_ d: CalendarDay, to buffer: inout [UInt8]) {
+        appendWritten(to: &buffer) { write(d, at: $0) }
+    }
+
+    @inline(__always)
+    private static func appendWritten(to buffer: inout [UInt8], _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumBytes) { scratch in
+            guard let base = scratch.baseAddress else { return }
+            let n = body(base)
+            buffer.append(contentsOf: UnsafeBufferPointer(start: base, count: n))
+        }
     }
 
     private static let decimalScales: [Double] = (0...10).map { k in
         var v = 1.0
         for _ in 0..<k { v *= 10 }
         return v
-    }
-
-    static func append(_ d: CalendarDay, to buffer: inout [UInt8]) {
-        let at = buffer.count
-        buffer.append(contentsOf: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
-        d.writeISO(into: &buffer, at: at)
     }
 
     /// A readable rendering for tables: at most 4 decimals.

@@ -22,17 +22,34 @@ struct SummaryCommand: ParsableCommand {
     var windowDays: Int = 365
     @Option(help: "Write rows that were set aside to this CSV (file, line, column, reason, raw).")
     var quarantine: String?
+    @Flag(help: "Print the seconds each step took (parse, build per customer, summary, write) to standard error.")
+    var timing = false
 
     func run() throws {
         try runReportingErrors {
             let path = try transactionsPath(input)
             let sink = try quarantine.map { try QuarantineFile(path: $0) }
+            var clock = Date()
+            var steps: [String] = []
+            func step(_ name: String) {
+                steps.append(String(format: "%@ %.3f s", name, Date().timeIntervalSince(clock)))
+                clock = Date()
+            }
+            defer { if timing { Console.note("timing: " + steps.joined(separator: ", ")) } }
             let history = try loadTransactions(path: path, options: transactions, quarantine: sink)
             try sink?.close()
+            // The loader's own phases; "read" is what is left of the load (opening, format
+            // inference, quarantine file).
+            let loadSeconds = Date().timeIntervalSince(clock)
+            steps.append(String(format: "read %.3f s", max(0, loadSeconds - history.timings.parse - history.timings.build)))
+            steps.append(String(format: "parse %.3f s", history.timings.parse))
+            steps.append(String(format: "build %.3f s", history.timings.build))
+            clock = Date()
             let options = SummaryOptions(
                 unit: unit, calibrationEnd: try calibrationEnd.map { try parseDay($0, flag: "--calibration-end") },
                 windowDays: windowDays)
             let summary = try CustomerSummary(history: history, options: options)
+            step("summary")
             noteSetAside(history.report, quarantinePath: quarantine)
             if summary.customersAfterCalibration > 0 {
                 Console.note("note: \(summary.customersAfterCalibration) customers first bought after the calibration end and are left out")
@@ -43,6 +60,7 @@ struct SummaryCommand: ParsableCommand {
             let out = try ByteSink(path: output.out)
             try summary.outputTable.write(output.resolvedFormat, to: out)
             try out.close()
+            step("write")
         }
     }
 }

@@ -119,3 +119,19 @@ struct LifecycleCommandTests {
         #expect(lines[3].hasSuffix(",3.571428571,true"))
     }
 }
+
+extension LifecycleCommandTests {
+    /// `cva cohorts --timing`: one line of step seconds on standard error, the same CSV on stdout.
+    @Test func cohortsTimingPrintsStepsAndKeepsTheData() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let timed = try CommandLineTests.run(["cohorts", folder.path, "--format", "csv", "--timing"])
+        #expect(timed.status == 0, "\(timed.stderr)")
+        let line = try #require(timed.stderr.split(separator: "\n").first { $0.hasPrefix("timing: ") })
+        let steps = line.dropFirst("timing: ".count).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(steps.map { $0.split(separator: " ").dropLast(2).joined(separator: " ") } == ["read", "parse", "build", "cohorts", "write"])
+        let plain = try CommandLineTests.run(["cohorts", folder.path, "--format", "csv"])
+        #expect(plain.stdout == timed.stdout)
+        #expect(!plain.stderr.contains("timing:"))
+    }
+}

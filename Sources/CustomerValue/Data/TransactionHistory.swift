@@ -20,6 +20,8 @@ public struct TransactionHistory: Sendable {
     public var observationEnd: CalendarDay
     /// What happened to every row of the file.
     public var report: TransactionFileReport
+    /// Seconds the loader spent in each of its phases (for `--timing`).
+    public var timings = IngestTimings()
 
     /// Number of customers (including any left without purchases by returns).
     public var customerCount: Int { periodStart.count - 1 }
@@ -30,4 +32,18 @@ public struct TransactionHistory: Sendable {
     /// The range of period indexes of customer `c`.
     @inline(__always)
     public func periods(of c: Int) -> Range<Int> { periodStart[c]..<periodStart[c + 1] }
+}
+
+/// Wall-clock seconds of the phases of reading a transactions file.
+public struct IngestTimings: Sendable, Hashable {
+    /// Reading and parsing the rows into compact columns (both halves of the file, in parallel).
+    public var parse = 0.0
+    /// Grouping the rows per customer into purchase periods (duplicates, returns, outliers),
+    /// including any re-read of the file for the quarantine.
+    public var build = 0.0
+
+    public init(parse: Double = 0, build: Double = 0) {
+        self.parse = parse
+        self.build = build
+    }
 }

@@ -47,6 +47,10 @@ public final class CSVReader {
     public private(set) var line = 0
     /// Why the current record is not well-formed CSV, or nil when it is.
     public private(set) var malformation: String?
+    /// Whether some record so far ran to the end of the input inside an open quote (or past
+    /// ``maximumRecordBytes``). For a reader of part of a file this also means the part did not
+    /// end at a record boundary.
+    private(set) var sawUnterminatedQuote = false
     /// File offset where the next record starts (UTF-8 files), and its line number.
     var nextRecord: (offset: Int, line: Int) { (source.fileOffsetOfNextByte - (end - start), linesConsumed + 1) }
 
@@ -192,6 +196,7 @@ public final class CSVReader {
     }
 
     private func finishAsUnterminated() {
+        sawUnterminatedQuote = true
         // Keep only the first physical line of the record as its raw text, so the quarantine
         // shows where the stray quote began; everything up to the end of the file is consumed.
         fieldCount = 0

@@ -27,17 +27,23 @@ struct HistoryBuilder {
     mutating func build(report: inout TransactionFileReport) -> [DeferredRejection] {
         let n = rows.count
         // Counting sort of row indexes by customer.
-        var offsets = [Int](repeating: 0, count: customers + 1)
+        // Both passes touch these at random: huge pages (see HugePages).
+        var offsets = HugePages.array(repeating: 0, count: customers + 1)
         for c in rows.customer { offsets[Int(c) + 1] += 1 }
         for c in 0..<customers { offsets[c + 1] += offsets[c] }
-        var order = [Int32](repeating: 0, count: n)
+        var order = HugePages.array(repeating: Int32(0), count: n)
         do {
-            var cursor = offsets
-            for i in 0..<n {
-                let c = Int(rows.customer[i])
-                order[cursor[c]] = Int32(i)
-                cursor[c] += 1
-            }
+            var cursor = HugePages.array(repeating: 0, count: customers + 1)
+            cursor.withUnsafeMutableBufferPointer { cursor in
+            order.withUnsafeMutableBufferPointer { order in
+            rows.customer.withUnsafeBufferPointer { customer in
+                for c in 0..<customers { cursor[c] = offsets[c] }
+                for i in 0..<n {
+                    let c = Int(customer[i])
+                    order[cursor[c]] = Int32(i)
+                    cursor[c] += 1
+                }
+            }}}
         }
         // Two ranges of customers with about half the rows each.
         var ranges = [0..<customers]

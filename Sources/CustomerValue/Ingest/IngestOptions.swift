@@ -36,6 +36,9 @@ public struct TransactionIngestOptions: Sendable {
     var minimumParallelBytes = 16 << 20
     /// Fewer rows are built into periods with one thread (lowered by tests).
     var minimumParallelRows = 100_000
+    /// Tests: split the file for two threads at the first line feed at or after this offset
+    /// instead of after the middle.
+    var splitAt: Int?
 
     public init(
         delimiter: UInt8? = nil, encoding: TextEncoding? = nil, columns: [String: String] = [:],

@@ -21,25 +21,74 @@ struct ParsedRows {
     var examples: [RejectedRow] = []
     var minDay = Int32.max
     var maxDay = Int32.min
+    /// Rows whose order key is their line number although the file has order ids (an empty id).
+    var lineKeyedRows: [Int32] = []
+    /// Sum of words loaded ahead of id lookups (see ``PendingIDs``); kept only so that those
+    /// loads are not optimised away.
+    var touchedSlots: UInt64 = 0
 
-    init(expectedRows: Int) {
+    /// - Parameters:
+    ///   - expectedRows: rows to reserve room for.
+    ///   - expectedCustomers: distinct ids to size the id table for (a third of the rows by default).
+    init(expectedRows: Int, expectedCustomers: Int? = nil) {
         rows.reserve(min(expectedRows, 200_000_000))
-        ids = IdentifierTable(expectedCount: max(1 << 12, expectedRows / 3))
+        ids = IdentifierTable(expectedCount: max(1 << 12, expectedCustomers ?? expectedRows / 3))
     }
 
     /// Appends `next`, which comes after `self` in the file: its customers are renumbered so
-    /// that indexes stay in order of first appearance in the whole file.
-    mutating func append(_ next: ParsedRows) {
+    /// that indexes stay in order of first appearance in the whole file, and its line numbers
+    /// (counted from 1 at its first byte when it was read on its own) are shifted by `lineOffset`.
+    /// `allRowsLineKeyed`: the file has no order id column, so every order key is a line number.
+    mutating func append(_ next: ParsedRows, lineOffset: Int = 0, allRowsLineKeyed: Bool = false) {
         var mapping = [Int32](repeating: 0, count: next.ids.count)
-        for k in 0..<next.ids.count {
-            mapping[k] = next.ids.withBytes(at: k) { ids.intern($0) }
+        // Batches of touches ahead of the interns, as in PendingIDs.
+        var hashes = [UInt64](repeating: 0, count: PendingIDs.capacity)
+        var batch = 0
+        while batch < next.ids.count {
+            let upper = min(next.ids.count, batch + PendingIDs.capacity)
+            for k in batch..<upper {
+                let h = next.ids.withBytes(at: k) { IdentifierTable.hash($0) }
+                hashes[k - batch] = h
+                touchedSlots &+= ids.touch(hash: h)
+            }
+            for k in batch..<upper {
+                mapping[k] = next.ids.withBytes(at: k) { ids.intern($0, hash: hashes[k - batch]) }
+            }
+            batch = upper
         }
         rows.reserve(rows.count + next.rows.count)
-        for i in 0..<next.rows.count {
-            rows.append(
-                customer: mapping[Int(next.rows.customer[i])], day: next.rows.day[i], amount: next.rows.amount[i],
-                orderKey: next.rows.orderKey[i], line: next.rows.line[i], hash: next.rows.hash[i])
+        // Only the customer column is renumbered, and line numbers shifted; the other columns
+        // are copied as blocks.
+        let base = rows.count
+        let added = next.rows.count
+        rows.customer.append(contentsOf: repeatElement(0, count: added))
+        rows.customer.withUnsafeMutableBufferPointer { out in
+            next.rows.customer.withUnsafeBufferPointer { source in
+                mapping.withUnsafeBufferPointer { map in
+                    for i in 0..<added { out[base + i] = map[Int(source[i])] }
+                }
+            }
         }
+        rows.day.append(contentsOf: next.rows.day)
+        rows.amount.append(contentsOf: next.rows.amount)
+        rows.orderKey.append(contentsOf: next.rows.orderKey)
+        rows.line.append(contentsOf: next.rows.line)
+        rows.hash.append(contentsOf: next.rows.hash)
+        if lineOffset != 0 {
+            // Keys made from line numbers shift with them (modulo 2^32, as they were truncated).
+            let keyShift = UInt32(truncatingIfNeeded: lineOffset)
+            rows.line.withUnsafeMutableBufferPointer { line in
+                for i in base..<(base + added) { line[i] = Int32(clamping: Int(line[i]) + lineOffset) }
+            }
+            rows.orderKey.withUnsafeMutableBufferPointer { key in
+                if allRowsLineKeyed {
+                    for i in base..<(base + added) { key[i] &+= keyShift }
+                } else {
+                    for i in next.lineKeyedRows { key[base + Int(i)] &+= keyShift }
+                }
+            }
+        }
+        for i in next.lineKeyedRows { lineKeyedRows.append(Int32(base) + i) }
         rowsRead += next.rowsRead
         blankLines += next.blankLines
         for (reason, n) in next.rejected { rejected[reason, default: 0] += n }
@@ -47,7 +96,11 @@ struct ParsedRows {
         afterObservationEnd += next.afterObservationEnd
         returnsDropped += next.returnsDropped
         returnsDroppedAmount += next.returnsDroppedAmount
-        examples += next.examples.prefix(max(0, 20 - examples.count))
+        examples += next.examples.prefix(max(0, 20 - examples.count)).map { row in
+            var shifted = row
+            shifted.line += lineOffset
+            return shifted
+        }
         minDay = min(minDay, next.minDay)
         maxDay = max(maxDay, next.maxDay)
     }
@@ -90,6 +143,7 @@ struct RowParser: Sendable {
             ? "after the observation end \(options.observationEnd?.iso ?? "")"
             : "after today (\(options.latestPlausibleDay?.iso ?? "")): a typing error? pass --observation-end to keep it"
         var rowsSinceProgress = 0
+        var pending = PendingIDs()
 
         func setAside(_ reason: String, column: String?) throws {
             let row = RejectedRow(file: path, line: reader.line, column: column, reason: reason, raw: reader.rawRecord)
@@ -174,20 +228,78 @@ struct RowParser: Sendable {
                 try setAside("return (negative amount) left out by --returns drop", column: amountName)
                 continue
             }
-            let customer = reader.withField(customerColumn) { out.ids.intern(TransactionLoader.trimmed($0)) }
+            // Interned in batches (see PendingIDs); the row's customer is filled in then.
+            reader.withField(customerColumn) { pending.add(TransactionLoader.trimmed($0), row: out.rows.count) }
             // 32-bit keys suffice: they are only compared between rows of one customer on one day.
             let line = UInt32(truncatingIfNeeded: reader.line)
-            let orderKey: UInt32 = orderColumn.map { column in
-                reader.withField(column) { raw in
+            var orderKey = line
+            if let orderColumn {
+                let idHash: UInt32? = reader.withField(orderColumn) { raw in
                     let t = TransactionLoader.trimmed(raw)
-                    return t.isEmpty ? line : UInt32(truncatingIfNeeded: IdentifierTable.hash(t))
+                    return t.isEmpty ? nil : UInt32(truncatingIfNeeded: IdentifierTable.hash(t))
                 }
-            } ?? line
+                if let idHash { orderKey = idHash } else { out.lineKeyedRows.append(Int32(truncatingIfNeeded: out.rows.count)) }
+            }
             let rowHash = UInt32(truncatingIfNeeded: reader.withRawRecord { IdentifierTable.hash($0) })
-            out.rows.append(customer: customer, day: day.ordinal, amount: amount, orderKey: orderKey, line: Int32(clamping: reader.line), hash: rowHash)
+            out.rows.append(customer: 0, day: day.ordinal, amount: amount, orderKey: orderKey, line: Int32(clamping: reader.line), hash: rowHash)
             if day.ordinal > out.maxDay { out.maxDay = day.ordinal }
             if day.ordinal < out.minDay { out.minDay = day.ordinal }
+            if pending.isFull { pending.flush(into: &out) }
         }
+        pending.flush(into: &out)
+    }
+}
+
+/// Customer ids of accepted rows waiting to be interned, a few dozen at a time.
+///
+/// Each intern probes a table of some 50 MB at a random slot: one cache miss per row, which
+/// dominated the parse when paid one row at a time. A batch first loads the first slot of every
+/// probe (independent loads, so their misses overlap), then interns in row order, so customer
+/// indexes still follow first appearance in the file.
+struct PendingIDs {
+    static let capacity = 32
+    private var bytes: [UInt8] = []
+    private var ends: [Int] = []
+    private var rows: [Int] = []
+    private var hashes: [UInt64] = []
+    /// Where the touched words go, so that the loads are kept.
+    private var sink: UInt64 = 0
+
+    init() {
+        bytes.reserveCapacity(Self.capacity * 32)
+        ends.reserveCapacity(Self.capacity)
+        rows.reserveCapacity(Self.capacity)
+        hashes.reserveCapacity(Self.capacity)
+    }
+
+    var isFull: Bool { rows.count >= Self.capacity }
+
+    /// Queues the id `id` of row `row` (an index into the parsed rows).
+    @inline(__always)
+    mutating func add(_ id: UnsafeBufferPointer<UInt8>, row: Int) {
+        bytes.append(contentsOf: id)
+        ends.append(bytes.count)
+        rows.append(row)
+        hashes.append(IdentifierTable.hash(id))
+    }
+
+    /// Interns the queued ids in order and stores each row's customer index.
+    mutating func flush(into out: inout ParsedRows) {
+        guard !rows.isEmpty else { return }
+        for h in hashes { sink &+= out.ids.touch(hash: h) }
+        bytes.withUnsafeBufferPointer { all in
+            var start = 0
+            for k in rows.indices {
+                let id = UnsafeBufferPointer(rebasing: all[start..<ends[k]])
+                out.rows.customer[rows[k]] = out.ids.intern(id, hash: hashes[k])
+                start = ends[k]
+            }
+        }
+        out.touchedSlots &+= sink
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        rows.removeAll(keepingCapacity: true)
+        hashes.removeAll(keepingCapacity: true)
     }
 }
 

@@ -74,47 +74,73 @@ public enum TransactionLoader {
         report.returns.policy = options.returns
         report.outliers.factor = options.outlierFactor
 
+        let parseStart = DispatchTime.now()
         let parser = RowParser(
             path: path, options: options, fieldCount: header.count, customerColumn: customerColumn,
             dateColumn: dateColumn, amountColumn: amountColumn, quantityColumn: quantityColumn,
             priceColumn: priceColumn, orderColumn: orderColumn, statusColumn: statusColumn,
             header: header, dateParser: dateParser)
         let fileSize = reader.fileSize ?? 0
-        let (first, second) = options.parallel ? try splitPoint(reader: reader, fileSize: fileSize, minimumBytes: options.minimumParallelBytes) : (nil, nil)
-        var parts: [ParsedRows]
-        if let second, let first {
-            // Two halves on two cores; merged below in file order, so the result is the same as
-            // reading the file in one pass.
-            let secondSink = quarantine == nil ? nil : QuarantineMemory()
-            let results = ParallelResults<Result<ParsedRows, any Error>>(count: 2)
-            let firstSink = UncheckedBox(quarantine)
-            let secondSinkBox = UncheckedBox(secondSink)
+        let split = options.parallel
+            ? try tentativeSplit(reader: reader, fileSize: fileSize, minimumBytes: options.minimumParallelBytes, at: options.splitAt)
+            : nil
+        var parts: [ParsedRows] = []
+        if let split {
+            // Two parts on two cores, each from its own reader; merged below in file order with
+            // the second part's lines renumbered, so the result is the same as one pass. Rows set
+            // aside wait in memory until the split is known to be good.
+            let sinks = quarantine == nil ? [nil, nil] : [QuarantineMemory(), QuarantineMemory()]
+            let results = ParallelResults<Result<(rows: ParsedRows, lines: Int, clean: Bool), any Error>>(count: 2)
+            let sinkBoxes = sinks.map { UncheckedBox($0) }
             let progressBox = UncheckedBox(progress)
             let delimiter = reader.delimiter
             DispatchQueue.concurrentPerform(iterations: 2) { k in
                 results.set(k, Result {
-                    let range = k == 0 ? first : second
-                    let partReader = try CSVReader(path: path, delimiter: delimiter, range: range.bytes, firstLine: range.line)
+                    let partReader = k == 0
+                        ? try CSVReader(path: path, delimiter: delimiter, range: split.first.bytes, firstLine: split.first.line)
+                        : try CSVReader(path: path, delimiter: delimiter, range: split.second, firstLine: 1)
                     // The first part will receive the second: reserve for the whole file (pages
                     // not yet written cost no memory) so the merge does not reallocate.
-                    var part = ParsedRows(expectedRows: (k == 0 ? fileSize : range.bytes.count) / 45)
-                    try parser.parse(partReader, into: &part, quarantine: k == 0 ? firstSink.value : secondSinkBox.value,
+                    // Either part may meet nearly every customer: both id tables are sized for
+                    // the whole file, so the second does not grow (rehash) halfway.
+                    var part = ParsedRows(expectedRows: (k == 0 ? fileSize : split.second.count) / 45, expectedCustomers: fileSize / 45 / 3)
+                    try parser.parse(partReader, into: &part, quarantine: sinkBoxes[k].value,
                                      progress: k == 0 ? progressBox.value.map { p in { bytes, _ in p(2 * bytes, fileSize) } } : nil)
-                    return part
+                    return (part, partReader.nextRecord.line - 1, !partReader.sawUnterminatedQuote)
                 })
             }
-            parts = try (0..<2).map { try results.value($0).get() }
-            if let quarantine, let secondSink {
-                for row in secondSink.rows { try quarantine.record(row) }
+            var first = try results.value(0).get()
+            var second = try results.value(1).get()
+            results.clear()
+            // The first part ends inside an open quote when the split fell inside a quoted field
+            // (or the file has an unterminated quote): then, and for an unterminated quote in the
+            // second part (its message names a line), the file is read again in one pass.
+            if first.clean && second.clean {
+                if let quarantine {
+                    for row in sinks[0]?.rows ?? [] { try quarantine.record(row) }
+                    for row in sinks[1]?.rows ?? [] {
+                        var shifted = row
+                        shifted.line += first.lines
+                        try quarantine.record(shifted)
+                    }
+                }
+                // Moved out of the tuple so that the merge appends in place instead of copying.
+                var merged = first.rows
+                first.rows = ParsedRows(expectedRows: 0)
+                merged.append(second.rows, lineOffset: first.lines, allRowsLineKeyed: orderColumn == nil)
+                second.rows = ParsedRows(expectedRows: 0)
+                parts = [merged]
             }
-        } else {
+        }
+        if parts.isEmpty {
+            let sequentialReader = split == nil ? reader : try CSVReader(path: path, delimiter: reader.delimiter, encoding: reader.encoding)
+            if split != nil { _ = try sequentialReader.next() }   // the header
             var part = ParsedRows(expectedRows: fileSize / 45)
-            try parser.parse(reader, into: &part, quarantine: quarantine, progress: progress)
+            try parser.parse(sequentialReader, into: &part, quarantine: quarantine, progress: progress)
             parts = [part]
         }
         progress?(fileSize, fileSize)
         var merged = parts.removeFirst()
-        for part in parts { merged.append(part) }
         parts = []
         merged.addCounts(to: &report)
         var rows = merged.rows
@@ -129,6 +155,8 @@ public enum TransactionLoader {
             report.firstDate = CalendarDay(ordinal: minDay)
             report.lastDate = CalendarDay(ordinal: maxDay)
         }
+        let buildStart = DispatchTime.now()
+        var timings = IngestTimings(parse: seconds(from: parseStart, to: buildStart))
         var builder = HistoryBuilder(rows: rows, customers: ids.count, options: options, hasOrderIDs: orderColumn != nil)
         rows = RowColumns()
         let deferred = builder.build(report: &report)
@@ -145,21 +173,62 @@ public enum TransactionLoader {
         }
         report.examples.sort { $0.line < $1.line }
         if report.examples.count > 20 { report.examples.removeLast(report.examples.count - 20) }
+        timings.build = seconds(from: buildStart, to: DispatchTime.now())
         guard let end = observationEnd else {
             return TransactionHistory(
                 identifiers: ids, periodStart: [0], periodDay: [], periodAmount: [], periodOrders: [],
-                observationEnd: CalendarDay(ordinal: 0), report: report)
+                observationEnd: CalendarDay(ordinal: 0), report: report, timings: timings)
         }
         return TransactionHistory(
             identifiers: ids, periodStart: builder.periodStart, periodDay: builder.periodDay,
             periodAmount: builder.periodAmount, periodOrders: builder.periodOrders,
-            observationEnd: end, report: report)
+            observationEnd: end, report: report, timings: timings)
+    }
+
+    private static func seconds(from start: DispatchTime, to end: DispatchTime) -> Double {
+        Double(end.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+
+    /// Where to split a UTF-8 file for two workers: the first line feed at or after the middle of
+    /// the data (or at or after the offset `at`, for tests). Nil for small files, other encodings,
+    /// one core, or no line feed after the middle.
+    ///
+    /// The line feed may lie inside a quoted field: nothing before the middle is scanned here.
+    /// The first worker, reading up to the split, then ends inside an open quote, and the caller
+    /// reads the file again in one pass (rare: a multi-line field exactly at the middle).
+    /// - Returns: the first part (from the first data record, with its line number) and the
+    ///   byte range of the second part.
+    static func tentativeSplit(reader: CSVReader, fileSize: Int, minimumBytes: Int, at: Int? = nil) throws -> (first: FileRange, second: Range<Int>)? {
+        let (headerEnd, firstLine) = reader.nextRecord
+        let dataBytes = fileSize - headerEnd
+        guard reader.encoding == .utf8, dataBytes >= minimumBytes, at != nil || ProcessInfo.processInfo.activeProcessorCount > 1 else {
+            return nil
+        }
+        let middle = at.map { min(max($0, headerEnd), fileSize) } ?? headerEnd + dataBytes / 2
+        let fd = open(reader.path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var block = [UInt8](repeating: 0, count: 1 << 16)
+        var offset = middle
+        while offset < fileSize {
+            let n = block.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
+            guard n > 0 else { return nil }
+            if let k = block[0..<n].firstIndex(of: CSVReader.newline) {
+                let split = offset + k + 1
+                guard split < fileSize else { return nil }
+                return (FileRange(bytes: headerEnd..<split, line: firstLine), split..<fileSize)
+            }
+            offset += n
+        }
+        return nil
     }
 
     /// Where to split a UTF-8 file into two halves for two workers: the first line break at or
     /// after the middle that lies outside quotes (an even number of quotes before it). Nil for
     /// small files, other encodings, or when no such line break exists.
     /// `at` (tests): look for the line break at or after this file offset instead of the middle.
+    /// Used by ``TableProfiler``; the transactions loader scans nothing before it splits
+    /// (``tentativeSplit(reader:fileSize:minimumBytes:at:)``).
     static func splitPoint(reader: CSVReader, fileSize: Int, minimumBytes: Int, at: Int? = nil) throws -> (first: FileRange?, second: FileRange?) {
         let (headerEnd, firstLine) = reader.nextRecord
         let dataBytes = fileSize - headerEnd
@@ -292,6 +361,22 @@ struct RowColumns {
         orderKey.reserveCapacity(n)
         line.reserveCapacity(n)
         hash.reserveCapacity(n)
+        // The rows are gathered at random when grouped per customer: huge pages for the
+        // capacity not yet written (see ``HugePages``).
+        RowColumns.adviseHugePages(&customer)
+        RowColumns.adviseHugePages(&day)
+        RowColumns.adviseHugePages(&amount)
+        RowColumns.adviseHugePages(&orderKey)
+        RowColumns.adviseHugePages(&line)
+        RowColumns.adviseHugePages(&hash)
+    }
+
+    private static func adviseHugePages<T>(_ column: inout [T]) {
+        let used = column.count * MemoryLayout<T>.stride
+        let bytes = column.capacity * MemoryLayout<T>.stride
+        column.withUnsafeMutableBytes { raw in
+            if let base = raw.baseAddress { HugePages.advise(base + used, bytes: bytes - used) }
+        }
     }
 
     @inline(__always)

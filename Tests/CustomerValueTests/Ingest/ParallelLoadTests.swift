@@ -32,11 +32,13 @@ struct ParallelLoadTests {
         let oneSink = QuarantineMemory()
         let one = try TransactionLoader.load(path: url.path, options: single, quarantine: oneSink)
         let size = try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int)
-        // Split at many points: every 97 bytes of the data.
-        for minimum in stride(from: 1, to: size, by: 97) {
+        // Split at many points: every 97 bytes of the data, so that splits land inside quoted
+        // multi-line fields too (those are read again in one pass).
+        for at in stride(from: 1, to: size, by: 97) {
             var split = single
             split.parallel = true
-            split.minimumParallelBytes = minimum
+            split.minimumParallelBytes = 1
+            split.splitAt = at
             split.minimumParallelRows = 1
             let twoSink = QuarantineMemory()
             let two = try TransactionLoader.load(path: url.path, options: split, quarantine: twoSink)
@@ -65,16 +67,74 @@ extension ParallelLoadTests {
         single.parallel = false
         let oneSink = QuarantineMemory()
         let one = try TransactionLoader.load(path: url.path, options: single, quarantine: oneSink)
-        for minimum in stride(from: 1, to: text.utf8.count, by: 131) {
+        for at in stride(from: 1, to: text.utf8.count, by: 131) {
             var split = single
             split.parallel = true
-            split.minimumParallelBytes = minimum
+            split.minimumParallelBytes = 1
+            split.splitAt = at
             split.minimumParallelRows = 1
             let twoSink = QuarantineMemory()
             let two = try TransactionLoader.load(path: url.path, options: split, quarantine: twoSink)
             #expect(two.periodDay == one.periodDay && two.periodAmount == one.periodAmount)
             #expect(two.report == one.report)
             #expect(twoSink.rows == oneSink.rows)
+        }
+    }
+}
+
+extension ParallelLoadTests {
+    /// A quote opened and never closed swallows the rest of the file in one pass; read in two
+    /// parts, either part may see it: the result must still be the one pass's.
+    @Test(arguments: [false, true])
+    func anUnterminatedQuoteGivesTheOnePassResult(inFirstHalf: Bool) throws {
+        var lines = ["order_id,customer_id,date,amount"]
+        for i in 0..<300 { lines.append("O\(i),C\(i % 13),2024-01-\(String(format: "%02d", 1 + i % 28)),\(i + 1)") }
+        // No other quote in the file: this one runs to the end of the file.
+        lines[inFirstHalf ? 40 : 240] = "O9999,C1,2024-01-05,\"7"
+        let text = lines.joined(separator: "\n") + "\n"
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("parallel-quote-\(UUID().uuidString).csv")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        var single = TransactionIngestOptions(observationEnd: CalendarDay(isoText: "2024-03-31"))
+        single.parallel = false
+        let oneSink = QuarantineMemory()
+        let one = try TransactionLoader.load(path: url.path, options: single, quarantine: oneSink)
+        #expect(one.report.rejected["malformed_csv"] == 1)
+        for at in stride(from: 1, to: text.utf8.count, by: 211) {
+            var split = single
+            split.parallel = true
+            split.minimumParallelBytes = 1
+            split.splitAt = at
+            split.minimumParallelRows = 1
+            let twoSink = QuarantineMemory()
+            let two = try TransactionLoader.load(path: url.path, options: split, quarantine: twoSink)
+            #expect(two.periodDay == one.periodDay && two.periodAmount == one.periodAmount)
+            #expect(two.report == one.report)
+            #expect(twoSink.rows == oneSink.rows)
+        }
+    }
+
+    /// Without an order id column the order key is the line number: the second part's keys
+    /// must be renumbered with its lines (two rows of one day are two orders either way).
+    @Test func filesWithoutOrderIDsSplitLikeOnePass() throws {
+        var lines = ["customer_id,date,amount"]
+        for i in 0..<300 { lines.append("C\(i % 11),2024-01-\(String(format: "%02d", 1 + i % 5)),\(i + 1)") }
+        let text = lines.joined(separator: "\n") + "\n"
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("parallel-noorder-\(UUID().uuidString).csv")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        var single = TransactionIngestOptions(observationEnd: CalendarDay(isoText: "2024-03-31"))
+        single.parallel = false
+        let one = try TransactionLoader.load(path: url.path, options: single)
+        for at in stride(from: 1, to: text.utf8.count, by: 173) {
+            var split = single
+            split.parallel = true
+            split.minimumParallelBytes = 1
+            split.splitAt = at
+            split.minimumParallelRows = 1
+            let two = try TransactionLoader.load(path: url.path, options: split)
+            #expect(two.periodOrders == one.periodOrders && two.periodAmount == one.periodAmount)
+            #expect(two.report == one.report)
         }
     }
 }
