@@ -71,6 +71,8 @@ public struct GammaGamma: Sendable, Codable, Hashable {
     public static func fit(frequency: [Double], monetary: [Double], options: FitOptions = .init()) throws -> (model: GammaGamma, report: FitReport) {
         // The repeat buyers with a positive mean spend.
         var xs: [Double] = [], ms: [Double] = []
+        xs.reserveCapacity(frequency.count)
+        ms.reserveCapacity(frequency.count)
         var sumM = 0.0
         for (x, m) in zip(frequency, monetary) where x > 0 && m > 0 && m.isFinite {
             xs.append(x)
@@ -102,6 +104,18 @@ public struct GammaGamma: Sendable, Codable, Hashable {
         let cv2 = variance / (meanM * meanM)
         let p0 = min(max(1 / max(cv2, 1e-3), 0.5), 50)
         let starts: [[Double]] = [[p0, 3, 2 * meanM / p0], [1, 2, meanM], [5, 5, 4 * meanM / 5]]
+        // With a warm start, Newton's method on all the data: the customer sums depend on γ
+        // alone, and one pass at the subsample's γ gives them as power series in γ around it
+        // (``CustomerSums/Expansion``), so the Newton steps need no further pass unless γ moves
+        // out of the series' range.
+        if let warmStart {
+            let series = GammaGammaSeries(likelihood)
+            if let report = MaximumLikelihood.fitByNewton(
+                model: "gg", names: parameterNames, customers: customers, starts: starts, options: options,
+                warmStart: warmStart, secondOrder: series.secondOrder) {
+                return (GammaGamma(parameters: Parameters(report.estimates)), report)
+            }
+        }
         let report = try MaximumLikelihood.fit(
             model: "gg", names: parameterNames, customers: customers, starts: starts, options: options,
             warmStart: warmStart, hessian: likelihood.hessian, logLikelihood: likelihood.evaluate)
@@ -125,27 +139,27 @@ struct GammaGammaLikelihood: Sendable {
         // x m_x, Σ log m_x and Σ x log m_x on two threads for many customers; Σ x log x by distinct x.
         let count = xs.count
         let parts = count >= 50_000 ? 2 : 1
-        let results = ParallelResults<(xm: [Double], logM: Double, xLogM: Double)>(count: parts)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let range = (part * count / parts)..<((part + 1) * count / parts)
-            var xm = [Double](repeating: 0, count: range.count)
-            var logM = 0.0, xLogM = 0.0
-            for (k, i) in range.enumerated() {
-                xm[k] = xs[i] * ms[i]
-                let l = Double.log(ms[i])
-                logM += l
-                xLogM += xs[i] * l
+        // Each thread writes its own range of x m_x in place (no per-part arrays to join).
+        let results = ParallelResults<(logM: Double, xLogM: Double)>(count: parts)
+        let xms = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let out = UncheckedBox(buffer)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let range = (part * count / parts)..<((part + 1) * count / parts)
+                var logM = 0.0, xLogM = 0.0
+                for i in range {
+                    out.value[i] = xs[i] * ms[i]
+                    let l = Double.log(ms[i])
+                    logM += l
+                    xLogM += xs[i] * l
+                }
+                results.set(part, (logM, xLogM))
             }
-            results.set(part, (xm, logM, xLogM))
+            initialized = count
         }
-        var xms: [Double] = []
-        xms.reserveCapacity(count)
         var sumLogM = 0.0, sumXLogM = 0.0
         for part in 0..<parts {
             // A missing part (never expected) leaves the likelihood NaN, which the optimizer refuses.
-            let size = (part + 1) * count / parts - part * count / parts
-            let r = (try? results.value(part)) ?? ([Double](repeating: .nan, count: size), .nan, .nan)
-            xms += r.xm
+            let r = (try? results.value(part)) ?? (.nan, .nan)
             sumLogM += r.logM
             sumXLogM += r.xLogM
         }
@@ -160,6 +174,12 @@ struct GammaGammaLikelihood: Sendable {
 
     /// log L at θ = (p, q, γ), with ∂/∂θ written into `gradient`.
     func evaluate(_ theta: [Double], _ gradient: inout [Double]) -> Double {
+        evaluate(theta, &gradient, sums: sums.evaluate(v: theta[2]))
+    }
+
+    /// log L and its gradient at θ from the customer sums at γ = θ[2] (`s.log`, `s.xLog`,
+    /// `s.inverse`, `s.xInverse`).
+    func evaluate(_ theta: [Double], _ gradient: inout [Double], sums s: CustomerSums.Sums) -> Double {
         let (p, q, v) = (theta[0], theta[1], theta[2])
         let psiQ = SpecialFunctions.digamma(q), lgQ = SpecialFunctions.logGamma(q), logV = Double.log(v)
         // Σ over customers of the terms in x alone, by distinct x.
@@ -171,7 +191,6 @@ struct GammaGammaLikelihood: Sendable {
             psiSum += count * psiPXQ
             xPsiDiff += count * x * (psiPXQ - SpecialFunctions.digamma(px))
         }
-        let s = sums.evaluate(v: v)
         // Σ [(px−1) log m + px log x] = p Σ x (log x + log m) − Σ log m.
         let total = lgRatio + n * q * logV + p * (sumXLogXM - s.xLog) - sumLogM - q * s.log
         gradient[0] = weight * (xPsiDiff + sumXLogXM - s.xLog)
@@ -187,6 +206,11 @@ extension GammaGammaLikelihood {
     /// ∂²/∂q² = ψ′(px+q) − ψ′(q), ∂²/∂q∂γ = 1/γ − 1/(γ+x m_x), ∂²/∂γ² = −q/γ² + (px+q)/(γ+x m_x)²,
     /// summed over customers (times the weight).
     func hessian(_ theta: [Double]) -> Matrix {
+        hessian(theta, sums: sums.evaluate(v: theta[2], squares: true))
+    }
+
+    /// The Hessian at θ from the customer sums at γ = θ[2] (`s.inverse`, `s.xInverse` and their squares).
+    func hessian(_ theta: [Double], sums s: CustomerSums.Sums) -> Matrix {
         let (p, q, v) = (theta[0], theta[1], theta[2])
         var pp = 0.0, pq = 0.0, qq = 0.0
         for (x, count) in zip(distinct.values, distinct.counts) {
@@ -196,7 +220,6 @@ extension GammaGammaLikelihood {
             qq += count * t
         }
         qq -= n * SpecialFunctions.trigamma(q)
-        let s = sums.evaluate(v: v, squares: true)
         let pv = -s.xInverse
         let qv = n / v - s.inverse
         let vv = -n * q / (v * v) + p * s.xInverseSquared + q * s.inverseSquared

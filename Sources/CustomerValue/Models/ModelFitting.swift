@@ -49,6 +49,21 @@ enum MaximumLikelihood {
         }
     }
 
+    /// L-BFGS on a subsample's objective from the starts in turn until one converges; nil when none does.
+    private static func subsampleMaximum(
+        _ small: ([Double], inout [Double]) -> Double, starts: [[Double]], options: FitOptions
+    ) -> OptimizationResult? {
+        var sub: OptimizationResult?
+        for start in starts {
+            guard let run = try? Optimizer.minimize(small, from: start.map { Double.log($0) },
+                                                    options: Optimizer.Options(maxIterations: options.maxIterations)) else { continue }
+            if sub == nil || run.value < sub?.value ?? .infinity { sub = run }
+            if run.converged { break }
+        }
+        guard let sub, sub.converged else { return nil }
+        return sub
+    }
+
     /// The fit from a warm start: L-BFGS on the subsample's likelihood, then Newton steps on the
     /// full likelihood with the subsample's Hessian (numerical, from its gradient), until the
     /// full likelihood meets the optimizer's own convergence test (scaled gradient ≤ 1e-8). The
@@ -61,14 +76,7 @@ enum MaximumLikelihood {
         options: FitOptions, best: inout [Double]?
     ) -> OptimizationResult? {
         let small = Self.objective(warm.logLikelihood, k: k, penalty: options.penalty)
-        var sub: OptimizationResult?
-        for start in starts {
-            guard let run = try? Optimizer.minimize(small, from: start.map { Double.log($0) },
-                                                    options: Optimizer.Options(maxIterations: options.maxIterations)) else { continue }
-            if sub == nil || run.value < sub?.value ?? .infinity { sub = run }
-            if run.converged { break }
-        }
-        guard let sub, sub.converged else { return nil }
+        guard let sub = subsampleMaximum(small, starts: starts, options: options) else { return nil }
         best = sub.x
         let hessian = Optimizer.numericalHessian(gradient: { theta in
             var g = [Double](repeating: 0, count: k)
@@ -168,14 +176,103 @@ enum MaximumLikelihood {
                 return g
             }, at: result.x)
         }
-        let logErrors = Matrix.standardErrors(fromHessian: hessian)
-        let errors: [Double?] = (0..<k).map { j in logErrors.map { $0[j] * estimates[j] } }
         // Without a penalty the objective is −log L exactly; otherwise evaluate log L.
         var ll = -result.value
         if options.penalty != 0 {
             var g = [Double](repeating: 0, count: k)
             ll = logLikelihood(estimates, &g)
         }
+        return report(model: model, names: names, customers: customers, result: result, hessian: hessian,
+                      logLikelihood: ll, penalty: options.penalty)
+    }
+
+    /// log L at the parameters with its gradient and Hessian with respect to them, from one pass
+    /// over the data.
+    typealias SecondOrder = ([Double]) -> (value: Double, gradient: [Double], hessian: Matrix)
+
+    /// Newton's method on the full likelihood with its analytic Hessian, started at the maximum
+    /// of a subsample's likelihood (L-BFGS on `warm`). From there Newton converges
+    /// quadratically, so the full data are visited two or three times, and the standard errors
+    /// come from the Hessian of the last visit (the one that met the convergence test). The
+    /// convergence test is the optimizer's (scaled gradient ≤ 1e-8), on the full likelihood.
+    /// - Returns: nil when the subsample fit fails, the Hessian is not definite, a step does not
+    ///   decrease the objective (after halving it five times) or 20 steps do not converge; the
+    ///   caller then falls back to ``fit(model:names:customers:starts:options:warmStart:hessian:logLikelihood:)``.
+    static func fitByNewton(
+        model: String, names: [String], customers: Int, starts: [[Double]], options: FitOptions,
+        warmStart warm: WarmStart, secondOrder: SecondOrder
+    ) -> FitReport? {
+        let k = names.count
+        let penalty = options.penalty
+        guard let sub = subsampleMaximum(Self.objective(warm.logLikelihood, k: k, penalty: penalty),
+                                         starts: starts, options: options) else { return nil }
+        // f(θ) = −log L(e^θ) + λ Σ e^{2θ}, its gradient and Hessian in θ (as for the standard errors below).
+        func evaluate(_ theta: [Double]) -> (f: Double, gradient: [Double], hessian: Matrix)? {
+            let p = theta.map { Double.exp($0) }
+            let (ll, g, h) = secondOrder(p)
+            var f = -ll
+            var gradient = [Double](repeating: 0, count: k)
+            var hessian = Matrix(rows: k, columns: k)
+            for j in 0..<k {
+                f += penalty * p[j] * p[j]
+                gradient[j] = -g[j] * p[j] + 2 * penalty * p[j] * p[j]
+            }
+            for i in 0..<k {
+                for j in 0..<k { hessian[i, j] = -h[i, j] * p[i] * p[j] }
+                hessian[i, i] += gradient[i] + 2 * penalty * p[i] * p[i]
+            }
+            guard f.isFinite, gradient.allSatisfy(\.isFinite) else { return nil }
+            return (f, gradient, hessian)
+        }
+        let tolerance = Optimizer.Options().gradientTolerance
+        var theta = sub.x
+        guard var current = evaluate(theta) else { return nil }
+        var evaluations = 1
+        for step in 0...20 {
+            let norm = current.gradient.reduce(0) { max($0, abs($1)) }
+            let scaled = norm / max(1, abs(current.f))
+            if scaled <= tolerance {
+                let result = OptimizationResult(
+                    x: theta, value: current.f, gradient: current.gradient, iterations: sub.iterations + step,
+                    functionEvaluations: sub.functionEvaluations + evaluations, converged: true, gradientNorm: norm,
+                    message: "converged: scaled gradient norm \(String(format: "%.3g", scaled)) ≤ \(String(format: "%.3g", tolerance)) "
+                        + "(started at the maximum of \(warm.description) in \(sub.iterations) L-BFGS iterations, "
+                        + "then \(step) Newton steps on all the data)")
+                var ll = -current.f
+                if penalty != 0 { ll += penalty * theta.reduce(0) { $0 + Double.exp(2 * $1) } }
+                return report(model: model, names: names, customers: customers, result: result, hessian: current.hessian,
+                              logLikelihood: ll, penalty: penalty)
+            }
+            guard step < 20, let cholesky = try? CholeskyDecomposition(current.hessian) else { return nil }
+            var direction = cholesky.solve(current.gradient)
+            var accepted = false
+            for _ in 0..<6 {
+                let trial = zip(theta, direction).map { $0 - $1 }
+                evaluations += 1
+                // A step's change of f near the maximum is below the rounding of a sum over
+                // millions of terms: allow that much (1e-12 relative), as in `polish`.
+                if let next = evaluate(trial), next.f <= current.f + 1e-12 * abs(current.f) {
+                    theta = trial
+                    current = next
+                    accepted = true
+                    break
+                }
+                direction = direction.map { $0 / 2 }
+            }
+            guard accepted else { return nil }
+        }
+        return nil
+    }
+
+    /// The fit's report from the optimizer's result and the Hessian of its objective in θ = log p.
+    private static func report(
+        model: String, names: [String], customers: Int, result: OptimizationResult, hessian: Matrix,
+        logLikelihood ll: Double, penalty: Double
+    ) -> FitReport {
+        let k = names.count
+        let estimates = result.x.map { Double.exp($0) }
+        let logErrors = Matrix.standardErrors(fromHessian: hessian)
+        let errors: [Double?] = (0..<k).map { j in logErrors.map { $0[j] * estimates[j] } }
         // Estimates running off to 0 or ∞ mean the data cannot identify the model (e.g. every
         // customer alike leaves no heterogeneity to estimate): say so rather than blame the optimizer.
         var message = result.message
@@ -188,7 +285,7 @@ enum MaximumLikelihood {
         return FitReport(
             model: model, parameterNames: names, estimates: estimates, errors: boundary.isEmpty ? errors : errors.map { _ in nil },
             logLikelihood: ll, customers: customers, converged: result.converged && boundary.isEmpty,
-            iterations: result.iterations, gradientNorm: result.gradientNorm, message: message, penalty: options.penalty)
+            iterations: result.iterations, gradientNorm: result.gradientNorm, message: message, penalty: penalty)
     }
 }
 

@@ -111,17 +111,21 @@ struct ParetoNBDLikelihood: Sendable {
     let pairT: [Double]
     let recencyPair: [Int32]
     let agePair: [Int32]
+    /// Per pair, the index of its x among `x.values`.
+    let pairXIndex: [Int32]
 
     init(data: PurchaseData) {
         self.data = data
         x = DistinctValues(data.frequency)
         var table = HistoryTable()  // (x, t) pairs by bit patterns
-        var pairX: [Double] = [], pairT: [Double] = []
-        func pair(_ x: Double, _ t: Double) -> Int32 {
+        var pairX: [Double] = [], pairT: [Double] = [], pairXIndex: [Int32] = []
+        let xIndex = x.index
+        func pair(_ x: Double, _ t: Double, _ i: Int) -> Int32 {
             let k = table.find(x: x, tx: 0, T: t, next: Int32(pairX.count))
             if Int(k) == pairX.count {
                 pairX.append(x)
                 pairT.append(t)
+                pairXIndex.append(xIndex[i])
             }
             return k
         }
@@ -129,11 +133,12 @@ struct ParetoNBDLikelihood: Sendable {
         recencyPair.reserveCapacity(data.histories)
         agePair.reserveCapacity(data.histories)
         for i in 0..<data.histories {
-            recencyPair.append(pair(data.frequency[i], data.recency[i]))
-            agePair.append(pair(data.frequency[i], data.age[i]))
+            recencyPair.append(pair(data.frequency[i], data.recency[i], i))
+            agePair.append(pair(data.frequency[i], data.age[i], i))
         }
         self.pairX = pairX
         self.pairT = pairT
+        self.pairXIndex = pairXIndex
         self.recencyPair = recencyPair
         self.agePair = agePair
     }
@@ -181,7 +186,7 @@ struct ParetoNBDLikelihood: Sendable {
     }
 
     /// The gradient of `evaluate` with respect to (r, α, s, β) by central differences on the
-    /// log scale, (f(p·eʰ) − f(p·e⁻ʰ)) / (p·eʰ − p·e⁻ʰ), h = 6e-5: the derivatives of ₂F₁ in its
+    /// log scale (the fit uses the analytic `evaluate(_:gradient:)`; this one checks it), (f(p·eʰ) − f(p·e⁻ʰ)) / (p·eʰ − p·e⁻ʰ), h = 6e-5: the derivatives of ₂F₁ in its
     /// parameters have no convenient closed form, and steps on the log scale cannot leave the
     /// domain p > 0. The step is larger than the textbook ε^(1/3) because the likelihood
     /// carries the ₂F₁'s error (~1e-14 relative) summed over the customers: the truncation error
@@ -209,8 +214,8 @@ struct ParetoNBDLikelihood: Sendable {
 }
 
 extension ParetoNBD {
-    /// Fits the model to `data` by maximum likelihood, from several starts (the gradient by
-    /// central differences, see `ParetoNBDLikelihood.gradient(at:)`).
+    /// Fits the model to `data` by maximum likelihood, from several starts (the gradient
+    /// analytic, see `ParetoNBDLikelihood.evaluate(_:gradient:)`).
     /// - Throws: ``FitError`` when the likelihood cannot be evaluated or nobody makes a repeat
     ///   purchase (the purchase rate and dropout cannot then be told apart).
     public static func fit(_ data: PurchaseData, options: FitOptions = .init()) throws -> (model: ParetoNBD, report: FitReport) {
@@ -228,13 +233,7 @@ extension ParetoNBD {
             [2, 2 / rate, 2, 4 * life],
         ]
         func objective(_ likelihood: ParetoNBDLikelihood) -> ([Double], inout [Double]) -> Double {
-            { p, gradient in
-                let value = likelihood.evaluate(Parameters(p))
-                guard value.isFinite else { return value }
-                let g = likelihood.gradient(at: p)
-                for j in 0..<4 { gradient[j] = g[j] }
-                return value
-            }
+            { p, gradient in likelihood.evaluate(Parameters(p), gradient: &gradient) }
         }
         // Many histories: start from the maximum of a subsample's likelihood (as for BG/NBD).
         var warmStart: MaximumLikelihood.WarmStart?
