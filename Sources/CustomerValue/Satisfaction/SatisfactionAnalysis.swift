@@ -221,6 +221,14 @@ struct SatisfactionAccumulator {
     var labels: [[String]]
     // Survey columns: their field index, found at the first row.
     var columnIndex: [Int?]
+    /// Field index of the customer id (-1: absent), for customer groupings.
+    var customerField = -1
+    /// Per survey-column or customer grouping: the cells' bytes interned, and each cell id's
+    /// slot (no String nor dictionary lookup per row once a cell value has been seen), and the
+    /// slot of an empty cell (-1: not seen yet).
+    var cellIDs: [IdentifierTable]
+    var cellSlots: [[Int32]]
+    var emptyCellSlot: [Int]
     /// Per grouping: 0 month, 1 quarter, 2 other.
     let kinds: [UInt8]
     var resolved = false
@@ -243,6 +251,13 @@ struct SatisfactionAccumulator {
         counts = Array(repeating: [], count: groupings.count)
         labels = Array(repeating: [], count: groupings.count)
         columnIndex = Array(repeating: nil, count: groupings.count)
+        cellIDs = groupings.map { grouping in
+            if case .month = grouping { return IdentifierTable(expectedCount: 1) }
+            if case .quarter = grouping { return IdentifierTable(expectedCount: 1) }
+            return IdentifierTable()
+        }
+        cellSlots = Array(repeating: [], count: groupings.count)
+        emptyCellSlot = Array(repeating: -1, count: groupings.count)
         kinds = groupings.map { grouping -> UInt8 in
             switch grouping {
             case .month: 0
@@ -312,6 +327,20 @@ struct SatisfactionAccumulator {
         return s
     }
 
+    /// The slot of the cell `field` of `row` in grouping `g`; `label` names the group of a cell
+    /// value seen for the first time (the same bytes always get the same label).
+    mutating func cellSlot(_ g: Int, row: TableRow, field: Int, label: () -> String) -> Int {
+        guard let id = row.withField(field, { cellIDs[g].intern($0) }) else {
+            if emptyCellSlot[g] < 0 { emptyCellSlot[g] = slot(g, label: label()) }
+            return emptyCellSlot[g]
+        }
+        if Int(id) < cellSlots[g].count { return Int(cellSlots[g][Int(id)]) }
+        // Interned ids are dense and new ones come in order: this one is cellSlots[g].count.
+        let s = slot(g, label: label())
+        cellSlots[g].append(Int32(s))
+        return s
+    }
+
     /// Adds one answer's counts (offsets from ``width``'s layout, −1 for a blank) to `run`.
     @inline(__always)
     static func count(_ buffer: inout [Int], at base: Int, nps: Int, csat: Int, ces: Int) {
@@ -332,6 +361,7 @@ struct SatisfactionAccumulator {
             cesSlot = row.slot("ces") ?? -1
             dateSlot = row.slot("date") ?? -1
             commentField = row.mapping.indexes["comment"] ?? -1
+            customerField = row.mapping.indexes["customer_id"] ?? -1
             for (g, grouping) in groupings.enumerated() {
                 if case .surveyColumn(_, let headers) = grouping {
                     columnIndex[g] = headers.lazy.compactMap { name in
@@ -364,10 +394,10 @@ struct SatisfactionAccumulator {
                     continue
                 case .surveyColumn:
                     guard let index = columnIndex[g] else { continue }
-                    s = slot(g, label: row.field(index) ?? SatisfactionAnalysis.unknownGroup)
+                    s = cellSlot(g, row: row, field: index) { row.field(index) ?? SatisfactionAnalysis.unknownGroup }
                 case .customer(_, let customerLabels):
-                    let id = row.text("customer_id") ?? ""
-                    s = slot(g, label: customerLabels[id] ?? SatisfactionAnalysis.unknownGroup)
+                    let label = { customerLabels[row.text("customer_id") ?? ""] ?? SatisfactionAnalysis.unknownGroup }
+                    s = customerField < 0 ? slot(g, label: label()) : cellSlot(g, row: row, field: customerField, label: label)
                 }
             }
             Self.count(&counts[g], at: s * Self.width, nps: npsOffset, csat: csatOffset, ces: cesOffset)
