@@ -110,6 +110,40 @@ struct FeedbackCommand: ParsableCommand {
     }
 }
 
+/// The scores of one part of a file read on two threads. The first part tallies as it goes;
+/// a later part (`deferred`) keeps each text's score and NPS for the caller to add after the
+/// parts before it, so the sums of sentiments are taken in file order, as one pass takes them.
+struct FeedbackPart {
+    var tally: FeedbackTally
+    let deferred: Bool
+    var deferredScores: [TextScore] = []
+    /// NPS of each deferred score, NaN when none.
+    var deferredNPS: [Double] = []
+    var withoutText = 0
+    /// Per kept text: line, customer id, score.
+    var line: [Int] = []
+    var customerID: [String] = []
+    var scores: [TextScore] = []
+    /// Match buffer of the part's thread.
+    var matches: [FeedbackMatcher.Match] = []
+
+    /// `tally`: the texts before this part (files read earlier); a deferred part adds nothing to it.
+    init(tally: FeedbackTally, deferred: Bool) {
+        self.tally = tally
+        self.deferred = deferred
+        matches.reserveCapacity(64)
+    }
+
+    mutating func add(_ score: TextScore, nps: Double?) {
+        if deferred {
+            deferredScores.append(score)
+            deferredNPS.append(nps ?? .nan)
+        } else {
+            tally.add(score, nps: nps)
+        }
+    }
+}
+
 /// The analysed texts of one run: per text columns (when kept) and the summary.
 struct FeedbackTexts {
     var sourceNames: [String] = []
@@ -129,8 +163,6 @@ struct FeedbackTexts {
         var result = FeedbackTexts(summary: FeedbackTally(themeCount: analyzer.lexicon.themes.count).summary(lexicon: analyzer.lexicon),
                                    analyzer: analyzer)
         var tally = FeedbackTally(themeCount: analyzer.lexicon.themes.count)
-        var matches: [FeedbackMatcher.Match] = []
-        matches.reserveCapacity(64)
         for (k, (path, schema)) in sources.enumerated() {
             result.sourceNames.append(schema.name)
             let role = schema.name == FileSchema.surveys.name ? "comment" : "text"
@@ -149,28 +181,44 @@ struct FeedbackTexts {
                 }
             }
             let hasNPS = schema.name == FileSchema.surveys.name
-            var column: Int?  // the --text-col index, found on the first row
-            _ = try TableProfiler.profile(path: path, schema: schema, encoding: encoding, quarantine: quarantine) { row in
-                // Scored on the row's bytes: no String per text.
-                let scored: TextScore?
-                if let textColumn {
-                    if column == nil { column = row.columnIndex(header: textColumn) }
-                    scored = column.flatMap { row.withField($0) { analyzer.score(utf8: $0, matches: &matches) } }
-                } else {
-                    scored = row.withText(role) { analyzer.score(utf8: $0, matches: &matches) }
-                }
-                guard let score = scored else {
-                    result.withoutText += 1
-                    return
-                }
-                tally.add(score, nps: hasNPS ? row.number("nps") : nil)
+            let column = textColumn.map { name in header.firstIndex(of: name) ?? header.firstIndex { $0.lowercased() == name.lowercased() } }
+            // Two threads for a large file (TableProfiler splits it at a record boundary). The
+            // first part tallies as it goes; the second keeps its scores and adds them after, in
+            // file order, so every sum is taken in the order of one pass and the output is the same.
+            let (_, parts) = try TableProfiler.profile(
+                path: path, schema: schema, encoding: encoding, quarantine: quarantine,
+                makeState: { [tally] k in FeedbackPart(tally: tally, deferred: k > 0) },
+                visit: { part, row in
+                    // Scored on the row's bytes: no String per text.
+                    let scored: TextScore?
+                    if let column {
+                        scored = column.flatMap { row.withField($0) { analyzer.score(utf8: $0, matches: &part.matches) } }
+                    } else {
+                        scored = row.withText(role) { analyzer.score(utf8: $0, matches: &part.matches) }
+                    }
+                    guard let score = scored else {
+                        part.withoutText += 1
+                        return
+                    }
+                    part.add(score, nps: hasNPS ? row.number("nps") : nil)
+                    if keepTexts {
+                        part.line.append(row.line)
+                        part.customerID.append(row.text("customer_id") ?? "")
+                        part.scores.append(score)
+                    }
+                })
+            for (p, part) in parts.enumerated() {
+                result.withoutText += part.withoutText
+                // The first part went on from the tally so far; later parts only deferred.
+                if p == 0 { tally = part.tally }
+                for (score, nps) in zip(part.deferredScores, part.deferredNPS) { tally.add(score, nps: nps.isNaN ? nil : nps) }
                 if keepTexts {
-                    result.source.append(UInt8(k))
-                    result.line.append(row.line)
-                    result.customerID.append(row.text("customer_id") ?? "")
-                    result.themes.append(score.themes)
-                    result.sentiment.append(score.sentiment)
-                    result.escalate.append(score.escalate)
+                    result.source.append(contentsOf: repeatElement(UInt8(k), count: part.scores.count))
+                    result.line += part.line
+                    result.customerID += part.customerID
+                    result.themes += part.scores.map(\.themes)
+                    result.sentiment += part.scores.map(\.sentiment)
+                    result.escalate += part.scores.map(\.escalate)
                 }
             }
         }

@@ -102,4 +102,43 @@ struct FeedbackCommandTests {
         #expect(noText.status != 0 && noText.stderr.contains("line 1: no column \"nope\""))
         #expect(!bad.stderr.contains("Fatal") && !noText.stderr.contains("Fatal"))
     }
+
+    /// A file over 4 MB is read on two threads: every text is still reported once, in file
+    /// order with its own line, and the summary counts every block of the file. The file is the
+    /// six rows above repeated (customer ids made distinct, so no row is a duplicate).
+    @Test func largeFileReadOnTwoThreadsKeepsEveryTextInOrder() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rows = Self.surveys.split(separator: "\n").dropFirst().map(String.init)
+        #expect(rows.count == 6)
+        let blocks = 20_000  // 120,000 rows, about 5 MB: past the 4 MB two-thread threshold
+        var text = "customer_id,date,nps,comment\n"
+        for b in 0..<blocks {
+            for row in rows { text += "\(b)" + row + "\n" }
+        }
+        #expect(text.utf8.count > 4 << 20)
+        let path = folder.appendingPathComponent("surveys.csv").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+
+        let csv = try CommandLineTests.run(["feedback", path, "--format", "csv"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        // Five of each block's six rows have a comment (F has none).
+        #expect(lines.count == 5 * blocks)
+        let lineNumbers = lines.compactMap { Int($0[1]) }
+        #expect(lineNumbers.count == lines.count)
+        #expect(zip(lineNumbers, lineNumbers.dropFirst()).allSatisfy { $0 < $1 })
+        // The last block's C row: data row 6(b) + 3 of block b = 19,999 is line 6 × 19,999 + 3 + 1.
+        let last = try #require(lines.first { $0[2] == "19999C" })
+        #expect(Int(last[1]) == 6 * 19_999 + 4 && last.last == "true")
+
+        let json = try CommandLineTests.run(["feedback", path, "--summary-only", "--format", "json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        // Per block: 5 texts, 1 escalation (C's 投诉), detractors A and C, promoters B and E.
+        #expect(summary["n"] as? Int == 5 * blocks)
+        #expect(summary["escalations"] as? Int == blocks)
+        #expect(summary["detractors"] as? Int == 2 * blocks)
+        #expect(summary["promoters"] as? Int == 2 * blocks)
+    }
 }

@@ -254,12 +254,7 @@ public enum TransactionLoader {
             guard n > 0 else { return (nil, nil) }
             var q = 0, l = 0, cr = 0, crlf = 0
             block.withUnsafeBufferPointer { b in
-                for k in 0..<n {
-                    let c = b[k]
-                    q &+= c == 0x22 ? 1 : 0
-                    l &+= c == 0x0A ? 1 : 0
-                    cr &+= c == 0x0D ? 1 : 0
-                }
+                (q, l, cr) = countQuotesAndBreaks(UnsafeBufferPointer(rebasing: b[..<n]))
                 if cr > 0 {
                     for k in 0..<(n - 1) where b[k] == 0x0D && b[k + 1] == 0x0A { crlf += 1 }
                 }
@@ -295,6 +290,18 @@ public enum TransactionLoader {
             offset += n
         }
         return (nil, nil)
+    }
+
+    /// The quotes, line feeds and carriage returns in `bytes`, in a loop without branches that
+    /// the compiler vectorises (a loop over SIMD32 lanes compiled to scalar code ten times slower).
+    static func countQuotesAndBreaks(_ bytes: UnsafeBufferPointer<UInt8>) -> (quotes: Int, lines: Int, returns: Int) {
+        var quotes = 0, lines = 0, returns = 0
+        for c in bytes {
+            quotes &+= c == 0x22 ? 1 : 0
+            lines &+= c == 0x0A ? 1 : 0
+            returns &+= c == 0x0D ? 1 : 0
+        }
+        return (quotes, lines, returns)
     }
 
     @inline(__always)

@@ -521,6 +521,10 @@ struct RowHashSet {
 
 /// Duplicate detection over all row hashes at once: radix-partitioned by their top bits into
 /// buckets small enough for the cache, each checked with a small open-addressing table.
+///
+/// Both steps run on two threads: each list is partitioned by its own task, then each half of
+/// the buckets is checked by its own task (a bucket gathers its part of every list). The answer
+/// is the same as one thread's: a repeat always falls in one bucket.
 enum RowHashes {
     /// Whether any hash occurs twice in `lists` (taken together). A zero hash counts as
     /// ``RowHashSet`` counts it (as the same key as its stand-in).
@@ -529,38 +533,77 @@ enum RowHashes {
         guard n > 1 else { return false }
         var bits = 0
         while (n >> bits) > 4096 { bits += 1 }
-        let shift = 64 - max(bits, 1)
+        let shift = UInt64(64 - max(bits, 1))
         let buckets = 1 << max(bits, 1)
-        func key(_ h: UInt64) -> UInt64 { h == 0 ? 0x9E37_79B9_7F4A_7C15 : h }
+        // Per list: bucket starts (buckets + 1) and its hashes in bucket order.
+        let partitioned = ParallelResults<(starts: [Int], hashes: [UInt64])>(count: lists.count)
+        DispatchQueue.concurrentPerform(iterations: lists.count) { l in
+            partitioned.set(l, partition(lists[l], buckets: buckets, shift: shift))
+        }
+        var parts: [(starts: [Int], hashes: [UInt64])] = []
+        for l in lists.indices {
+            guard let part = try? partitioned.value(l) else { return oneThreadCheck(lists) }
+            parts.append(part)
+        }
+        partitioned.clear()
+        let halves = buckets >= 2 ? 2 : 1
+        let found = ParallelResults<Bool>(count: halves)
+        let shared = UncheckedBox(parts)
+        DispatchQueue.concurrentPerform(iterations: halves) { h in
+            let range = h == 0 ? 0..<(buckets / halves) : (buckets / halves)..<buckets
+            found.set(h, repeats(in: shared.value, buckets: range))
+        }
+        for h in 0..<halves {
+            guard let repeated = try? found.value(h) else { return oneThreadCheck(lists) }
+            if repeated { return true }
+        }
+        return false
+    }
+
+    @inline(__always)
+    static func key(_ h: UInt64) -> UInt64 { h == 0 ? 0x9E37_79B9_7F4A_7C15 : h }
+
+    /// `list`'s keys grouped by bucket (their top bits), with each bucket's start.
+    static func partition(_ list: [UInt64], buckets: Int, shift: UInt64) -> (starts: [Int], hashes: [UInt64]) {
         var starts = [Int](repeating: 0, count: buckets + 1)
-        for list in lists { for h in list { starts[Int(key(h) >> UInt64(shift)) + 1] += 1 } }
+        for h in list { starts[Int(key(h) >> shift) + 1] += 1 }
         for b in 0..<buckets { starts[b + 1] += starts[b] }
         var next = starts
-        var scattered = [UInt64](repeating: 0, count: n)
+        var scattered = [UInt64](repeating: 0, count: list.count)
         scattered.withUnsafeMutableBufferPointer { out in
-            for list in lists {
-                for h in list {
-                    let k = key(h)
-                    let b = Int(k >> UInt64(shift))
-                    out[next[b]] = k
-                    next[b] += 1
-                }
+            for h in list {
+                let k = key(h)
+                let b = Int(k >> shift)
+                out[next[b]] = k
+                next[b] += 1
             }
         }
+        return (starts, scattered)
+    }
+
+    /// Whether a key repeats within any bucket of `range`, over all lists' parts of it.
+    static func repeats(in parts: [(starts: [Int], hashes: [UInt64])], buckets range: Range<Int>) -> Bool {
         var largest = 0
-        for b in 0..<buckets { largest = max(largest, starts[b + 1] - starts[b]) }
+        for b in range {
+            var size = 0
+            for part in parts { size += part.starts[b + 1] - part.starts[b] }
+            largest = max(largest, size)
+        }
         var size = 16
         while size < largest * 2 { size <<= 1 }
         var table = [UInt64](repeating: 0, count: size)
-        return scattered.withUnsafeBufferPointer { all in
-            table.withUnsafeMutableBufferPointer { slots in
-                for b in 0..<buckets where starts[b + 1] - starts[b] > 1 {
-                    var capacity = 16
-                    while capacity < (starts[b + 1] - starts[b]) * 2 { capacity <<= 1 }
-                    let mask = capacity - 1
-                    for i in 0..<capacity { slots[i] = 0 }
-                    for j in starts[b]..<starts[b + 1] {
-                        let k = all[j]
+        return table.withUnsafeMutableBufferPointer { slots in
+            for b in range {
+                var count = 0
+                for part in parts { count += part.starts[b + 1] - part.starts[b] }
+                guard count > 1 else { continue }
+                var capacity = 16
+                while capacity < count * 2 { capacity <<= 1 }
+                let mask = capacity - 1
+                for i in 0..<capacity { slots[i] = 0 }
+                for part in parts {
+                    for j in part.starts[b]..<part.starts[b + 1] {
+                        let k = part.hashes[j]
                         var i = Int(truncatingIfNeeded: k) & mask
                         while true {
                             let slot = slots[i]
@@ -570,9 +613,16 @@ enum RowHashes {
                         }
                     }
                 }
-                return false
             }
+            return false
         }
+    }
+
+    /// The same answer on the calling thread (should a task have produced no result).
+    static func oneThreadCheck(_ lists: [[UInt64]]) -> Bool {
+        var seen = RowHashSet(expected: lists.reduce(0) { $0 + $1.count })
+        for list in lists { for h in list where !seen.insert(h) { return true } }
+        return false
     }
 }
 

@@ -40,7 +40,8 @@ public struct FeedbackLexicon: Sendable, Hashable, Codable {
     public var negators: [String]
     /// Words that scale the next sentiment word: > 1 amplifies (很 1.5), < 1 softens (有点 0.7).
     public var intensifiers: [String: Double]
-    /// Words that raise the escalation flag, negated or not (投诉, 退款, refund, cancel, ...).
+    /// Words that raise the escalation flag (投诉, 退款, refund, cancel, ...) unless negated by
+    /// the customer (没有投诉, "not going to cancel"; see ``FeedbackSentiment``).
     public var escalation: [String]
     /// Phrases with no role, which hide the words inside them (有没有 is a question, not a negation).
     public var neutral: [String]
@@ -131,6 +132,8 @@ extension FeedbackLexicon {
             "久": -0.5, "差评": -1.5, "劣质": -1.2, "次品": -1.2, "假货": -1.5, "瑕疵": -0.8, "故障": -0.8, "不值": -1,
             "恶心": -1.5, "后悔": -1.2, "不合适": -0.6, "不适合": -0.6,
             "太长": -0.8, "没得说": 1, "还可以": 0.4, "还行": 0.3, "没人接": -1, "描述不符": -1,
+            "不退款": -1, "不给退款": -1, "还没退款": -0.8, "还没有退款": -0.8, "没收到退款": -0.8, "没有收到退款": -0.8,
+            "未退款": -0.8,
             // English, positive
             "good": 1, "great": 1.2, "excellent": 1.5, "love": 1.2, "loved": 1.2, "happy": 1, "happier": 1.2,
             "satisfied": 1, "recommend": 1, "fast": 0.8, "quick": 0.8, "quickly": 0.8, "helpful": 1, "friendly": 1,
@@ -143,6 +146,7 @@ extension FeedbackLexicon {
             "unacceptable": -1.2, "wrong": -0.8, "lost": -0.8, "problem": -0.5, "problems": -0.5, "issue": -0.5,
             "complaint": -1, "complaints": -1, "refund": -0.5, "late": -0.8, "delayed": -0.8, "scam": -1.5,
             "unhappy": -1.2, "too long": -0.8, "on hold": -0.5, "not as described": -1, "stopped working": -1,
+            "no refund": -0.8, "not refunded": -0.8, "never refunded": -1, "never got my refund": -1,
             "hung up": -1, "took forever": -1, "fail*": -1, "faulty": -1, "flimsy": -0.8, "annoying": -1, "frustrat*": -1.2,
             "😊": 1, "😀": 1, "😍": 1.5, "👍": 1, "❤️": 1.2, "❤": 1.2, "😡": -1.5, "😠": -1.2, "👎": -1, "😞": -1, "💩": -1.5,
         ],
@@ -162,6 +166,9 @@ extension FeedbackLexicon {
         escalation: [
             "投诉", "退款", "愤怒", "举报", "12315", "曝光", "起诉", "律师", "骗子", "退货", "差评", "赔偿",
             "complain*", "refund*", "cancel*", "furious", "lawyer", "lawsuit", "chargeback", "scam", "sue", "terrible",
+            // A refund that did not come: a complaint, though a negator precedes the word.
+            "不退款", "不给退款", "还没退款", "还没有退款", "没收到退款", "没有收到退款", "未退款",
+            "no refund", "not refunded", "never refunded", "never got my refund",
         ],
         neutral: [
             "有没有", "不过", "不管", "不同", "不断", "无论", "好像", "好的", "不用", "没想到", "好久", "没有特别", "没什么特别",

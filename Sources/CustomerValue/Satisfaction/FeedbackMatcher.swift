@@ -21,6 +21,9 @@ public struct FeedbackMatcher: Sendable {
         /// Intensifier factor, 1 when the term is not an intensifier.
         public var intensity: Double = 1
         public var negator = false
+        /// A negator of ability or permission (无法, 不能, can't): it negates sentiment but not an
+        /// escalation word ("can't cancel" is a reason to escalate, "won't cancel" is not).
+        public var inability = false
         public var escalation = false
 
         mutating func add(_ other: Roles) {
@@ -28,6 +31,7 @@ public struct FeedbackMatcher: Sendable {
             if other.sentiment != 0 { sentiment = other.sentiment }
             if other.intensity != 1 { intensity = other.intensity }
             negator = negator || other.negator
+            inability = inability || other.inability
             escalation = escalation || other.escalation
         }
     }
@@ -82,7 +86,10 @@ public struct FeedbackMatcher: Sendable {
         }
         for (term, valence) in lexicon.sentiment.sorted(by: { $0.key < $1.key }) { try add(term, Roles(sentiment: valence)) }
         for (term, factor) in lexicon.intensifiers.sorted(by: { $0.key < $1.key }) { try add(term, Roles(intensity: factor)) }
-        for term in lexicon.negators { try add(term, Roles(negator: true)) }
+        for term in lexicon.negators {
+            let inability = FeedbackSentiment.inabilityNegators.contains(term.trimmingCharacters(in: .whitespaces).lowercased())
+            try add(term, Roles(negator: true, inability: inability))
+        }
         for term in lexicon.escalation { try add(term, Roles(escalation: true)) }
         for term in lexicon.neutral { try add(term, Roles()) }
         // A phrase carries the themes of the theme words inside it: 性价比高 is about price, and

@@ -123,7 +123,6 @@ public enum SatisfactionAnalysis {
         for part in parts.dropFirst() { total.merge(part) }
         let overall = total.overall
         let labels = total.labels
-        let tallies = total.tallies
 
         var by: [SatisfactionGroupSummary] = []
         var unavailable: [UnavailableGrouping] = []
@@ -144,9 +143,10 @@ public enum SatisfactionAnalysis {
                 return x < y
             }
             for s in order {
-                let scores = tallies[g][s].scores
+                let tally = total.tally(g, s)
+                let scores = tally.scores
                 by.append(SatisfactionGroupSummary(
-                    by: grouping.name, group: labels[g][s], n: tallies[g][s].rows, small: isSmall(scores),
+                    by: grouping.name, group: labels[g][s], n: tally.rows, small: isSmall(scores),
                     nps: scores.nps, csat: scores.csat, ces: scores.ces))
             }
         }
@@ -196,17 +196,39 @@ public enum SatisfactionAnalysis {
 
 /// The tallies of one part of a surveys file: overall, per group of each grouping, and of the
 /// comments. Parts are merged in file order (group labels keep their first appearance).
+///
+/// The counts of a group are one flat run of ``width`` integers in its grouping's buffer
+/// (rows, then NPS 0–10, CSAT 1–5, CES 1–7), so a row costs a few increments per grouping; a
+/// ``SatisfactionTally`` per group (three arrays) cost three uniqueness checks per row and
+/// grouping. Month and quarter groups are found by the day's ordinal in a table (no date
+/// arithmetic nor dictionary lookup per row).
 struct SatisfactionAccumulator {
+    /// Counts per group: rows, NPS 0...10, CSAT 1...5, CES 1...7.
+    static let width = 24
+    static let npsBase = 1, csatBase = 12, cesBase = 17
+    /// Day ordinals from 1900-01-01 (−25,567) to 2155-12-31 have a table entry.
+    static let firstTableDay = -25_567
+    static let tableDays = 93_502
+
     let groupings: [SatisfactionGrouping]
-    var overall = SatisfactionTally()
-    // Per grouping: label → slot, and a tally per slot.
+    var overallCounts = [Int](repeating: 0, count: width)
+    // Per grouping: label → slot, the slot's counts, and its labels in order of appearance.
     var labelSlots: [[String: Int]]
     var periodSlots: [[Int: Int]]
-    var periodDirect: [[Int32]]
-    var tallies: [[SatisfactionTally]]
+    /// Per month or quarter grouping: slot + 1 per day ordinal from `firstTableDay` (0: not seen yet).
+    var daySlots: [[Int32]]
+    var counts: [[Int]]
     var labels: [[String]]
     // Survey columns: their field index, found at the first row.
     var columnIndex: [Int?]
+    /// Field index of the customer id (-1: absent), for customer groupings.
+    var customerField = -1
+    /// Per survey-column or customer grouping: the cells' bytes interned, and each cell id's
+    /// slot (no String nor dictionary lookup per row once a cell value has been seen), and the
+    /// slot of an empty cell (-1: not seen yet).
+    var cellIDs: [IdentifierTable]
+    var cellSlots: [[Int32]]
+    var emptyCellSlot: [Int]
     /// Per grouping: 0 month, 1 quarter, 2 other.
     let kinds: [UInt8]
     var resolved = false
@@ -218,15 +240,24 @@ struct SatisfactionAccumulator {
     /// Scores the comments (the analyzer held once: copying it per row cost a retain and
     /// release of each of its members).
     let scorer: CommentScorer?
+    /// The same scorer, reached per row without a retain and release (`scorer` keeps it alive).
+    let scorerReference: Unmanaged<CommentScorer>?
 
     init(groupings: [SatisfactionGrouping], feedback: FeedbackAnalyzer?) {
         self.groupings = groupings
         labelSlots = Array(repeating: [:], count: groupings.count)
         periodSlots = Array(repeating: [:], count: groupings.count)
-        periodDirect = Array(repeating: [], count: groupings.count)
-        tallies = Array(repeating: [], count: groupings.count)
+        daySlots = Array(repeating: [], count: groupings.count)
+        counts = Array(repeating: [], count: groupings.count)
         labels = Array(repeating: [], count: groupings.count)
         columnIndex = Array(repeating: nil, count: groupings.count)
+        cellIDs = groupings.map { grouping in
+            if case .month = grouping { return IdentifierTable(expectedCount: 1) }
+            if case .quarter = grouping { return IdentifierTable(expectedCount: 1) }
+            return IdentifierTable()
+        }
+        cellSlots = Array(repeating: [], count: groupings.count)
+        emptyCellSlot = Array(repeating: -1, count: groupings.count)
         kinds = groupings.map { grouping -> UInt8 in
             switch grouping {
             case .month: 0
@@ -235,32 +266,90 @@ struct SatisfactionAccumulator {
             }
         }
         feedbackTally = feedback.map { FeedbackTally(themeCount: $0.lexicon.themes.count) }
-        scorer = feedback.map(CommentScorer.init)
+        let scorer = feedback.map(CommentScorer.init)
+        self.scorer = scorer
+        scorerReference = scorer.map { Unmanaged.passUnretained($0) }
+    }
+
+    /// The overall tally.
+    var overall: SatisfactionTally { Self.tally(overallCounts[...]) }
+
+    /// The tally of slot `s` of grouping `g`.
+    func tally(_ g: Int, _ s: Int) -> SatisfactionTally {
+        Self.tally(counts[g][(s * Self.width)..<((s + 1) * Self.width)])
+    }
+
+    static func tally(_ run: ArraySlice<Int>) -> SatisfactionTally {
+        let b = run.startIndex
+        var tally = SatisfactionTally()
+        tally.rows = run[b]
+        for k in 0..<11 { tally.nps[k] = run[b + npsBase + k] }
+        for k in 0..<5 { tally.csat[k] = run[b + csatBase + k] }
+        for k in 0..<7 { tally.ces[k] = run[b + cesBase + k] }
+        return tally
     }
 
     mutating func slot(_ g: Int, label: String) -> Int {
         if let s = labelSlots[g][label] { return s }
-        let s = tallies[g].count
+        let s = labels[g].count
         labelSlots[g][label] = s
         labels[g].append(label)
-        tallies[g].append(SatisfactionTally())
+        counts[g].append(contentsOf: repeatElement(0, count: Self.width))
         return s
     }
 
-    mutating func periodSlot(_ g: Int, key: Int, base: Int, label: () -> String) -> Int {
-        // Keys of years 1900–2155 by array index (a dictionary lookup per row cost more than
-        // the rest of the grouping); others through the dictionary.
-        let direct = key - base
-        if direct >= 0 && direct < 256 * 12 {
-            if periodDirect[g].isEmpty { periodDirect[g] = [Int32](repeating: -1, count: 256 * 12) }
-            let s = periodDirect[g][direct]
-            if s >= 0 { return Int(s) }
+    /// The slot of the month or quarter of day `ordinal`.
+    mutating func periodSlot(_ g: Int, ordinal: Int) -> Int {
+        let t = ordinal - Self.firstTableDay
+        let inTable = t >= 0 && t < Self.tableDays
+        if inTable {
+            if daySlots[g].isEmpty { daySlots[g] = [Int32](repeating: 0, count: Self.tableDays) }
+            let s = daySlots[g][t]
+            if s > 0 { return Int(s) - 1 }
         }
-        if let s = periodSlots[g][key] { return s }
-        let s = slot(g, label: label())
-        periodSlots[g][key] = s
-        if direct >= 0 && direct < 256 * 12 { periodDirect[g][direct] = Int32(s) }
+        let (year, month, _) = CalendarDay(ordinal: Int32(ordinal)).components
+        let s: Int
+        if kinds[g] == 0 {
+            let key = year * 12 + month
+            if let known = periodSlots[g][key] { s = known } else {
+                s = slot(g, label: String(format: "%04d-%02d", year, month))
+                periodSlots[g][key] = s
+            }
+        } else {
+            let quarter = (month - 1) / 3 + 1
+            let key = year * 4 + quarter
+            if let known = periodSlots[g][key] { s = known } else {
+                s = slot(g, label: String(format: "%04d-Q%d", year, quarter))
+                periodSlots[g][key] = s
+            }
+        }
+        if inTable { daySlots[g][t] = Int32(s + 1) }
         return s
+    }
+
+    /// The slot of the cell `field` of `row` in grouping `g`; `label` names the group of a cell
+    /// value seen for the first time (the same bytes always get the same label).
+    mutating func cellSlot(_ g: Int, row: TableRow, field: Int, label: () -> String) -> Int {
+        guard let id = row.withField(field, { cellIDs[g].intern($0) }) else {
+            if emptyCellSlot[g] < 0 { emptyCellSlot[g] = slot(g, label: label()) }
+            return emptyCellSlot[g]
+        }
+        if Int(id) < cellSlots[g].count { return Int(cellSlots[g][Int(id)]) }
+        // Interned ids are dense and new ones come in order: this one is cellSlots[g].count.
+        let s = slot(g, label: label())
+        cellSlots[g].append(Int32(s))
+        return s
+    }
+
+    /// Adds one answer's counts (offsets from ``width``'s layout, −1 for a blank) to `run`.
+    @inline(__always)
+    static func count(_ buffer: inout [Int], at base: Int, nps: Int, csat: Int, ces: Int) {
+        buffer.withUnsafeMutableBufferPointer { b in
+            b[base] += 1
+            if nps >= 0 { b[base + nps] += 1 }
+            if csat >= 0 { b[base + csat] += 1 }
+            if ces >= 0 { b[base + ces] += 1 }
+        }
     }
 
     /// Adds one accepted row.
@@ -272,6 +361,7 @@ struct SatisfactionAccumulator {
             cesSlot = row.slot("ces") ?? -1
             dateSlot = row.slot("date") ?? -1
             commentField = row.mapping.indexes["comment"] ?? -1
+            customerField = row.mapping.indexes["customer_id"] ?? -1
             for (g, grouping) in groupings.enumerated() {
                 if case .surveyColumn(_, let headers) = grouping {
                     columnIndex[g] = headers.lazy.compactMap { name in
@@ -280,11 +370,14 @@ struct SatisfactionAccumulator {
                 }
             }
         }
+        // The profiler checked each answer against its scale: a whole number in range.
         let nps = npsSlot < 0 ? nil : row.number(slot: npsSlot)
-        let csat = csatSlot < 0 ? nil : row.number(slot: csatSlot)
-        let ces = cesSlot < 0 ? nil : row.number(slot: cesSlot)
-        overall.add(nps: nps, csat: csat, ces: ces)
-        if commentField >= 0, let scorer, let score = row.withField(commentField, { scorer.score($0) }) {
+        let npsOffset = nps.map { Self.npsBase + Int($0) } ?? -1
+        let csatOffset = (csatSlot < 0 ? nil : row.number(slot: csatSlot)).map { Self.csatBase + Int($0) - 1 } ?? -1
+        let cesOffset = (cesSlot < 0 ? nil : row.number(slot: cesSlot)).map { Self.cesBase + Int($0) - 1 } ?? -1
+        Self.count(&overallCounts, at: 0, nps: npsOffset, csat: csatOffset, ces: cesOffset)
+        if commentField >= 0, let scorerReference,
+           let score = row.withField(commentField, { text in scorerReference._withUnsafeGuaranteedRef { $0.score(text) } }) {
             feedbackTally?.add(score, nps: nps)
         }
         for g in groupings.indices {
@@ -294,36 +387,30 @@ struct SatisfactionAccumulator {
             let kind = kinds[g]
             if kind < 2 {
                 guard dateSlot >= 0, let day = row.day(slot: dateSlot) else { continue }
-                let (year, month, _) = day.components
-                if kind == 0 {
-                    s = periodSlot(g, key: year * 12 + month, base: 1900 * 12) { String(format: "%04d-%02d", year, month) }
-                } else {
-                    let quarter = (month - 1) / 3 + 1
-                    s = periodSlot(g, key: year * 4 + quarter, base: 1900 * 4) { String(format: "%04d-Q%d", year, quarter) }
+                s = periodSlot(g, ordinal: Int(day.ordinal))
+            } else {
+                switch groupings[g] {
+                case .month, .quarter:
+                    continue
+                case .surveyColumn:
+                    guard let index = columnIndex[g] else { continue }
+                    s = cellSlot(g, row: row, field: index) { row.field(index) ?? SatisfactionAnalysis.unknownGroup }
+                case .customer(_, let customerLabels):
+                    let label = { customerLabels[row.text("customer_id") ?? ""] ?? SatisfactionAnalysis.unknownGroup }
+                    s = customerField < 0 ? slot(g, label: label()) : cellSlot(g, row: row, field: customerField, label: label)
                 }
-                tallies[g][s].add(nps: nps, csat: csat, ces: ces)
-                continue
             }
-            switch groupings[g] {
-            case .month, .quarter:
-                continue
-            case .surveyColumn:
-                guard let index = columnIndex[g] else { continue }
-                s = slot(g, label: row.field(index) ?? SatisfactionAnalysis.unknownGroup)
-            case .customer(_, let customerLabels):
-                let id = row.text("customer_id") ?? ""
-                s = slot(g, label: customerLabels[id] ?? SatisfactionAnalysis.unknownGroup)
-            }
-            tallies[g][s].add(nps: nps, csat: csat, ces: ces)
+            Self.count(&counts[g], at: s * Self.width, nps: npsOffset, csat: csatOffset, ces: cesOffset)
         }
     }
 
     /// Adds the tallies of the part that follows this one.
     mutating func merge(_ next: SatisfactionAccumulator) {
-        overall.merge(next.overall)
+        for k in 0..<Self.width { overallCounts[k] += next.overallCounts[k] }
         for g in groupings.indices {
             for (s, label) in next.labels[g].enumerated() {
-                tallies[g][slot(g, label: label)].merge(next.tallies[g][s])
+                let base = slot(g, label: label) * Self.width
+                for k in 0..<Self.width { counts[g][base + k] += next.counts[g][s * Self.width + k] }
             }
         }
         if let other = next.feedbackTally { feedbackTally?.merge(other) }

@@ -29,8 +29,15 @@ public struct TextScore: Sendable, Hashable {
 ///   hide negators that are not negations (有没有, 不过, "nothing special").
 /// - Phrases whose negation is idiomatic are lexicon words of their own: 不错 +1, 没问题 +0.6,
 ///   不满意 −1.2 (leftmost-longest matching takes them whole).
-/// - An escalation word raises the flag even when negated ("still no refund" is one); idioms such
-///   as "no complaints" are lexicon phrases of their own, without the flag.
+/// - An escalation word raises the flag unless a negator has it in its scope (the same scope as
+///   for sentiment words): 没有投诉, 不想退款, "not going to cancel" are a customer choosing not to
+///   escalate; 要投诉, "I want a refund" escalate. Two negators in one scope cancel (不是不想投诉
+///   escalates), and a negator out of scope (past a clause break or more than ``scopeUnits``
+///   units away) does not count. Negators of ability or permission (``inabilityNegators``: 无法,
+///   不能, can't, ...) keep the flag: "can't cancel", 无法退款 are reasons to escalate. A refund
+///   that did not come is a complaint, not a choice: phrases such as 不给退款, 还没退款, "no
+///   refund" are escalation words of their own in the built-in lexicon (leftmost-longest
+///   matching takes them whole), as "no complaints" is a phrase without the flag.
 ///
 /// The text's score is S / √(S² + 1), S the sum of contributions: the normalisation of VADER
 /// (Hutto & Gilbert 2014, "VADER: a parsimonious rule-based model for sentiment analysis of
@@ -43,6 +50,11 @@ public enum FeedbackSentiment {
     public static let negationFactor = -0.75
     /// Contribution of a negator that reaches no sentiment word.
     public static let danglingNegation = -0.5
+    /// Negators of ability or permission: they do not cancel an escalation word in their scope.
+    public static let inabilityNegators: Set<String> = [
+        "无法", "不能", "没法", "不了", "不让", "不给",
+        "can't", "cant", "cannot", "couldn't", "can’t", "couldn’t", "unable",
+    ]
 
     /// Scores the terms `matches` found in `text` by `matcher`.
     /// - Complexity: O(matches + bytes between them).
@@ -52,6 +64,7 @@ public enum FeedbackSentiment {
         var sum = 0.0
         var escalate = false
         var negatorEnd = -1  // end of the pending negator, -1 when none
+        var negatorIsInability = false  // the pending negator is one of ability (keeps escalation)
         var intensity = 1.0
         var intensityEnd = -1
         for match in matches {
@@ -73,7 +86,7 @@ public enum FeedbackSentiment {
                 intensity = 1
                 intensityEnd = -1
             }
-            if roles.escalation { escalate = true }
+            if roles.escalation && (!negated || negatorIsInability) { escalate = true }
             if roles.intensity != 1 {
                 intensity *= roles.intensity
                 intensityEnd = Int(match.end)
@@ -81,6 +94,7 @@ public enum FeedbackSentiment {
             if roles.negator && roles.sentiment == 0 {
                 // A second negator in scope cancels the first (double negation).
                 negatorEnd = negated ? -1 : Int(match.end)
+                negatorIsInability = roles.inability
             } else if negated && roles.sentiment == 0 && roles.intensity == 1 {
                 // A theme or neutral word between a negator and its sentiment word does not count
                 // against the scope ("not happy" and "not the delivery I hoped" alike).

@@ -110,6 +110,26 @@ extension ParallelProfileTests {
         #expect(RowHashes.containsDuplicate([distinct + [distinct[0]]]))
         #expect(RowHashes.containsDuplicate([[5, 0], [0x9E37_79B9_7F4A_7C15]]))
         #expect(!RowHashes.containsDuplicate([[1], [], [2]]))
+        // A repeat in the upper half of the buckets (checked by the second task) and one in the
+        // first bucket (the first task): the largest and the smallest hash repeated.
+        let largest = distinct.max() ?? 0, smallest = distinct.min() ?? 0
+        #expect(RowHashes.containsDuplicate([distinct, [largest]]))
+        #expect(RowHashes.containsDuplicate([[smallest], distinct]))
+    }
+
+    /// The split search's vectorised count of quotes, line feeds and carriage returns equals a
+    /// byte-by-byte count, at every length around its 32-byte blocks and past the 255-block
+    /// per-lane limit.
+    @Test func vectorisedByteCountEqualsPlainCount() {
+        var generator = SplitMix(seed: 11)
+        let alphabet: [UInt8] = [0x22, 0x0A, 0x0D, 0x2C, 0x61]
+        let bytes = (0..<20_000).map { _ in alphabet[Int(generator.next() % 5)] }
+        for length in [0, 1, 31, 32, 33, 64, 8_160, 8_161, 8_192, 20_000] {
+            let part = Array(bytes[..<length])
+            let plain = (part.filter { $0 == 0x22 }.count, part.filter { $0 == 0x0A }.count, part.filter { $0 == 0x0D }.count)
+            let counted = part.withUnsafeBufferPointer { TransactionLoader.countQuotesAndBreaks($0) }
+            #expect(counted.quotes == plain.0 && counted.lines == plain.1 && counted.returns == plain.2, "length \(length)")
+        }
     }
 
     /// SplitMix64 (Steele, Lea & Flood 2014).
