@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
-# Churn learner benchmark: `cva churn-train` (logistic regression, gradient-boosted trees) against
-# scikit-learn's LogisticRegression and LightGBM, side by side in one run on the same feature
-# matrix: test ROC AUC and training time (the fit alone, as each reports it). Writes the results
-# between the markers <!-- churn:begin --> and <!-- churn:end --> of BENCHMARKS.md.
+# Churn benchmark (issue 5): on synthetic data sets made by `cva generate` (all files), times the
+# whole `cva churn --model all` run (wall, CPU, peak memory), exports the exact feature matrix it
+# trained on (`--export-features`: label and split train / validation / test, the validation rows
+# being those the trees hold out for early stopping), and then trains `cva churn-train`
+# (logistic regression, gradient-boosted trees) against scikit-learn's LogisticRegression and
+# LightGBM side by side in one run on that matrix: test ROC AUC and training time. Writes the
+# results between the markers <!-- churn:begin --> and <!-- churn:end --> of BENCHMARKS.md.
 #
 # usage: bash Benchmarks/churn/run.sh
 #
 # Environment (all optional):
-#   SIZES="100000 1000000"   rows of the matrices
+#   SIZES="100000 1000000"   customers of the generated data sets
 #   RUNS=3             timed runs per contestant; medians are reported
-#   LARGE_RUNS=1       timed runs per contestant for matrices of 1,000,000 rows or more
-#   MATRIX=path        benchmark this matrix CSV (customer_id, features..., label, split) instead
-#                      of generated ones (e.g. from `cva churn --export-features`); SIZES is ignored
+#   LARGE_RUNS=1       timed runs per contestant for 1,000,000 customers or more
+#   WHOLE_RUNS=1       timed whole `cva churn --model all` runs per size (after the export run)
+#   DATA_<n>=path      use this data set folder for size n instead of generating one
+#   MATRIX=path        benchmark only this matrix CSV (customer_id, features..., label, split);
+#                      SIZES is ignored
+#   PLANTED=0          1: also benchmark make_matrix.py's planted-signal matrices (30 columns)
 #   CVA_BIN=path       use this cva binary instead of building one
 #   SKIP_BUILD=0       1: do not run `swift build`, use .build/release/cva as it is
 #   THREADS=2          threads LightGBM may use (cva uses 2 for its histograms)
 #   BENCH_DIR=.build/bench-churn   data, logs and raw results
 #
-# Until `cva churn --export-features` lands, the matrices come from make_matrix.py (seeded, a
-# planted signal, 30 columns). Peers are installed from requirements.txt into .build/bench-venv.
+# Peers are installed from requirements.txt into .build/bench-venv.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,6 +32,8 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 SIZES="${SIZES:-100000 1000000}"
 RUNS="${RUNS:-3}"
 LARGE_RUNS="${LARGE_RUNS:-1}"
+WHOLE_RUNS="${WHOLE_RUNS:-1}"
+PLANTED="${PLANTED:-0}"
 SKIP_BUILD="${SKIP_BUILD:-0}"
 THREADS="${THREADS:-2}"
 BENCH_DIR="${BENCH_DIR:-$ROOT/.build/bench-churn}"
@@ -51,9 +58,11 @@ fi
 [ -x "$CVA" ] || { echo "error: cva binary not found ($CVA)" >&2; exit 1; }
 
 ensure_venv
+ensure_gnu_time
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS" "$BENCH_DIR/logs"
 printf 'label\trows\tcontestant\trun\texit\tauc\ttrain_s\tcpu_s\tbest_iteration\n' >"$RESULTS/runs.tsv"
+printf 'customers\trun\texit\twall_s\tcpu_s\tpeak_mb\tloadavg\tauc_gbdt\tauc_logistic\tauc_btyd\n' >"$RESULTS/whole.tsv"
 swift_version="$(swift --version 2>&1 || true)"
 meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 meta nproc "$(nproc)"
@@ -104,24 +113,62 @@ except Exception:
     done
 }
 
+# whole N DATA RUN [EXPORT]: one timed `cva churn DATA --model all` run into whole.tsv.
+whole() {
+    local n="$1" data="$2" run="$3" export="${4:-}" log="$BENCH_DIR/logs/whole-$1-$3" code wall user sys peak load aucs
+    local extra=()
+    [ -z "$export" ] || extra=(--export-features "$export")
+    load="$(cut -d' ' -f1 /proc/loadavg)"
+    if /usr/bin/time -f '%e %U %S %M' -o "$log.time" "$CVA" churn "$data" --model all --format json --timing \
+        "${extra[@]}" --out "$log.json" 2>"$log"; then code=0; else code=$?; fi
+    read -r wall user sys peak <"$log.time" || true
+    aucs="$("$PY" -c '
+import json, sys
+try:
+    e = json.load(open(sys.argv[1]))["evaluation"]
+    print(" ".join(str(e.get(m, {}).get("auc")) for m in ("gbdt", "logistic", "btyd")))
+except Exception:
+    print("nan nan nan")' "$log.json")"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$run" "$code" "$wall" "$(echo "$user + $sys" | bc)" \
+        "$((peak / 1024))" "$load" "${aucs// /$'\t'}" >>"$RESULTS/whole.tsv"
+    printf '  cva churn --model all%s run %s: %s s wall, %s s CPU, %s MB peak (load %s); AUC gbdt/logistic/btyd %s\n' \
+        "${export:+ --export-features}" "$run" "$wall" "$(echo "$user + $sys" | bc)" "$((peak / 1024))" "$load" "$aucs"
+    [ "$code" = 0 ] || { echo "  cva churn FAILED (exit $code):" >&2; tail -n 5 "$log" >&2; }
+}
+
 if [ -n "${MATRIX:-}" ]; then
     meta data_origin_given "$MATRIX"
     say "benchmarking $MATRIX"
     bench given "$MATRIX"
 else
+    cva_sha="$(sha256sum "$CVA" | cut -c1-12)"
     for n in $SIZES; do
-        matrix="$BENCH_DIR/matrix-$n.csv"
-        origin="Benchmarks/churn/make_matrix.py --rows $n --seed $SEED (sha256 $(sha256sum "$HERE/make_matrix.py" | cut -c1-12))"
-        if [ ! -f "$matrix" ] || [ "$(cat "$matrix.origin" 2>/dev/null)" != "$origin" ]; then
-            say "generating $matrix"
-            mkdir -p "$BENCH_DIR"
-            "$PY" "$HERE/make_matrix.py" --rows "$n" --seed "$SEED" --out "$matrix"
-            printf '%s' "$origin" >"$matrix.origin"
+        given="DATA_$n"
+        data="${!given:-$BENCH_DIR/data-$n}"
+        origin="cva generate --customers $n --seed $SEED (all files)"
+        if [ -z "${!given:-}" ] && { [ ! -f "$data/transactions.csv" ] || [ "$(cat "$data/ORIGIN" 2>/dev/null)" != "$origin" ]; }; then
+            say "generating $data"
+            rm -rf "$data"
+            "$CVA" generate --customers "$n" --seed "$SEED" --out "$data" >/dev/null
+            printf '%s' "$origin" >"$data/ORIGIN"
         fi
         meta "data_origin_$n" "$origin"
-        say "$n rows"
+        matrix="$BENCH_DIR/matrix-$n.csv"
+        say "$n customers: cva churn --model all --export-features (the matrix the peers get)"
+        whole "$n" "$data" 0 "$matrix"
+        for run in $(seq 1 "$WHOLE_RUNS"); do whole "$n" "$data" "$run"; done
+        say "$n customers: learners on the exported matrix"
         bench "$n" "$matrix"
     done
+    if [ "$PLANTED" = 1 ]; then
+        for n in $SIZES; do
+            matrix="$BENCH_DIR/planted-$n.csv"
+            "$PY" "$HERE/make_matrix.py" --rows "$n" --seed "$SEED" --out "$matrix"
+            meta "data_origin_planted_$n" "Benchmarks/churn/make_matrix.py --rows $n --seed $SEED"
+            say "planted matrix, $n rows"
+            bench "planted-$n" "$matrix"
+        done
+    fi
 fi
 
 say "results"

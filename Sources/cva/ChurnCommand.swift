@@ -31,8 +31,9 @@ struct ChurnCommand: ParsableCommand {
             rules that need a missing file are skipped with a note.
 
             --export-features FILE writes the exact feature matrix with the label and the split \
-            (customer_id,<features>,label,split; split = train or test), to check the models with \
-            another tool.
+            (customer_id,<features>,label,split; split = train, validation or test: the trees grow on \
+            the train rows and stop early on the validation rows, the logistic model trains on both), \
+            to check the models with another tool (e.g. cva churn-train).
             """)
 
     @Argument(help: "A data set folder holding transactions.csv (and optionally customers, tickets, events, surveys).")
@@ -53,15 +54,30 @@ struct ChurnCommand: ParsableCommand {
     @Option(help: "Language of the actions: en or zh.")
     var language: Language = .en
 
+    @Flag(help: "Print the seconds of each phase (reading each file, features, each learner's training, prediction and explanations, the rules, evaluation, writing) to standard error.")
+    var timing = false
+
     @OptionGroup var transactions: TransactionOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         try runReportingErrors {
+            var clock = DispatchTime.now().uptimeNanoseconds
+            let cpuStart = processCPUSeconds()
+            var cpuClock = cpuStart
+            func step(_ name: String) {
+                let now = DispatchTime.now().uptimeNanoseconds, cpu = processCPUSeconds()
+                if timing { Console.note(String(format: "timing: %@ %.3f s (CPU %.3f s)", name, Double(now - clock) / 1e9, cpu - cpuClock)) }
+                (clock, cpuClock) = (now, cpu)
+            }
             let options = try analysisOptions(config: configOf(input: input))
-            let (history, activity) = try Self.load(input: input, transactions: transactions)
+            let (history, activity) = try Self.load(input: input, transactions: transactions, step: step)
             for note in activity.notes { Console.note("note: \(note)") }
             let analysis = try ChurnAnalysis(history: history, activity: activity, options: options)
+            if timing {
+                for t in analysis.timings { Console.note(String(format: "timing: %@ %.3f s (CPU %.3f s)", t.phase, t.seconds, t.cpuSeconds)) }
+            }
+            (clock, cpuClock) = (DispatchTime.now().uptimeNanoseconds, processCPUSeconds())
             for note in analysis.notes where !activity.notes.contains(note) { Console.note("note: \(note)") }
             if let exportFeatures {
                 let sink = try ByteSink(path: exportFeatures)
@@ -76,6 +92,8 @@ struct ChurnCommand: ParsableCommand {
             case .table: try out.write(Self.text(analysis, language: language))
             }
             try out.close()
+            step("writing")
+            if timing { Console.note(String(format: "timing: CPU %.3f s in all (peak memory %.0f MB)", processCPUSeconds() - cpuStart, peakMemoryMB())) }
         }
     }
 
@@ -113,11 +131,14 @@ struct ChurnCommand: ParsableCommand {
     }
 
     /// Reads the transactions and the side files of `input` (a folder, or a transactions file).
-    static func load(input: String, transactions: TransactionOptions) throws -> (TransactionHistory, CustomerActivity) {
+    static func load(input: String, transactions: TransactionOptions,
+                     step: (String) -> Void = { _ in }) throws -> (TransactionHistory, CustomerActivity) {
         let path = try transactionsPath(input)
         let ingest = try transactions.ingestOptions()
         let history = try loadTransactions(path: path, options: transactions, quarantine: nil)
         noteSetAside(history.report, quarantinePath: nil)
+        step("reading transactions")
+        defer { step("reading side files") }
         var isDirectory: ObjCBool = false
         _ = FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory)
         guard isDirectory.boolValue else {
@@ -142,8 +163,13 @@ struct ChurnCommand: ParsableCommand {
         }
         header = []
         buffer.append(0x0A)
-        for (matrix, split) in [(train, "train"), (test, "test")] {
+        // The rows the trees hold out for early stopping are marked `validation`, so another
+        // tool can grow and stop its trees on exactly the same rows.
+        var isValidation = [Bool](repeating: false, count: train.rowCount)
+        for r in GradientBoostedTrees.heldOutRows(count: train.rowCount)?.validation ?? [] { isValidation[r] = true }
+        for (matrix, name) in [(train, "train"), (test, "test")] {
             for r in 0..<matrix.rowCount {
+                let split = name == "train" && isValidation[r] ? "validation" : name
                 CSVFormatting.appendField(matrix.customerIDs[r], to: &buffer)
                 for c in 0..<matrix.columnCount {
                     buffer.append(0x2C)
@@ -181,8 +207,8 @@ struct ChurnCommand: ParsableCommand {
             case 1: return .number(c.churnProbability)
             case 2: return .text(c.band.rawValue)
             case 3: return .number(c.percentile)
-            case 4: return .text(c.topFactors.joined(separator: "; "))
-            case 5: return .text(c.alerts.joined(separator: "; "))
+            case 4: return .text(c.topFactors.map(\.text).joined(separator: "; "))
+            case 5: return .text(c.alerts.map(\.rule).joined(separator: "; "))
             case 6: return c.alertSeverity.map { .text($0.rawValue) } ?? .empty
             case 7: return c.action.map { .text($0.text(language)) } ?? .empty
             case 8: return c.btydNotAlive.map { .number($0) } ?? .empty
@@ -190,6 +216,63 @@ struct ChurnCommand: ParsableCommand {
             default: return .empty
             }
         }
+    }
+
+    /// The customer table for JSON: `top_factors` as an array of `{"feature", "contribution",
+    /// "value"}` objects (contribution null for BG/NBD's descriptive factors) and `alerts` as an
+    /// array of `{"rule", "severity", "metric", "detail", "values"}` objects, where CSV and the
+    /// table join names with "; ".
+    static func customerJSONTable(_ analysis: ChurnAnalysis, language: Language) -> OutputTable {
+        var table = customerTable(analysis, language: language)
+        let customers = analysis.customers
+        table.jsonCell = { r, k, buffer in
+            let c = customers[r]
+            switch k {
+            case 4:
+                buffer.append(0x5B)
+                for (i, f) in c.topFactors.enumerated() {
+                    buffer.append(contentsOf: Array(i == 0 ? "{\"feature\":".utf8 : ",{\"feature\":".utf8))
+                    JSONText.appendString(f.feature, to: &buffer)
+                    buffer.append(contentsOf: Array(",\"contribution\":".utf8))
+                    appendJSONNumber(f.contribution, to: &buffer)
+                    buffer.append(contentsOf: Array(",\"value\":".utf8))
+                    appendJSONNumber(f.value, to: &buffer)
+                    buffer.append(0x7D)
+                }
+                buffer.append(0x5D)
+                return true
+            case 5:
+                buffer.append(0x5B)
+                for (i, rule) in c.alerts.enumerated() {
+                    buffer.append(contentsOf: Array(i == 0 ? "{\"rule\":".utf8 : ",{\"rule\":".utf8))
+                    JSONText.appendString(rule.rule, to: &buffer)
+                    buffer.append(contentsOf: Array(",\"severity\":".utf8))
+                    JSONText.appendString(rule.severity.rawValue, to: &buffer)
+                    buffer.append(contentsOf: Array(",\"metric\":".utf8))
+                    JSONText.appendString(rule.metric.rawValue, to: &buffer)
+                    buffer.append(contentsOf: Array(",\"detail\":".utf8))
+                    JSONText.appendString(rule.detail, to: &buffer)
+                    buffer.append(contentsOf: Array(",\"values\":{".utf8))
+                    for (j, name) in rule.values.keys.sorted().enumerated() {
+                        if j > 0 { buffer.append(0x2C) }
+                        JSONText.appendString(name, to: &buffer)
+                        buffer.append(0x3A)
+                        appendJSONNumber(rule.values[name], to: &buffer)
+                    }
+                    buffer.append(contentsOf: Array("}}".utf8))
+                }
+                buffer.append(0x5D)
+                return true
+            default:
+                return false
+            }
+        }
+        return table
+    }
+
+    /// A number, or null when missing or not finite.
+    static func appendJSONNumber(_ v: Double?, to buffer: inout [UInt8]) {
+        if let v, v.isFinite { NumberFormatting.append(v, to: &buffer) } else { buffer.append(contentsOf: Array("null".utf8)) }
     }
 
     /// Everything but the customers, for `--format json`.
@@ -232,7 +315,7 @@ struct ChurnCommand: ParsableCommand {
     /// `{"customers": [...], <the report's members>}`, the customers streamed.
     static func writeJSON(_ analysis: ChurnAnalysis, language: Language, to sink: ByteSink) throws {
         try sink.write("{\n\"customers\": ")
-        try customerTable(analysis, language: language).writeJSON(to: sink)
+        try customerJSONTable(analysis, language: language).writeJSON(to: sink)
         let rest = try jsonText(report(analysis, bands: analysis.bands))
         try sink.write("," + rest.drop { $0 != "{" }.dropFirst())
     }
@@ -263,10 +346,18 @@ struct ChurnCommand: ParsableCommand {
         for i in top {
             let c = analysis.customers[i]
             text += "  \(c.customerID)  " + String(format: "%.3f", c.churnProbability) + "  \(c.band.rawValue)  p"
-                + String(format: "%.0f", c.percentile) + "  \(c.alerts.joined(separator: ", "))\n"
+                + String(format: "%.0f", c.percentile) + "  \(c.alerts.map(\.rule).joined(separator: ", "))\n"
         }
         return text
     }
+}
+
+/// The peak resident memory of this process so far (Linux `VmHWM`), 0 when unknown.
+func peakMemoryMB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kB = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return 0 }
+    return kB / 1024
 }
 
 extension BTYDChurnRisk {

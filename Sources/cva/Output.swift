@@ -42,6 +42,9 @@ struct OutputTable {
     var columns: [String]
     var rowCount: Int
     var cell: @Sendable (_ row: Int, _ column: Int) -> Cell
+    /// For JSON only: a cell's value as ready-made JSON (an array or object where CSV and the
+    /// table show joined text); nil keeps `cell`'s value.
+    var jsonCell: (@Sendable (_ row: Int, _ column: Int, _ buffer: inout [UInt8]) -> Bool)? = nil
 
     /// Writes the table in `format` to `sink`. An aligned table shows the first `tableLimit` rows.
     func write(_ format: OutputFormat, to sink: ByteSink, tableLimit: Int = 50) throws {
@@ -129,6 +132,7 @@ struct OutputTable {
             for k in columns.indices {
                 if k > 0 { buffer.append(0x2C) }
                 buffer.append(contentsOf: keys[k])
+                if let jsonCell, jsonCell(r, k, &buffer) { continue }
                 appendJSON(cell(r, k), to: &buffer)
             }
             buffer.append(0x7D)

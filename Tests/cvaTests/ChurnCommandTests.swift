@@ -53,9 +53,54 @@ struct ChurnCommandTests {
         #expect(header.contains("complaints_90d") && header.contains("logins_90d") && header.contains("last_nps"))
         let trainCount = try #require(json["train_customers"] as? Int)
         #expect(lines.count == 1 + trainCount + customers.count)
-        #expect(lines.last?.hasSuffix(",test") == true && lines[1].hasSuffix(",train"))
+        #expect(lines.last?.hasSuffix(",test") == true)
+        // The trees' early-stopping hold-out is marked: round(10% of the training rows).
+        let validation = lines.filter { $0.hasSuffix(",validation") }.count
+        #expect(validation == Int((Double(trainCount) * 0.1).rounded()))
+        #expect(lines.filter { $0.hasSuffix(",train") }.count == trainCount - validation)
         // A header of n fields, each row as many.
         #expect(lines.allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == header.count })
+
+        // JSON: top_factors and alerts are arrays of objects.
+        var sawFactor = false, sawAlert = false
+        for c in customers {
+            let factors = try #require(c["top_factors"] as? [[String: Any]])
+            for f in factors {
+                #expect(f["feature"] is String && f["value"] is Double)
+                // gbdt gives churn_probability for --model all: the factors raise the risk.
+                #expect((try #require(f["contribution"] as? Double)) > 0)
+                sawFactor = true
+            }
+            let alerts = try #require(c["alerts"] as? [[String: Any]])
+            for a in alerts {
+                #expect(a["rule"] is String && a["severity"] is String && a["detail"] is String)
+                #expect(a["values"] is [String: Any])
+                sawAlert = true
+            }
+        }
+        #expect(sawFactor && sawAlert)
+
+        // The export holds exactly the rows the trees used: `cva churn-train` on it grows the same
+        // trees, so its test AUC is cva churn's gbdt AUC (to the printed precision).
+        let trained = try CLI.run(["churn-train", export, "--model", "gbdt", "--format", "json"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(trained.stdout.utf8)) as? [String: Any])
+        let trainedAUC = try #require((result["evaluation"] as? [String: Any])?["auc"] as? Double)
+        let evaluation = try #require(json["evaluation"] as? [String: Any])
+        let churnAUC = try #require((evaluation["gbdt"] as? [String: Any])?["auc"] as? Double)
+        #expect(abs(trainedAUC - churnAUC) < 1e-9)
+    }
+
+    @Test func csvJoinsFactorsAndAlertsAsText() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try Self.generated(folder)
+        let run = try CLI.run(["churn", data, "--format", "csv", "--model", "gbdt"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = run.stdout.split(separator: "\n").dropFirst()
+        // top_factors: "name=value" items joined by "; " (the fifth column; no field is quoted).
+        let factors = rows.compactMap { $0.split(separator: ",", omittingEmptySubsequences: false).dropFirst(4).first }
+        #expect(factors.contains { $0.contains("; ") && $0.contains("=") })
     }
 
     @Test func horizonPastTheEndIsRefusedWithTheLatestUsableCutoff() throws {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The churn models `cva churn` can score with.
 public enum ChurnModelKind: String, Sendable, Hashable, Codable, CaseIterable {
@@ -38,10 +41,10 @@ public struct ChurnCustomer: Sendable, Hashable, Codable {
     public var band: RiskBands.Band
     /// Percentile rank of the probability among the scored customers, 0…100.
     public var percentile: Double
-    /// The features that push this customer's risk up most, with their values.
-    public var topFactors: [String]
-    /// Names of the warning rules tripped at the cutoff.
-    public var alerts: [String]
+    /// The features that push this customer's risk up most, largest contribution first.
+    public var topFactors: [ChurnFactor]
+    /// The warning rules tripped at the cutoff, in rule order.
+    public var alerts: [TrippedRule]
     /// The alert's severity, when a rule was tripped.
     public var alertSeverity: AlertSeverity?
     /// The playbook's action for the alert.
@@ -58,12 +61,31 @@ public struct ChurnCustomer: Sendable, Hashable, Codable {
     }
 }
 
+/// One feature behind a customer's churn risk.
+public struct ChurnFactor: Sendable, Hashable, Codable {
+    public var feature: String
+    /// The feature's share of the log-odds (see ``FactorExplanation``); nil for the descriptive
+    /// factors shown with the BG/NBD model, which has no per-feature decomposition.
+    public var contribution: Double?
+    /// The customer's value of the feature.
+    public var value: Double
+
+    public init(feature: String, contribution: Double?, value: Double) {
+        self.feature = feature
+        self.contribution = contribution
+        self.value = value
+    }
+
+    /// `feature=value`, the value rounded to 3 decimals (the CSV and table form).
+    public var text: String { "\(feature)=\(NumberText.plain((value * 1000).rounded() / 1000))" }
+}
+
 /// The scores of one model on the test customers, in row order of the test matrix.
 public struct ChurnModelScores: Sendable, Hashable {
     public var model: String
     public var probability: [Double]
     /// Top factors per test row (empty when the model has no explanation).
-    public var topFactors: [[String]]
+    public var topFactors: [[ChurnFactor]]
 }
 
 /// A churn analysis at a cutoff: features at the cutoff and one horizon earlier (the time-based
@@ -94,11 +116,36 @@ public struct ChurnAnalysis: Sendable {
     public var notes: [String]
     /// The band thresholds in force.
     public var bands: RiskBands
+    /// Seconds each phase took (features, each learner's training, prediction, explanations,
+    /// the baseline, the rules, evaluation), in the order they ran.
+    public var timings: [PhaseTiming]
+
+    /// The seconds of one phase of the analysis: wall clock, and CPU of all threads.
+    public struct PhaseTiming: Sendable, Hashable {
+        public var phase: String
+        public var seconds: Double
+        public var cpuSeconds: Double
+    }
+
+    /// CPU seconds used by this process so far, all threads together.
+    static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
 
     /// Runs the analysis.
     /// - Throws: ``ChurnError`` for a cutoff outside the data, a horizon past its end, or a
     ///   training set without both classes; the models' fit errors.
     public init(history: TransactionHistory, activity: CustomerActivity, options: ChurnAnalysisOptions) throws {
+        var timings: [PhaseTiming] = []
+        var clock = DispatchTime.now().uptimeNanoseconds
+        var cpuClock = Self.processCPUSeconds()
+        func lap(_ phase: String) {
+            let now = DispatchTime.now().uptimeNanoseconds, cpu = Self.processCPUSeconds()
+            timings.append(PhaseTiming(phase: phase, seconds: Double(now - clock) / 1e9, cpuSeconds: cpu - cpuClock))
+            (clock, cpuClock) = (now, cpu)
+        }
         let builder = ChurnFeatureBuilder(history: history, activity: activity, options: options.features)
         guard let latest = builder.latestUsableCutoff else { throw ChurnError("the transactions hold no purchase: nothing to analyse") }
         let cutoff = options.cutoff ?? latest
@@ -106,8 +153,10 @@ public struct ChurnAnalysis: Sendable {
         let h = options.features.horizonDays
         let trainCutoff = cutoff.adding(days: -h)
         var notes = activity.notes
-        let train = builder.matrix(at: trainCutoff)
-        let test = builder.matrix(at: cutoff)
+        // The two matrices read the same history and activity: build them on two threads.
+        let both = parallelParts(count: 2, parts: 2) { part in builder.matrix(at: part.lowerBound == 0 ? trainCutoff : cutoff) }
+        let train = both[0], test = both[1]
+        lap("features")
         guard train.rowCount > 0 else {
             throw ChurnError("no customer has a purchase on or before the training cutoff \(trainCutoff.iso) (cutoff − \(h) days); choose a later --cutoff or a shorter --horizon-days")
         }
@@ -126,11 +175,14 @@ public struct ChurnAnalysis: Sendable {
         var btyd: BTYDChurnRisk?
         var importance: [String: [FeatureImportance]] = [:]
         func explained(_ name: String, _ model: ChurnModel) {
+            lap("\(name) training")
             let probability = model.predict(test)
-            // Only the first model's factors are shown; explaining every row costs O(features log features).
-            let factors = !scores.isEmpty ? [] : (0..<test.rowCount).map { r in
-                model.explain(test, row: r, k: 3).raising.map { "\($0.feature)=\(NumberText.plain(($0.value * 1000).rounded() / 1000))" }
+            lap("\(name) prediction")
+            // Only the first model's factors are shown.
+            let factors = !scores.isEmpty ? [] : model.topRaisingFactors(test, k: 3).map { row in
+                row.map { ChurnFactor(feature: $0.feature, contribution: $0.contribution, value: $0.value) }
             }
+            if !factors.isEmpty { lap("\(name) explanations") }
             scores.append(ChurnModelScores(model: name, probability: probability, topFactors: factors))
             importance[name] = Array(model.globalImportance.prefix(15))
         }
@@ -148,9 +200,11 @@ public struct ChurnAnalysis: Sendable {
                 let recency = test.featureNames.firstIndex(of: "recency_days") ?? 0
                 let purchases = test.featureNames.firstIndex(of: "purchases_total") ?? 0
                 let factors = !scores.isEmpty ? [] : (0..<test.rowCount).map { r in
-                    ["recency_days=\(NumberText.plain(test[r, recency]))", "repeat_purchases=\(NumberText.plain(test[r, purchases] - 1))"]
+                    [ChurnFactor(feature: "recency_days", contribution: nil, value: test[r, recency]),
+                     ChurnFactor(feature: "repeat_purchases", contribution: nil, value: test[r, purchases] - 1)]
                 }
                 scores.append(ChurnModelScores(model: "btyd", probability: risk.probabilityNoPurchase, topFactors: factors))
+                lap("btyd fit and scoring")
             }
         }
         let recencyColumn = 0
@@ -158,25 +212,32 @@ public struct ChurnAnalysis: Sendable {
         scores.append(ChurnModelScores(model: "recency_baseline",
                                        probability: (0..<test.rowCount).map { baseline.probability(recency: test[$0, recencyColumn]) },
                                        topFactors: []))
+        lap("recency baseline")
 
         let (rules, ruleNotes) = options.rules.applicable(to: activity)
         notes += ruleNotes
         let alerts = rules.evaluate(history: history, activity: activity, asOf: cutoff)
+        lap("warning rules")
 
         // Customers: test rows in history order; alerts are in history order too.
         let primary = scores[0]
         let percentiles = RiskBands.percentiles(primary.probability)
-        var alertOf: [String: ChurnAlert] = [:]
-        for alert in alerts { alertOf[history.customerID(alert.customer)] = alert }
+        // Test row r is the r-th customer (in history order) with a purchase on or before the cutoff.
+        var alertIndex = [Int32](repeating: -1, count: history.customerCount)
+        for (k, alert) in alerts.enumerated() { alertIndex[alert.customer] = Int32(k) }
+        let testCustomers = builder.customers(at: cutoff)
+        precondition(testCustomers.count == test.rowCount, "test rows and customers disagree")
         customers = (0..<test.rowCount).map { r in
             let id = test.customerIDs[r]
-            let alert = alertOf[id]
+            let a = alertIndex[Int(testCustomers[r])]
+            let alert = a >= 0 ? alerts[Int(a)] : nil
             return ChurnCustomer(
                 customerID: id, churnProbability: primary.probability[r], band: options.bands.band(primary.probability[r]),
                 percentile: percentiles[r], topFactors: primary.topFactors.isEmpty ? [] : primary.topFactors[r],
-                alerts: alert?.rules.map(\.rule) ?? [], alertSeverity: alert?.severity, action: alert?.action,
+                alerts: alert?.rules ?? [], alertSeverity: alert?.severity, action: alert?.action,
                 btydNotAlive: btyd?.churnProbability[r], btydNoPurchase: btyd?.probabilityNoPurchase[r])
         }
+        lap("customers")
         self.cutoff = cutoff
         self.trainCutoff = trainCutoff
         self.horizonDays = h
@@ -191,5 +252,7 @@ public struct ChurnAnalysis: Sendable {
         var evaluation: [String: ChurnEvaluation] = [:]
         for s in scores { evaluation[s.model] = ChurnEvaluation(scores: s.probability, labels: testLabels) }
         self.evaluation = evaluation
+        lap("evaluation")
+        self.timings = timings
     }
 }

@@ -247,6 +247,18 @@ public struct ChurnFeatureBuilder: Sendable {
         return FeatureMatrix(featureNames: layout.names, customerIDs: ids, values: values, labels: withLabels ? labels : nil)
     }
 
+    /// The history indexes of the rows of ``matrix(at:withLabels:)``: the customers with a
+    /// purchase on or before `cutoff`, in history order.
+    func customers(at cutoff: CalendarDay) -> [Int32] {
+        let cut = cutoff.ordinal
+        var out: [Int32] = []
+        for c in 0..<history.customerCount {
+            let periods = history.periods(of: c)
+            if let first = periods.first, history.periodDay[first] <= cut { out.append(Int32(c)) }
+        }
+        return out
+    }
+
     /// (last − previous) / (last + previous): −1 = stopped, 0 = steady or nothing, +1 = started.
     @inline(__always)
     static func change(_ last: Double, _ previous: Double) -> Double {

@@ -13,18 +13,19 @@ struct FeatureBinning: Sendable, Codable, Hashable {
     /// Rows looked at to place the bounds: all of them up to this many, else an evenly spaced sample.
     static let sampleLimit = 200_000
 
-    /// Bins for the columns of `m`, at most `maxBins` (2...256) per feature.
+    /// Bins for the columns of `m` (of its rows `rows`, in that order, when given), at most
+    /// `maxBins` (2...256) per feature.
     /// - Complexity: O(d × s log s) for a sample of s ≤ 200,000 rows.
-    init(_ m: FeatureMatrix, maxBins: Int) {
+    init(_ m: FeatureMatrix, rows: [Int]? = nil, maxBins: Int) {
         precondition((2...256).contains(maxBins), "between 2 and 256 bins")
-        let n = m.rowCount, d = m.columnCount
+        let n = rows?.count ?? m.rowCount, d = m.columnCount
         let stride = max(1, (n + Self.sampleLimit - 1) / Self.sampleLimit)
         var bounds: [[Double]] = []
         for j in 0..<d {
             var column: [Double] = []
             column.reserveCapacity(n / stride + 1)
             var i = 0
-            while i < n { column.append(m[i, j]); i += stride }
+            while i < n { column.append(m[rows?[i] ?? i, j]); i += stride }
             column.sort()
             var distinct: [Double] = []
             for x in column where distinct.last != x { distinct.append(x) }
@@ -56,15 +57,19 @@ struct FeatureBinning: Sendable, Codable, Hashable {
         return UInt8(truncatingIfNeeded: lo)
     }
 
-    /// The rows of `m` recoded as bins, row-major like `m.values`.
+    /// The rows of `m` (its rows `rows`, in that order, when given) recoded as bins, row-major
+    /// like `m.values`.
     /// - Complexity: O(n × d × log bins), on two threads for large matrices.
-    func binned(_ m: FeatureMatrix) -> [UInt8] {
-        let n = m.rowCount, d = m.columnCount
+    func binned(_ m: FeatureMatrix, rows picked: [Int]? = nil) -> [UInt8] {
+        let n = picked?.count ?? m.rowCount, d = m.columnCount
         let parts = n * d >= parallelWorkThreshold ? 2 : 1
         let pieces = parallelParts(count: n, parts: parts) { rows in
             var out = [UInt8](repeating: 0, count: rows.count * d)
             var k = 0
-            for i in rows { for j in 0..<d { out[k] = bin(m[i, j], feature: j); k += 1 } }
+            for i in rows {
+                let row = picked?[i] ?? i
+                for j in 0..<d { out[k] = bin(m[row, j], feature: j); k += 1 }
+            }
             return out
         }
         return Array(pieces.joined())

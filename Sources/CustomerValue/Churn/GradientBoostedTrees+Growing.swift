@@ -27,17 +27,21 @@ struct TreeGrower {
     /// value −G/(H + λ) stays bounded when λ = 0.
     static let minChildHessian = 1e-3
 
-    init(matrix: FeatureMatrix, labels: [UInt8], options: GradientBoostedTrees.Options) {
-        n = matrix.rowCount
+    /// - Parameters:
+    ///   - rows: the rows of `matrix` to grow the trees on, in order (all when nil): the trees
+    ///     read them in place instead of a copy of the matrix.
+    ///   - labels: one per row grown on.
+    init(matrix: FeatureMatrix, rows picked: [Int]? = nil, labels: [UInt8], options: GradientBoostedTrees.Options) {
+        n = picked?.count ?? matrix.rowCount
         d = matrix.columnCount
         self.options = options
         featureNames = matrix.featureNames
-        binning = FeatureBinning(matrix, maxBins: min(256, max(2, options.bins)))
+        binning = FeatureBinning(matrix, rows: picked, maxBins: min(256, max(2, options.bins)))
         binCounts = binning.upperBounds.map(\.count)
         width = binCounts.max() ?? 1
-        binned = binning.binned(matrix)
+        binned = binning.binned(matrix, rows: picked)
         var columns = [UInt8](repeating: 0, count: binned.count)
-        let (rows, width) = (matrix.rowCount, matrix.columnCount)
+        let (rows, width) = (n, matrix.columnCount)
         binned.withUnsafeBufferPointer { b in
             columns.withUnsafeMutableBufferPointer { c in
                 for i in 0..<rows { for f in 0..<width { c[f * rows + i] = b[i * width + f] } }
@@ -55,9 +59,10 @@ struct TreeGrower {
     }
 
     /// Grows the trees, stopping early on `validation`, and returns the model.
-    mutating func boost(validation: FeatureMatrix?, trainRowsLabel: Int) -> GradientBoostedTrees {
-        let validationBins = validation.map { binning.binned($0) } ?? []
-        let validationLabels = validation?.labels ?? []
+    /// - Parameter validationRows: the rows of `validation` to stop on (all when nil).
+    mutating func boost(validation: FeatureMatrix?, validationRows: [Int]? = nil, trainRowsLabel: Int) -> GradientBoostedTrees {
+        let validationBins = validation.map { binning.binned($0, rows: validationRows) } ?? []
+        let validationLabels = validation.map { v in validationRows.map { rows in rows.map { v.labels?[$0] ?? 0 } } ?? v.labels ?? [] } ?? []
         let nv = validationLabels.count
         var validationScores = [Double](repeating: baseScore, count: nv)
         var trees: [GradientBoostedTrees.Tree] = []

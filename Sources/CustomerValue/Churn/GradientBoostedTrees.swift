@@ -124,27 +124,41 @@ public struct GradientBoostedTrees: Sendable, Codable, Hashable {
     public static func fit(_ train: FeatureMatrix, validation: FeatureMatrix? = nil, options: Options = Options()) throws -> GradientBoostedTrees {
         precondition(options.trees >= 1 && options.maxDepth >= 1 && options.minSamplesLeaf >= 1, "trees, maxDepth, minSamplesLeaf ≥ 1")
         precondition(options.learningRate > 0 && options.l2 >= 0 && (0..<1).contains(options.validationFraction), "learningRate > 0, l2 ≥ 0, 0 ≤ validationFraction < 1")
-        _ = try ChurnLearnerError.checkedLabels(train)
-        var fitRows = train
-        var stopRows = validation
+        let trainLabels = try ChurnLearnerError.checkedLabels(train)
         if let validation {
             guard validation.featureNames == train.featureNames else {
                 throw ChurnLearnerError("the validation matrix has columns \(validation.featureNames.joined(separator: ", ")); the training matrix has \(train.featureNames.joined(separator: ", "))")
             }
             guard validation.labels != nil else { throw ChurnLearnerError("the validation feature matrix has no labels") }
-        } else if options.validationFraction > 0, options.earlyStoppingRounds > 0 {
-            var generator = SeededGenerator(seed: options.seed)
-            var order = Array(0..<train.rowCount)
-            order.shuffle(using: &generator)
-            let held = Int((Double(train.rowCount) * options.validationFraction).rounded())
-            if held > 0, held < train.rowCount {
-                stopRows = train.selecting(rows: Array(order[..<held]).sorted())
-                fitRows = train.selecting(rows: Array(order[held...]).sorted())
-            }
+            var grower = TreeGrower(matrix: train, labels: trainLabels, options: options)
+            return grower.boost(validation: validation, trainRowsLabel: train.rowCount)
         }
-        let labels = try ChurnLearnerError.checkedLabels(fitRows)
-        var grower = TreeGrower(matrix: fitRows, labels: labels, options: options)
-        return grower.boost(validation: stopRows, trainRowsLabel: fitRows.rowCount)
+        guard let held = heldOutRows(count: train.rowCount, options: options) else {
+            var grower = TreeGrower(matrix: train, labels: trainLabels, options: options)
+            return grower.boost(validation: nil, trainRowsLabel: train.rowCount)
+        }
+        // The held-out split is read in place (no copy of the matrix's rows).
+        let labels = held.fit.map { trainLabels[$0] }
+        let positives = labels.reduce(0) { $0 + Int($1) }
+        if positives == 0 || positives == labels.count {
+            throw ChurnLearnerError("no \(positives == 0 ? "positive" : "negative") examples among the \(labels.count) training rows left after holding out \(held.validation.count) for early stopping, so there is nothing to learn")
+        }
+        var grower = TreeGrower(matrix: train, rows: held.fit, labels: labels, options: options)
+        return grower.boost(validation: train, validationRows: held.validation, trainRowsLabel: held.fit.count)
+    }
+
+    /// The split of `count` training rows that ``fit(_:validation:options:)`` makes when no
+    /// validation matrix is given: a seeded random `options.validationFraction` of the rows held
+    /// out for early stopping, the rest to grow the trees (both in increasing row order); nil
+    /// when nothing is held out (no early stopping, or too few rows).
+    public static func heldOutRows(count: Int, options: Options = Options()) -> (fit: [Int], validation: [Int])? {
+        guard options.validationFraction > 0, options.earlyStoppingRounds > 0 else { return nil }
+        var generator = SeededGenerator(seed: options.seed)
+        var order = Array(0..<count)
+        order.shuffle(using: &generator)
+        let held = Int((Double(count) * options.validationFraction).rounded())
+        guard held > 0, held < count else { return nil }
+        return (Array(order[held...]).sorted(), Array(order[..<held]).sorted())
     }
 
     /// The raw score F(x) (log-odds) of one row of raw feature values.
@@ -167,18 +181,8 @@ public struct GradientBoostedTrees: Sendable, Codable, Hashable {
     }
 
     /// Raw scores of every row of `m` (same columns as the training matrix).
-    /// - Complexity: O(n × trees × depth).
-    public func rawScores(_ m: FeatureMatrix) -> [Double] {
-        precondition(m.columnCount == featureNames.count, "a matrix of \(m.columnCount) columns for a model of \(featureNames.count) features")
-        let d = m.columnCount
-        var scores = [Double](repeating: baseScore, count: m.rowCount)
-        m.values.withUnsafeBufferPointer { v in
-            for tree in trees {
-                for i in 0..<m.rowCount { scores[i] += tree.value[tree.leaf(v, base: i * d)] }
-            }
-        }
-        return scores
-    }
+    /// - Complexity: O(n × trees × depth), on two threads for large matrices.
+    public func rawScores(_ m: FeatureMatrix) -> [Double] { flatRawScores(m) }
 
     /// Churn probabilities of every row of `m`.
     public func predict(_ m: FeatureMatrix) -> [Double] {

@@ -127,11 +127,17 @@ public struct CustomerActivity: Sendable {
                                           quarantine: quarantine, visit: visit)
             return true
         }
+        /// One pass over a large file on two threads (each half into its own state, returned in
+        /// file order); nil when the data set has no such file.
+        func readParts<State>(_ schema: FileSchema, _ make: () -> State, _ visit: (inout State, TableRow) -> Void) throws -> [State]? {
+            guard let path = dataSet.files[schema.name] else { return nil }
+            return try TableProfiler.profile(path: path, schema: schema, delimiter: delimiter, encoding: encoding,
+                                             quarantine: quarantine, makeState: { _ in make() }, visit: visit).states
+        }
 
         // Tickets.
-        var tickets = Grouping(customerCount: n)
-        var tDay: [Int32] = [], tComplaint: [Bool] = [], tResolved: [Int32] = []
-        if try read(.tickets, { row in
+        struct TicketRows { var customer: [Int32] = [], day: [Int32] = [], complaint: [Bool] = [], resolved: [Int32] = [] }
+        if let parts = try readParts(.tickets, { TicketRows() }, { part, row in
             guard let c = customer(row), let day = row.day("created_at") else { return }
             let resolved: Int32
             if let r = row.day("resolved_at") {
@@ -141,83 +147,99 @@ public struct CustomerActivity: Sendable {
             } else {
                 resolved = .max
             }
-            tickets.add(c)
-            tDay.append(day.ordinal)
-            tComplaint.append(cell(row, "type", equalsOneOf: complaintNames))
-            tResolved.append(resolved)
+            part.customer.append(Int32(c))
+            part.day.append(day.ordinal)
+            part.complaint.append(cell(row, "type", equalsOneOf: complaintNames))
+            part.resolved.append(resolved)
         }) {
             activity.available.insert(.tickets)
+            var tickets = Grouping(customerCount: n)
+            for part in parts { for c in part.customer { tickets.add(Int(c)) } }
             let order = tickets.finish()
+            let day = parts.flatMap(\.day), complaint = parts.flatMap(\.complaint), resolved = parts.flatMap(\.resolved)
             activity.ticketStart = tickets.start
-            activity.ticketDay = order.map { tDay[$0] }
-            activity.ticketIsComplaint = order.map { tComplaint[$0] }
-            activity.ticketResolvedDay = order.map { tResolved[$0] }
+            activity.ticketDay = order.map { day[$0] }
+            activity.ticketIsComplaint = order.map { complaint[$0] }
+            activity.ticketResolvedDay = order.map { resolved[$0] }
         } else {
             activity.notes.append("no tickets file: complaint features and the complaint rules are skipped")
         }
 
         // Events.
-        var events = Grouping(customerCount: n)
-        var eDay: [Int32] = [], eKind: [EventKind] = []
-        if try read(.events, { row in
+        struct EventRows { var customer: [Int32] = [], day: [Int32] = [], kind: [EventKind] = [] }
+        if let parts = try readParts(.events, { EventRows() }, { part, row in
             guard let c = customer(row), let day = row.day("timestamp") else { return }
-            events.add(c)
-            eDay.append(day.ordinal)
+            part.customer.append(Int32(c))
+            part.day.append(day.ordinal)
             let kind = row.mapping.indexes["event"].map { index in
                 row.reader.withField(index) { EventKind(bytes: TransactionLoader.trimmed($0)) }
             } ?? .other
-            eKind.append(kind)
+            part.kind.append(kind)
         }) {
             activity.available.insert(.events)
+            var events = Grouping(customerCount: n)
+            for part in parts { for c in part.customer { events.add(Int(c)) } }
             let order = events.finish()
+            let day = parts.flatMap(\.day), kind = parts.flatMap(\.kind)
             activity.eventStart = events.start
-            activity.eventDay = order.map { eDay[$0] }
-            activity.eventKind = order.map { eKind[$0] }
+            activity.eventDay = order.map { day[$0] }
+            activity.eventKind = order.map { kind[$0] }
         } else {
             activity.notes.append("no events file: engagement features and the engagement and cart-abandon rules are skipped")
         }
 
         // Surveys.
-        var surveys = Grouping(customerCount: n)
-        var sDay: [Int32] = [], sNPS: [Double] = [], sCSAT: [Double] = []
-        if try read(.surveys, { row in
+        struct SurveyRows { var customer: [Int32] = [], day: [Int32] = [], nps: [Double] = [], csat: [Double] = [] }
+        if let parts = try readParts(.surveys, { SurveyRows() }, { part, row in
             guard let c = customer(row), let day = row.day("date") else { return }
-            surveys.add(c)
-            sDay.append(day.ordinal)
-            sNPS.append(row.number("nps") ?? .nan)
-            sCSAT.append(row.number("csat") ?? .nan)
+            part.customer.append(Int32(c))
+            part.day.append(day.ordinal)
+            part.nps.append(row.number("nps") ?? .nan)
+            part.csat.append(row.number("csat") ?? .nan)
         }) {
             activity.available.insert(.surveys)
+            var surveys = Grouping(customerCount: n)
+            for part in parts { for c in part.customer { surveys.add(Int(c)) } }
             let order = surveys.finish()
+            let day = parts.flatMap(\.day), nps = parts.flatMap(\.nps), csat = parts.flatMap(\.csat)
             activity.surveyStart = surveys.start
-            activity.surveyDay = order.map { sDay[$0] }
-            activity.surveyNPS = order.map { sNPS[$0] }
-            activity.surveyCSAT = order.map { sCSAT[$0] }
+            activity.surveyDay = order.map { day[$0] }
+            activity.surveyNPS = order.map { nps[$0] }
+            activity.surveyCSAT = order.map { csat[$0] }
         } else {
             activity.notes.append("no surveys file: survey features and the NPS and CSAT rules are skipped")
         }
 
-        // Customers: registration day and categorical attributes (first row of an id wins).
+        // Customers: registration day and categorical attributes (first row of an id wins). The
+        // attribute cells are coded on their bytes (a String only per distinct cell text).
         var registered = [Int32](repeating: .min, count: n)
-        var values = [[String?]](repeating: [String?](repeating: nil, count: n), count: attributeNames.count)
+        var interners = attributeNames.map { _ in CategoryInterner() }
+        var codes = [[Int32]](repeating: [Int32](repeating: -1, count: n), count: attributeNames.count)
         var seen = [Bool](repeating: false, count: n)
         if try read(.customers, { row in
             guard let c = customer(row), !seen[c] else { return }
             seen[c] = true
             if let day = row.day("registered_at") { registered[c] = day.ordinal }
-            for (k, name) in attributeNames.enumerated() { values[k][c] = row.text(name) }
+            for (k, name) in attributeNames.enumerated() {
+                guard let index = row.mapping.indexes[name] else { continue }
+                codes[k][c] = interners[k].code(row, field: index)
+            }
         }) {
             activity.available.insert(.customers)
             activity.registeredDay = registered
             for (k, name) in attributeNames.enumerated() {
-                var counts: [String: Int] = [:]
-                for v in values[k] { if let v { counts[v, default: 0] += 1 } }
+                let interner = interners[k]
+                var counts = [Int](repeating: 0, count: interner.texts.count)
+                for code in codes[k] where code >= 0 { counts[Int(code)] += 1 }
                 guard !counts.isEmpty else { continue }
-                let kept = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-                    .prefix(maxCategories).map(\.key)
-                let index = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, Int32($0)) })
-                let code = values[k].map { v in v.map { index[$0] ?? Int32(kept.count) } ?? -1 }
-                activity.attributes.append(Attribute(name: name, categories: kept, code: code))
+                // Most frequent first, ties by text; the rest are `other`.
+                let kept = counts.indices.sorted { a, b in
+                    counts[a] != counts[b] ? counts[a] > counts[b] : interner.texts[a] < interner.texts[b]
+                }.prefix(maxCategories)
+                var recode = [Int32](repeating: Int32(kept.count), count: counts.count)
+                for (position, code) in kept.enumerated() { recode[code] = Int32(position) }
+                let code = codes[k].map { $0 >= 0 ? recode[Int($0)] : -1 }
+                activity.attributes.append(Attribute(name: name, categories: kept.map { interner.texts[$0] }, code: code))
             }
         } else {
             activity.notes.append("no customers file: tenure since registration and customer attributes are skipped")
@@ -244,6 +266,50 @@ func equalsIgnoringASCIICase(_ bytes: UnsafeBufferPointer<UInt8>, _ text: [UInt8
         if a != b { return false }
     }
     return true
+}
+
+/// Codes of the distinct texts of a categorical column, looked up on the cell's bytes: a String
+/// is made (with ``TableRow/field(_:)``'s trimming) only the first time a byte form is seen, so
+/// the code of a cell is the code of its trimmed text.
+struct CategoryInterner {
+    /// The distinct trimmed texts, by code.
+    private(set) var texts: [String] = []
+    private var codeOfText: [String: Int32] = [:]
+    /// Byte forms seen so far and their codes (−1: an empty cell).
+    private var forms: [[UInt8]: Int32] = [:]
+
+    /// The code of field `field` of `row`, −1 when the cell is empty.
+    mutating func code(_ row: TableRow, field: Int) -> Int32 {
+        guard field < row.reader.fieldCount else { return -1 }
+        if let known = row.reader.withField(field, { bytes in forms.isEmpty ? nil : lookUp(bytes) }) { return known }
+        let bytes = row.reader.withField(field) { Array($0) }
+        let code: Int32
+        if let text = row.field(field) {
+            if let existing = codeOfText[text] {
+                code = existing
+            } else {
+                code = Int32(texts.count)
+                texts.append(text)
+                codeOfText[text] = code
+            }
+        } else {
+            code = -1
+        }
+        // A column of ids rather than categories would grow this without bound; it stays exact
+        // (by the String path) past the cap.
+        if forms.count < 4096 { forms[bytes] = code }
+        return code
+    }
+
+    /// The code of a byte form seen before: a linear scan while there are few (the common case
+    /// of a handful of categories), else a hash lookup.
+    private func lookUp(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+        if forms.count <= 16 {
+            for (form, code) in forms where form.count == bytes.count && form.elementsEqual(bytes) { return code }
+            return nil
+        }
+        return forms[Array(bytes)]
+    }
 }
 
 /// Counting sort of rows by customer: rows are added in file order, then `finish` returns the

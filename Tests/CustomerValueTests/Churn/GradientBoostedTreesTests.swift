@@ -87,4 +87,29 @@ struct GradientBoostedTreesTests {
         let m = FeatureMatrix(featureNames: ["x"], customerIDs: ["a", "b"], values: [1, 2], labels: [1, 1])
         #expect { try GradientBoostedTrees.fit(m) } throws: { "\($0)".hasPrefix("no negative examples") }
     }
+
+    /// Scoring a whole matrix (blocks of rows, two threads) gives each row the score of the
+    /// one-row path exactly: both add F₀ and the trees' leaf values in tree order.
+    @Test func matrixScoresEqualRowScores() throws {
+        let (m, _) = ChurnSimulation.xor(n: 40_000, strength: 2, noise: 3, seed: 12)
+        let model = try GradientBoostedTrees.fit(m, options: .init(trees: 40, maxDepth: 4))
+        let scores = model.rawScores(m)
+        #expect(scores.count == m.rowCount)
+        for r in stride(from: 0, to: m.rowCount, by: 997) {
+            #expect(scores[r] == model.rawScore(row: m.values[r * m.columnCount ..< (r + 1) * m.columnCount]))
+        }
+    }
+
+    /// The held-out rows are read in place: the same trees as a fit on copies of the rows
+    /// with the held-out copy as the validation matrix.
+    @Test func heldOutRowsInPlaceGrowTheSameTreesAsCopies() throws {
+        let (m, _) = ChurnSimulation.xor(n: 5_000, strength: 2, noise: 3, seed: 13)
+        let options = GradientBoostedTrees.Options(trees: 60, maxDepth: 3)
+        let held = try #require(GradientBoostedTrees.heldOutRows(count: m.rowCount, options: options))
+        // 10% of 5,000 rows held out.
+        #expect(held.validation.count == 500 && held.fit.count == 4_500)
+        let inPlace = try GradientBoostedTrees.fit(m, options: options)
+        let copied = try GradientBoostedTrees.fit(m.selecting(rows: held.fit), validation: m.selecting(rows: held.validation), options: options)
+        #expect(inPlace.trees == copied.trees && inPlace.bestIteration == copied.bestIteration)
+    }
 }
