@@ -10,8 +10,14 @@ struct PredictCommand: ParsableCommand {
         discussion: """
             Columns: customer_id, p_alive, expected_purchases, expected_spend, clv, next_purchase_date. \
             expected_spend and clv need a spend model (--spend-model gg, or a model file holding one); \
-            next_purchase_date is the observation end plus the median time to the next purchase should the \
-            customer be alive (empty for summary input without --observation-end). CLV follows lifetimes: monthly \
+            next_purchase_date is the observation end plus the time t by which the probability of at least one \
+            purchase, p_alive × P(purchase by t | alive), reaches 50%, rounded up to a whole day; it is empty when \
+            that never happens (always when p_alive ≤ 0.5: the customer is more likely gone than not) and for \
+            summary input without --observation-end. P(purchase by t | alive) = 1 − ((α+T)/(α+T+t))^(r+x) for \
+            bgnbd and mbgnbd (a customer alive at T drops out only at a purchase, after it); for pnbd, where a \
+            customer can die before buying, E[λ/(λ+μ)(1 − e^(−(λ+μ)t))] over λ ~ Gamma(r+x, α+T), \
+            μ ~ Gamma(s, β+T), by quadrature (absolute error about 1e−10), which tends to E[λ/(λ+μ)] < 1, so a \
+            p_alive a little above 0.5 may still give no date. CLV follows lifetimes: monthly \
             steps over --clv-months, each month's expected purchases × expected spend, discounted at --discount-rate.
             """)
 
