@@ -47,6 +47,24 @@ extension DataSetConfig {
         return value
     }
 
+    /// The time unit of recency, T and the models: `flag` when given, else setting `unit`, else
+    /// `fallback` (the command's own default: day for summaries, week for the models).
+    func timeUnit(flag: TimeUnit?, default fallback: TimeUnit) throws -> TimeUnit {
+        if let flag { return flag }
+        guard let text = text("unit") else { return fallback }
+        guard let value = TimeUnit(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            throw CLIError("\(error("unit", "expected day, week or month"))")
+        }
+        return value
+    }
+
+    /// The trailing window of the RFM columns in days: `flag` when given, else setting
+    /// `window_days`, else 365.
+    func windowDays(flag: Int?) throws -> Int {
+        try wholeNumber("window_days", flag: flag, flagName: "window-days", default: 365,
+                        expected: "expected a whole number of days, 1 or more", isValid: { $0 > 0 })
+    }
+
     /// The cohort and KPI period: `flag` when given, else setting `period`, else month.
     func period(flag: LifecyclePeriod?) throws -> LifecyclePeriod {
         if let flag { return flag }

@@ -35,8 +35,8 @@ struct PredictCommand: ParsableCommand {
     var clvMonths: Int?
     @Option(name: .customLong("discount-rate"), help: "Monthly discount rate of the CLV (default: cva.yaml's discount_rate, else 0.01).")
     var discountRate: Double?
-    @Option(help: "Time unit when fitting now: day, week or month.")
-    var unit: TimeUnit = .week
+    @Option(help: "Time unit when fitting now: day, week or month (default: cva.yaml's unit, else week).")
+    var unit: TimeUnit?
     @Option(name: .customLong("calibration-end"), help: "Summarise the transactions up to this day.")
     var calibrationEnd: String?
     @OptionGroup var transactions: TransactionOptions
@@ -67,7 +67,7 @@ struct PredictCommand: ParsableCommand {
                     throw CLIError("\(modelFile): not a model file written by `cva fit --save` (\(error.localizedDescription))")
                 }
             }
-            let unit = saved?.unit ?? self.unit
+            let unit = try saved?.unit ?? config.timeUnit(flag: self.unit, default: .week)
             if model == .bgbb || saved?.purchase?.model == "bgbb" {
                 return try predictDiscrete(saved: saved?.purchase)
             }

@@ -47,8 +47,8 @@ struct RFMCommand: ParsableCommand {
     var segments: String = "default"
     @Flag(name: .customLong("log-transform"), help: "Log-transform F and M before normalising (rfm_weighted, tiers).")
     var logTransform = false
-    @Option(name: .customLong("window-days"), help: "Trailing window (days) for F and M.")
-    var windowDays: Int = 365
+    @Option(name: .customLong("window-days"), help: "Trailing window (days) for F and M (default: cva.yaml's window_days, else 365).")
+    var windowDays: Int?
     @Option(help: "Where the value matrix splits each axis: median or mean.")
     var split: ValueMatrix.Split = .median
     @Option(name: .customLong("abc"), help: "ABC cut-offs: cumulative revenue shares closing classes A, B, ...")
@@ -71,6 +71,8 @@ struct RFMCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let options = try analysisOptions()
+            let config = try configOf(input: input)
+            let windowDays = try config.windowDays(flag: self.windowDays)
             let path = try transactionsPath(input)
             let sink = try quarantine.map { try QuarantineFile(path: $0) }
             var clock = Date()
