@@ -91,6 +91,23 @@ extension DataSetConfig {
     }
 }
 
+/// The CLV horizon and discount rate of a command: the flags, else `cva.yaml`'s `clv_months` and
+/// `discount_rate`, else 12 months at 1% a month (as `cva predict`).
+struct CLVSettings {
+    var months = 12
+    var discountRate = 0.01
+
+    init() {}
+
+    /// - Throws: ``CLIError`` naming the flag, or the file, line and setting, of a bad value.
+    init(config: DataSetConfig, clvMonths: Int?, discountRate: Double?) throws {
+        months = try config.wholeNumber("clv_months", flag: clvMonths, flagName: "clv-months", default: 12,
+                                        expected: PredictCommand.clvMonthsExpectation, isValid: { $0 >= 0 })
+        self.discountRate = try config.realNumber("discount_rate", flag: discountRate, flagName: "discount-rate", default: 0.01,
+                                                  expected: PredictCommand.discountRateExpectation, isValid: PredictCommand.isValidDiscountRate)
+    }
+}
+
 /// The analysis settings of `cva analyze` that come from `cva.yaml` only (the command has no flags
 /// for them), with the defaults of the commands that do have the flags.
 struct AnalyzeSettings {

@@ -263,4 +263,58 @@ struct ConfigSettingsCommandTests {
         #expect(predict.stdout == (try CLI.run(["predict", data.path, "--format", "csv", "--unit", "day"])).stdout)
         #expect(predict.stdout != (try CLI.run(["predict", data.path, "--format", "csv", "--unit", "week"])).stdout)
     }
+
+    /// cva rfm --with-model and cva value --model hcp take the CLV horizon and discount rate from
+    /// --clv-months / --discount-rate, else cva.yaml, else 12 months at 1%. rfm: the segments'
+    /// total CLV equals the sum of cva predict's per-customer CLV with the same settings (the same
+    /// fit, CustomerValueModels); value: the current value's source names the horizon.
+    @Test func clvSettingsOfRFMAndValue() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        #expect(try CLI.run(["generate", "--customers", "1500", "--seed", "5", "--out", data.path]).status == 0)
+        try "settings:\n  clv_months: 6\n  discount_rate: 0\n".write(to: data.appendingPathComponent("cva.yaml"), atomically: true, encoding: .utf8)
+        func segmentTotal(_ arguments: [String]) throws -> Double {
+            let run = try CLI.run(["rfm", data.path, "--with-model", "--format", "json"] + arguments)
+            #expect(run.status == 0, "\(run.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            return try #require(json["segments"] as? [[String: Any]]).reduce(0) { $0 + (($1["total_predicted_clv"] as? Double) ?? 0) }
+        }
+        func predictTotal(_ arguments: [String]) throws -> Double {
+            let run = try CLI.run(["predict", data.path, "--spend-model", "gg", "--format", "csv"] + arguments)
+            #expect(run.status == 0, "\(run.stderr)")
+            let header = try #require(Self.lines(run).first)
+            let k = try #require(header.firstIndex(of: "clv"))
+            return Self.lines(run).dropFirst().compactMap { Double($0[k]) }.reduce(0, +)
+        }
+        let close = { (a: Double, b: Double) in abs(a - b) <= 1e-6 * max(1, abs(b)) }
+        // The file: 6 months undiscounted, as predict with the same file.
+        let fromFile = try segmentTotal([])
+        #expect(close(fromFile, try predictTotal([])))
+        #expect(close(fromFile, try predictTotal(["--clv-months", "6", "--discount-rate", "0"])))
+        // The flags beat it: 12 months at 1% a month, a larger total than 6 months.
+        let fromFlags = try segmentTotal(["--clv-months", "12", "--discount-rate", "0.01"])
+        #expect(close(fromFlags, try predictTotal(["--clv-months", "12", "--discount-rate", "0.01"])))
+        #expect(fromFlags > fromFile)
+        // A bad value names the flag.
+        let bad = try CLI.run(["rfm", data.path, "--with-model", "--clv-months=-1"])
+        #expect(bad.status != 0 && bad.stderr.contains("--clv-months -1: expected a whole number of months"), "\(bad.stderr)")
+
+        // cva value: the horizon in current_source and the notes.
+        func value(_ arguments: [String]) throws -> [String: Any] {
+            let run = try CLI.run(["value", data.path, "--model", "hcp", "--format", "json"] + arguments)
+            #expect(run.status == 0, "\(run.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        }
+        let file = try value([])
+        #expect(file["current_source"] as? String == "clv_6m")
+        #expect((file["notes"] as? [String] ?? []).contains("current = 6-month CLV (BG/NBD + Gamma-Gamma)"))
+        let flags = try value(["--clv-months", "12"])
+        #expect(flags["current_source"] as? String == "clv_12m")
+        let badValue = try CLI.run(["value", data.path, "--model", "hcp", "--discount-rate=-2"])
+        #expect(badValue.status != 0 && badValue.stderr.contains("--discount-rate -2.0: expected a monthly rate above −1"), "\(badValue.stderr)")
+        try "settings:\n  discount_rate: -2\n".write(to: data.appendingPathComponent("cva.yaml"), atomically: true, encoding: .utf8)
+        let badFile = try CLI.run(["value", data.path, "--model", "hcp"])
+        #expect(badFile.status != 0 && badFile.stderr.contains("cva.yaml: line 2: discount_rate: -2: expected a monthly rate above −1"), "\(badFile.stderr)")
+    }
 }
