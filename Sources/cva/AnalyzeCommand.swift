@@ -84,13 +84,8 @@ struct Analysis {
         }
         let config = dataSet.config
         let options = try transactions.ingestOptions(config: config)
-        var unit = self.unit ?? .day
-        if self.unit == nil, let text = config.text("unit") {
-            guard let value = TimeUnit(rawValue: text.lowercased()) else { throw CLIError("\(config.error("unit", "expected day, week or month"))") }
-            unit = value
-        }
-        let windowDays = try self.windowDays ?? config.integer("window_days") ?? 365
-        guard windowDays > 0 else { throw CLIError("the window must be at least one day, got \(windowDays)") }
+        let unit = try config.timeUnit(flag: self.unit, default: .day)
+        let windowDays = try config.windowDays(flag: self.windowDays)
         let settings = try AnalyzeSettings(config: config)
         let (profile, loaded) = try DataSetProfile.profile(dataSet, options: options, quarantine: sink, requireTransactions: true) { bytes, total in
             bar.update(done: bytes, total: total, rateCount: bytes / 1_000_000)

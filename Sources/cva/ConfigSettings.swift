@@ -47,6 +47,24 @@ extension DataSetConfig {
         return value
     }
 
+    /// The time unit of recency, T and the models: `flag` when given, else setting `unit`, else
+    /// `fallback` (the command's own default: day for summaries, week for the models).
+    func timeUnit(flag: TimeUnit?, default fallback: TimeUnit) throws -> TimeUnit {
+        if let flag { return flag }
+        guard let text = text("unit") else { return fallback }
+        guard let value = TimeUnit(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            throw CLIError("\(error("unit", "expected day, week or month"))")
+        }
+        return value
+    }
+
+    /// The trailing window of the RFM columns in days: `flag` when given, else setting
+    /// `window_days`, else 365.
+    func windowDays(flag: Int?) throws -> Int {
+        try wholeNumber("window_days", flag: flag, flagName: "window-days", default: 365,
+                        expected: "expected a whole number of days, 1 or more", isValid: { $0 > 0 })
+    }
+
     /// The cohort and KPI period: `flag` when given, else setting `period`, else month.
     func period(flag: LifecyclePeriod?) throws -> LifecyclePeriod {
         if let flag { return flag }
@@ -70,6 +88,23 @@ extension DataSetConfig {
             throw CLIError("\(error("rules", "no file \"\(name)\" in \(folder)"))")
         }
         return try WarningRules.load(path: path)
+    }
+}
+
+/// The CLV horizon and discount rate of a command: the flags, else `cva.yaml`'s `clv_months` and
+/// `discount_rate`, else 12 months at 1% a month (as `cva predict`).
+struct CLVSettings {
+    var months = 12
+    var discountRate = 0.01
+
+    init() {}
+
+    /// - Throws: ``CLIError`` naming the flag, or the file, line and setting, of a bad value.
+    init(config: DataSetConfig, clvMonths: Int?, discountRate: Double?) throws {
+        months = try config.wholeNumber("clv_months", flag: clvMonths, flagName: "clv-months", default: 12,
+                                        expected: PredictCommand.clvMonthsExpectation, isValid: { $0 >= 0 })
+        self.discountRate = try config.realNumber("discount_rate", flag: discountRate, flagName: "discount-rate", default: 0.01,
+                                                  expected: PredictCommand.discountRateExpectation, isValid: PredictCommand.isValidDiscountRate)
     }
 }
 

@@ -24,8 +24,8 @@ struct FitCommand: ParsableCommand {
     var input: String
     @Option(help: "Model: bgnbd, mbgnbd, pnbd, bgbb, gg or sbg.")
     var model: ModelName = .bgnbd
-    @Option(help: "Time unit of recency and T: day, week or month.")
-    var unit: TimeUnit = .week
+    @Option(help: "Time unit of recency and T: day, week or month (default: cva.yaml's unit, else week).")
+    var unit: TimeUnit?
     @Option(name: .customLong("calibration-end"), help: "Fit on the transactions up to this day (inclusive).")
     var calibrationEnd: String?
     @Option(help: "L2 penalty on the parameters (0: plain maximum likelihood).")
@@ -43,7 +43,7 @@ struct FitCommand: ParsableCommand {
     @OptionGroup var transactions: TransactionOptions
 
     /// The shifted-beta-geometric fit of cohort counts, with a projection of survival and retention.
-    private func fitCohorts() throws {
+    private func fitCohorts(unit: TimeUnit) throws {
         let cohorts = try ShiftedBetaGeometric.readCohorts(path: input)
         let (fitted, report) = try ShiftedBetaGeometric.fit(cohorts: cohorts, options: FitOptions(penalty: penalty))
         if let save {
@@ -62,7 +62,7 @@ struct FitCommand: ParsableCommand {
     }
 
     /// The BG/BB fit of discrete histories (frequency, recency, n[, count]) or of transactions in calendar periods.
-    private func fitDiscrete() throws {
+    private func fitDiscrete(unit: TimeUnit) throws {
         let input = try DiscreteInput.load(self.input, transactions: transactions, period: period, calibrationEnd: calibrationEnd)
         let data = input.data
         let started = Date()
@@ -97,13 +97,14 @@ struct FitCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            let unit = try configOf(input: input).timeUnit(flag: self.unit, default: .week)
             guard penalty >= 0, penalty.isFinite else { throw CLIError("--penalty must be ≥ 0") }
             if model == .sbg {
-                try fitCohorts()
+                try fitCohorts(unit: unit)
                 return
             }
             if model == .bgbb {
-                try fitDiscrete()
+                try fitDiscrete(unit: unit)
                 return
             }
             let data = try ModelInput.load(input, transactions: transactions, unit: unit, calibrationEnd: calibrationEnd)

@@ -10,8 +10,14 @@ struct PredictCommand: ParsableCommand {
         discussion: """
             Columns: customer_id, p_alive, expected_purchases, expected_spend, clv, next_purchase_date. \
             expected_spend and clv need a spend model (--spend-model gg, or a model file holding one); \
-            next_purchase_date is the observation end plus the median time to the next purchase should the \
-            customer be alive (empty for summary input without --observation-end). CLV follows lifetimes: monthly \
+            next_purchase_date is the observation end plus the time t by which the probability of at least one \
+            purchase, p_alive × P(purchase by t | alive), reaches 50%, rounded up to a whole day; it is empty when \
+            that never happens (always when p_alive ≤ 0.5: the customer is more likely gone than not) and for \
+            summary input without --observation-end. P(purchase by t | alive) = 1 − ((α+T)/(α+T+t))^(r+x) for \
+            bgnbd and mbgnbd (a customer alive at T drops out only at a purchase, after it); for pnbd, where a \
+            customer can die before buying, E[λ/(λ+μ)(1 − e^(−(λ+μ)t))] over λ ~ Gamma(r+x, α+T), \
+            μ ~ Gamma(s, β+T), by quadrature (absolute error about 1e−10), which tends to E[λ/(λ+μ)] < 1, so a \
+            p_alive a little above 0.5 may still give no date. CLV follows lifetimes: monthly \
             steps over --clv-months, each month's expected purchases × expected spend, discounted at --discount-rate.
             --model bgbb (BG/BB, discrete opportunities): customer_id, frequency, recency, n, p_alive, expected_purchases \
             for transactions summarised in calendar --periods (p_alive at the next opportunity, expected purchases in the \
@@ -32,8 +38,8 @@ struct PredictCommand: ParsableCommand {
     var clvMonths: Int?
     @Option(name: .customLong("discount-rate"), help: "Monthly discount rate of the CLV (default: cva.yaml's discount_rate, else 0.01).")
     var discountRate: Double?
-    @Option(help: "Time unit when fitting now: day, week or month.")
-    var unit: TimeUnit = .week
+    @Option(help: "Time unit when fitting now: day, week or month (default: cva.yaml's unit, else week).")
+    var unit: TimeUnit?
     @Option(name: .customLong("calibration-end"), help: "Summarise the transactions up to this day.")
     var calibrationEnd: String?
     @Option(help: "bgbb on transactions: the calendar period that is one transaction opportunity (year, quarter, month or week; default: the model file's, else year).")
@@ -66,7 +72,7 @@ struct PredictCommand: ParsableCommand {
                     throw CLIError("\(modelFile): not a model file written by `cva fit --save` (\(error.localizedDescription))")
                 }
             }
-            let unit = saved?.unit ?? self.unit
+            let unit = try saved?.unit ?? config.timeUnit(flag: self.unit, default: .week)
             if model == .bgbb || saved?.purchase?.model == "bgbb" {
                 return try predictDiscrete(saved: saved)
             }

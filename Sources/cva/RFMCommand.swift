@@ -47,8 +47,8 @@ struct RFMCommand: ParsableCommand {
     var segments: String = "default"
     @Flag(name: .customLong("log-transform"), help: "Log-transform F and M before normalising (rfm_weighted, tiers).")
     var logTransform = false
-    @Option(name: .customLong("window-days"), help: "Trailing window (days) for F and M.")
-    var windowDays: Int = 365
+    @Option(name: .customLong("window-days"), help: "Trailing window (days) for F and M (default: cva.yaml's window_days, else 365).")
+    var windowDays: Int?
     @Option(help: "Where the value matrix splits each axis: median or mean.")
     var split: ValueMatrix.Split = .median
     @Option(name: .customLong("abc"), help: "ABC cut-offs: cumulative revenue shares closing classes A, B, ...")
@@ -65,12 +65,19 @@ struct RFMCommand: ParsableCommand {
     var quarantine: String?
     @Flag(help: "Print the seconds each step took (read, summary, classification, output) to standard error.")
     var timing = false
-    @Flag(name: .customLong("with-model"), help: "Fit BG/NBD and Gamma-Gamma (weeks) and add each segment's mean P(alive) and total 12-month CLV (1% a month) to the segment summary.")
+    @Flag(name: .customLong("with-model"), help: "Fit BG/NBD and Gamma-Gamma (weeks) and add each segment's mean P(alive) and total CLV (over --clv-months at --discount-rate) to the segment summary.")
     var withModel = false
+    @Option(name: .customLong("clv-months"), help: "CLV horizon in months for --with-model (default: cva.yaml's clv_months, else 12).")
+    var clvMonths: Int?
+    @Option(name: .customLong("discount-rate"), help: "Monthly discount rate of that CLV (default: cva.yaml's discount_rate, else 0.01).")
+    var discountRate: Double?
 
     func run() throws {
         try runReportingErrors {
             let options = try analysisOptions()
+            let config = try configOf(input: input)
+            let windowDays = try config.windowDays(flag: self.windowDays)
+            let clv = try CLVSettings(config: config, clvMonths: clvMonths, discountRate: discountRate)
             let path = try transactionsPath(input)
             let sink = try quarantine.map { try QuarantineFile(path: $0) }
             var clock = Date()
@@ -92,7 +99,7 @@ struct RFMCommand: ParsableCommand {
             var analysis = try RFMAnalysis(input: RFMInput(summary: summary), options: options)
             step("classify")
             if withModel {
-                let models = try CustomerValueModels(history: history)
+                let models = try CustomerValueModels(history: history, clvMonths: clv.months, discountRate: clv.discountRate)
                 if let error = models.spendError {
                     Console.note("note: Gamma-Gamma not fitted (\(error)): no CLV in the segment summary")
                 }

@@ -14,12 +14,12 @@ struct SummaryCommand: ParsableCommand {
     @OptionGroup var transactions: TransactionOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: "Unit of recency, T and duration_holdout: day, week or month.")
-    var unit: TimeUnit = .day
+    @Option(help: "Unit of recency, T and duration_holdout: day, week or month (default: cva.yaml's unit, else day).")
+    var unit: TimeUnit?
     @Option(name: .customLong("calibration-end"), help: "Split at this day (inclusive): frequency/recency/T/monetary_value on the calibration period, plus holdout columns.")
     var calibrationEnd: String?
-    @Option(name: .customLong("window-days"), help: "Trailing window (days) for days_since_last, window_orders and window_spend.")
-    var windowDays: Int = 365
+    @Option(name: .customLong("window-days"), help: "Trailing window (days) for days_since_last, window_orders and window_spend (default: cva.yaml's window_days, else 365).")
+    var windowDays: Int?
     @Option(help: "Write rows that were set aside to this CSV (file, line, column, reason, raw).")
     var quarantine: String?
     @Flag(help: "Print the seconds each step took (parse, build per customer, summary, write) to standard error.")
@@ -27,6 +27,9 @@ struct SummaryCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            let config = try configOf(input: input)
+            let unit = try config.timeUnit(flag: self.unit, default: .day)
+            let windowDays = try config.windowDays(flag: self.windowDays)
             let path = try transactionsPath(input)
             let sink = try quarantine.map { try QuarantineFile(path: $0) }
             var clock = Date()

@@ -20,9 +20,10 @@ struct ValueCommand: ParsableCommand {
             and mean NPS; perceived value = mean of survey items perceived_value / value_for_money / 性价比 \
             (left out, its weight spread over the others, when the survey has none).
 
-            hcp (default weights equal): historical = net spend to date; current = 12-month CLV of BG/NBD + \
-            Gamma-Gamma (weekly fit, as `cva analyze`), or the trailing-365-day spend when the fit fails \
-            (the output says which); potential = mean of normalised headroom indicators: 1 − share_of_wallet \
+            hcp (default weights equal): historical = net spend to date; current = CLV of BG/NBD + \
+            Gamma-Gamma (weekly fit, as `cva analyze`) over --clv-months at --discount-rate a month (default: \
+            cva.yaml's clv_months and discount_rate, else 12 and 0.01), or the trailing-365-day spend when the \
+            fit fails (the output says which: current_source clv_<months>m, e.g. clv_12m, or trailing_12m_spend); potential = mean of normalised headroom indicators: 1 − share_of_wallet \
             (survey), 1 − categories bought / categories in the data, promoter (mean NPS ≥ 9). Quadrants of \
             current × potential, high = above the median: retain (high, high), develop (low current, high \
             potential), maintain (high current, low potential), let_go (low, low).
@@ -45,11 +46,17 @@ struct ValueCommand: ParsableCommand {
     var weights: String?
     @Option(help: "Normalisation of the indicators: minmax or z.")
     var normalization: IndicatorNormalization = .minMax
+    @Option(name: .customLong("clv-months"), help: "CLV horizon in months of hcp's current value (default: cva.yaml's clv_months, else 12).")
+    var clvMonths: Int?
+    @Option(name: .customLong("discount-rate"), help: "Monthly discount rate of that CLV (default: cva.yaml's discount_rate, else 0.01).")
+    var discountRate: Double?
     @OptionGroup var transactions: TransactionOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         try runReportingErrors {
+            let config = try configOf(input: input)
+            let clv = try CLVSettings(config: config, clvMonths: clvMonths, discountRate: discountRate)
             let path = try transactionsPath(input)
             let history = try loadTransactions(path: path, options: transactions, quarantine: nil)
             noteSetAside(history.report, quarantinePath: nil)
@@ -60,11 +67,12 @@ struct ValueCommand: ParsableCommand {
                 surveysPath = try DataSet(directory: input).files["surveys"]
             }
             let result = try Self.compute(model: model, weights: weights, normalization: normalization, summary: summary,
-                                          history: model == .hcp ? history : nil, transactionsPath: path, surveysPath: surveysPath)
+                                          history: model == .hcp ? history : nil, transactionsPath: path, surveysPath: surveysPath,
+                                          clv: clv)
             let out = try ByteSink(path: output.out)
             switch output.resolvedFormat {
             case .csv: try Self.customerTable(result).writeCSV(to: out)
-            case .json: try Self.writeJSON(result, to: out)
+            case .json: try Self.writeJSON(result, months: clv.months, to: out)
             case .table: try out.write(Self.text(result)); try Self.customerTable(result).writeTable(to: out, limit: 20)
             }
             try out.close()
@@ -73,7 +81,8 @@ struct ValueCommand: ParsableCommand {
 
     /// Runs a model: reads the surveys and categories, fits the CLV model for hcp, picks the weights.
     static func compute(model: Model, weights: String?, normalization: IndicatorNormalization, summary: CustomerSummary,
-                        history: TransactionHistory?, transactionsPath: String, surveysPath: String?) throws -> CompositeValueResult {
+                        history: TransactionHistory?, transactionsPath: String, surveysPath: String?,
+                        clv settings: CLVSettings = .init()) throws -> CompositeValueResult {
         let surveys = try surveysPath.map {
             try CustomerSurveyMeans.read(path: $0, extraColumns: ValueModels.perceivedValueColumns + ValueModels.shareOfWalletColumns)
         }
@@ -81,9 +90,10 @@ struct ValueCommand: ParsableCommand {
         var categories: CategoryBreadth?
         if model == .hcp {
             categories = try ValueModels.categoriesPerCustomer(path: transactionsPath)
-            if let history { predicted = clv(history: history, summary: summary) }
+            if let history { predicted = clv(history: history, summary: summary, settings: settings) }
         }
-        let input = ValueModelInput(summary: summary, predictedValue: predicted, categories: categories, surveys: surveys)
+        var input = ValueModelInput(summary: summary, predictedValue: predicted, categories: categories, surveys: surveys)
+        input.predictedValueMonths = settings.months
         let choose = { (names: [String], components: [[Double]]) throws -> [Double] in
             try chooseWeights(weights, model: model, names: names, components: components)
         }
@@ -92,9 +102,9 @@ struct ValueCommand: ParsableCommand {
             : try ValueModels.hcp(input, normalization: normalization, weights: choose)
     }
 
-    /// Each summary customer's 12-month CLV (BG/NBD + Gamma-Gamma on the weekly summary, as
-    /// `cva analyze`), or nil when either model cannot be fitted.
-    static func clv(history: TransactionHistory, summary: CustomerSummary) -> [Double]? {
+    /// Each summary customer's CLV over `settings.months` at `settings.discountRate` (BG/NBD +
+    /// Gamma-Gamma on the weekly summary, as `cva analyze`), or nil when either model cannot be fitted.
+    static func clv(history: TransactionHistory, summary: CustomerSummary, settings: CLVSettings) -> [Double]? {
         guard let weekly = try? CustomerSummary(history: history, options: SummaryOptions(unit: .week)),
               let data = try? PurchaseData(summary: weekly) else { return nil }
         let input = ModelInput(customerIDs: (0..<weekly.count).map(weekly.customerID), data: data,
@@ -104,8 +114,8 @@ struct ValueCommand: ParsableCommand {
         let p = spend.estimates
         let table = PredictCommand.predictions(
             data: input, model: BGNBD(parameters: .init(purchase.estimates)),
-            spend: GammaGamma(parameters: .init(p: p[0], q: p[1], v: p[2])), horizon: 52, months: 12,
-            discountRate: 0.01, observationEnd: weekly.observationEnd)
+            spend: GammaGamma(parameters: .init(p: p[0], q: p[1], v: p[2])), horizon: 52, months: settings.months,
+            discountRate: settings.discountRate, observationEnd: weekly.observationEnd)
         var byID: [String: Double] = [:]
         for r in 0..<table.rowCount {
             if case .number(let v) = table.cell(r, 4), v.isFinite { byID[input.customerIDs[r]] = v }
@@ -161,10 +171,10 @@ struct ValueCommand: ParsableCommand {
     }
 
     /// `{"model", "weights", "normalization", "notes", "current_source", "quadrants", "customers"}`.
-    static func writeJSON(_ r: CompositeValueResult, to sink: ByteSink) throws {
+    static func writeJSON(_ r: CompositeValueResult, months: Int, to sink: ByteSink) throws {
         let head = ValueJSON(model: r.model, weights: Dictionary(uniqueKeysWithValues: zip(r.componentNames, r.weights)),
                              normalization: r.normalization.rawValue, notes: r.notes,
-                             currentSource: r.model == "hcp" ? (r.notes.contains { $0.hasPrefix("current = 12-month CLV") } ? "clv_12m" : "trailing_12m_spend") : nil,
+                             currentSource: r.model == "hcp" ? (r.notes.contains { $0.hasPrefix("current = ") && $0.contains("-month CLV") } ? "clv_\(months)m" : "trailing_12m_spend") : nil,
                              quadrants: r.quadrants.map { QuadrantJSON(currentSplit: $0.currentSplit, potentialSplit: $0.potentialSplit, cells: $0.cells) })
         let text = try jsonText(head)
         // Splice the streamed customers in after the summary members.

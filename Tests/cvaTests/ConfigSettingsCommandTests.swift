@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The analysis settings of `cva.yaml` (period, stale_days, horizon_days, rules, clv_months,
-/// discount_rate): each command with the matching flag uses the file's value, a flag beats it, and
+/// discount_rate, unit, window_days): each command with the matching flag uses the file's value, a flag beats it, and
 /// `cva analyze` follows it.
 struct ConfigSettingsCommandTests {
     typealias CLI = CommandLineTests
@@ -191,5 +191,130 @@ struct ConfigSettingsCommandTests {
         let p90 = Dictionary(before.dropFirst().map { ($0[0], Double($0[3]) ?? .nan) }, uniquingKeysWith: { a, _ in a })
         let common = after.dropFirst().compactMap { row in p90[row[0]].map { (Double(row[3]) ?? .nan, $0) } }
         #expect(!common.isEmpty && common.allSatisfy { $0.0 > $0.1 })
+    }
+
+    /// `unit` and `window_days` reach cva summary and cva rfm. Hand computation on the four rows
+    /// above (observation end 2024-01-31): A's T = 30 days = 30/7 = 4.285714286 weeks, B's 26 days =
+    /// 3.714285714 weeks; a 10-day window holds only A's 31 January order (30), 365 days all of them.
+    @Test func unitAndWindowComeFromTheFileAndFlagsBeatThem() throws {
+        let folder = try Self.folder(settings: "  unit: week\n  window_days: 10\n")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let summary = try CLI.run(["summary", folder.path, "--format", "csv"])
+        #expect(summary.status == 0, "\(summary.stderr)")
+        let rows = Self.lines(summary)
+        let (t, windowOrders) = (try #require(rows.first?.firstIndex(of: "T")), try #require(rows.first?.firstIndex(of: "window_orders")))
+        #expect(rows.dropFirst().map { $0[t] } == ["4.285714286", "3.714285714"])
+        #expect(rows.dropFirst().map { $0[windowOrders] } == ["1", "0"])
+        // The flags beat the file (the transactions file finds the cva.yaml beside it).
+        let flags = try CLI.run(["summary", folder.appendingPathComponent("transactions.csv").path, "--format", "csv",
+                                 "--unit", "day", "--window-days", "365"])
+        #expect(Self.lines(flags).dropFirst().map { $0[t] } == ["30", "26"])
+        #expect(Self.lines(flags).dropFirst().map { $0[windowOrders] } == ["3", "1"])
+        // cva rfm: F = orders in the window, 1 and 0 with the file's 10 days, 3 and 1 with --window-days 365.
+        let rfm = try CLI.run(["rfm", folder.path, "--format", "csv"])
+        #expect(rfm.status == 0, "\(rfm.stderr)")
+        let f = try #require(Self.lines(rfm).first?.firstIndex(of: "frequency"))
+        #expect(Self.lines(rfm).dropFirst().map { $0[f] } == ["1", "0"])
+        let rfmFlag = try CLI.run(["rfm", folder.path, "--format", "csv", "--window-days", "365"])
+        #expect(Self.lines(rfmFlag).dropFirst().map { $0[f] } == ["3", "1"])
+    }
+
+    @Test func badUnitOrWindowNamesTheFileAndLine() throws {
+        for (settings, command, message) in [
+            ("  window_days: 0\n", "rfm", "cva.yaml: line 2: window_days: 0: expected a whole number of days, 1 or more"),
+            ("  window_days: 0\n", "summary", "cva.yaml: line 2: window_days: 0: expected a whole number of days, 1 or more"),
+            ("  unit: fortnight\n", "summary", "cva.yaml: line 2: unit: expected day, week or month"),
+            ("  unit: fortnight\n", "fit", "cva.yaml: line 2: unit: expected day, week or month"),
+            ("  unit: fortnight\n", "predict", "cva.yaml: line 2: unit: expected day, week or month"),
+        ] {
+            let folder = try Self.folder(settings: settings)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let run = try CLI.run([command, folder.path, "--format", command == "fit" ? "json" : "csv"])
+            #expect(run.status != 0 && run.stderr.contains(message), "\(command): \(run.stderr)")
+            #expect(!run.stderr.contains("Fatal error"))
+        }
+    }
+
+    /// cva fit and cva predict fit in cva.yaml's unit: the same output as --unit day, not as the
+    /// default week (on generated data: a rate per day is a seventh of a rate per week, so the
+    /// fitted alpha and the 52-unit expected purchases differ), and the saved fit says "day".
+    @Test func fitAndPredictUseTheFileUnit() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        #expect(try CLI.run(["generate", "--customers", "600", "--seed", "3", "--only", "transactions", "--out", data.path]).status == 0)
+        try "settings:\n  unit: day\n".write(to: data.appendingPathComponent("cva.yaml"), atomically: true, encoding: .utf8)
+        let saved = folder.appendingPathComponent("m.json").path
+        let fit = try CLI.run(["fit", data.path, "--format", "json", "--save", saved])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let day = try CLI.run(["fit", data.path, "--format", "json", "--unit", "day"])
+        let week = try CLI.run(["fit", data.path, "--format", "json", "--unit", "week"])
+        func alpha(_ run: CLI.Run) throws -> Double {
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            return try #require((json["parameters"] as? [String: Double])?["alpha"])
+        }
+        #expect(try alpha(fit) == alpha(day))
+        // alpha is a time scale: about 7 times larger in days than in weeks.
+        #expect(try alpha(fit) > 2 * alpha(week))
+        let file = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: saved))) as? [String: Any])
+        #expect(file["unit"] as? String == "day")
+        let predict = try CLI.run(["predict", data.path, "--format", "csv"])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        #expect(predict.stdout == (try CLI.run(["predict", data.path, "--format", "csv", "--unit", "day"])).stdout)
+        #expect(predict.stdout != (try CLI.run(["predict", data.path, "--format", "csv", "--unit", "week"])).stdout)
+    }
+
+    /// cva rfm --with-model and cva value --model hcp take the CLV horizon and discount rate from
+    /// --clv-months / --discount-rate, else cva.yaml, else 12 months at 1%. rfm: the segments'
+    /// total CLV equals the sum of cva predict's per-customer CLV with the same settings (the same
+    /// fit, CustomerValueModels); value: the current value's source names the horizon.
+    @Test func clvSettingsOfRFMAndValue() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        #expect(try CLI.run(["generate", "--customers", "1500", "--seed", "5", "--out", data.path]).status == 0)
+        try "settings:\n  clv_months: 6\n  discount_rate: 0\n".write(to: data.appendingPathComponent("cva.yaml"), atomically: true, encoding: .utf8)
+        func segmentTotal(_ arguments: [String]) throws -> Double {
+            let run = try CLI.run(["rfm", data.path, "--with-model", "--format", "json"] + arguments)
+            #expect(run.status == 0, "\(run.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            return try #require(json["segments"] as? [[String: Any]]).reduce(0) { $0 + (($1["total_predicted_clv"] as? Double) ?? 0) }
+        }
+        func predictTotal(_ arguments: [String]) throws -> Double {
+            let run = try CLI.run(["predict", data.path, "--spend-model", "gg", "--format", "csv"] + arguments)
+            #expect(run.status == 0, "\(run.stderr)")
+            let header = try #require(Self.lines(run).first)
+            let k = try #require(header.firstIndex(of: "clv"))
+            return Self.lines(run).dropFirst().compactMap { Double($0[k]) }.reduce(0, +)
+        }
+        let close = { (a: Double, b: Double) in abs(a - b) <= 1e-6 * max(1, abs(b)) }
+        // The file: 6 months undiscounted, as predict with the same file.
+        let fromFile = try segmentTotal([])
+        #expect(close(fromFile, try predictTotal([])))
+        #expect(close(fromFile, try predictTotal(["--clv-months", "6", "--discount-rate", "0"])))
+        // The flags beat it: 12 months at 1% a month, a larger total than 6 months.
+        let fromFlags = try segmentTotal(["--clv-months", "12", "--discount-rate", "0.01"])
+        #expect(close(fromFlags, try predictTotal(["--clv-months", "12", "--discount-rate", "0.01"])))
+        #expect(fromFlags > fromFile)
+        // A bad value names the flag.
+        let bad = try CLI.run(["rfm", data.path, "--with-model", "--clv-months=-1"])
+        #expect(bad.status != 0 && bad.stderr.contains("--clv-months -1: expected a whole number of months"), "\(bad.stderr)")
+
+        // cva value: the horizon in current_source and the notes.
+        func value(_ arguments: [String]) throws -> [String: Any] {
+            let run = try CLI.run(["value", data.path, "--model", "hcp", "--format", "json"] + arguments)
+            #expect(run.status == 0, "\(run.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        }
+        let file = try value([])
+        #expect(file["current_source"] as? String == "clv_6m")
+        #expect((file["notes"] as? [String] ?? []).contains("current = 6-month CLV (BG/NBD + Gamma-Gamma)"))
+        let flags = try value(["--clv-months", "12"])
+        #expect(flags["current_source"] as? String == "clv_12m")
+        let badValue = try CLI.run(["value", data.path, "--model", "hcp", "--discount-rate=-2"])
+        #expect(badValue.status != 0 && badValue.stderr.contains("--discount-rate -2.0: expected a monthly rate above −1"), "\(badValue.stderr)")
+        try "settings:\n  discount_rate: -2\n".write(to: data.appendingPathComponent("cva.yaml"), atomically: true, encoding: .utf8)
+        let badFile = try CLI.run(["value", data.path, "--model", "hcp"])
+        #expect(badFile.status != 0 && badFile.stderr.contains("cva.yaml: line 2: discount_rate: -2: expected a monthly rate above −1"), "\(badFile.stderr)")
     }
 }

@@ -73,6 +73,35 @@ struct ModelCommandTests {
         }
     }
 
+    /// next_purchase_date is the day by which P(alive) × P(purchase by then | alive) reaches 50%:
+    /// empty whenever p_alive ≤ 0.5 (the probability stays below p_alive), for every model; for
+    /// bgnbd and mbgnbd a date whenever p_alive > 0.5 (their probability if alive tends to 1).
+    /// Generated data (the known truths are in the library's NextPurchaseProbabilityTests).
+    @Test(arguments: ["bgnbd", "mbgnbd", "pnbd"])
+    func nextPurchaseDateOnlyForLikelyBuyers(model: String) throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data").path
+        #expect(try CLI.run(["generate", "--customers", "1500", "--seed", "5", "--only", "transactions", "--out", data]).status == 0)
+        let predict = try CLI.run(["predict", data, "--model", model, "--format", "csv"])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        let lines = predict.stdout.split(separator: "\n")
+        #expect(lines.first == "customer_id,p_alive,expected_purchases,next_purchase_date")
+        var (dated, gone) = (0, 0)
+        for line in lines.dropFirst() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+            let alive = try #require(Double(cells[1]))
+            if alive <= 0.5 {
+                gone += 1
+                #expect(cells[3].isEmpty, "\(line)")
+            } else if model != "pnbd" {
+                #expect(!cells[3].isEmpty, "\(line)")
+            }
+            if !cells[3].isEmpty { dated += 1 }
+        }
+        #expect(dated > 0 && gone > 0, "dated \(dated), gone \(gone)")
+    }
+
     /// BG/BB end to end on the donation data of Fader, Hardie & Shang (2010), one row per
     /// history with a count: the published estimates (α 1.204, β 0.750, γ 0.657, δ 2.783).
     @Test func bgbbFitsTheDonationSummary() throws {

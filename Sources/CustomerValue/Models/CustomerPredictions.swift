@@ -2,7 +2,7 @@ import Foundation
 
 /// Every customer's predictions under a fitted purchase model (and optionally a Gamma-Gamma
 /// spend model): probability alive, expected purchases in a horizon, expected spend per
-/// purchase, CLV and the median wait to the next purchase.
+/// purchase, CLV and the days until a purchase is as likely as not.
 ///
 /// Everything but spend depends on the history (x, t_x, T) alone, so it is computed once per
 /// distinct history of ``PurchaseData`` and shared by the customers who have it.
@@ -17,7 +17,10 @@ public struct CustomerPredictions: Sendable {
     /// CLV over the horizon in months (``CustomerLifetimeValue``), per customer; nil without a
     /// spend model, NaN where ``expectedSpend`` is.
     public var lifetimeValue: [Double]?
-    /// Median days to the next purchase should the customer be alive (may be infinite).
+    /// Days after the observation end by which the probability of at least one purchase,
+    /// P(alive) × P(purchase by then | alive), reaches 50%
+    /// (``PurchaseModel/timeToPurchase(probability:probabilityAlive:frequency:age:)``); +∞ when it
+    /// never does (always when P(alive) ≤ 0.5: the customer is more likely gone than not).
     public var daysToNextPurchase: [Double]
 
     /// Predictions for every customer of `data`.
@@ -38,6 +41,9 @@ public struct CustomerPredictions: Sendable {
         let parts = m >= 10_000 ? 2 : 1
         let withCLV = spend != nil
         // Per history: alive, expected, discounted purchases (CLV at spend 1), wait in days.
+        let daysUntilLikely: @Sendable (Double, Double, Double) -> Double = { alive, x, T in
+            model.timeToPurchase(probability: 0.5, probabilityAlive: alive, frequency: x, age: T).map { $0 * unit.days } ?? .infinity
+        }
         let results = ParallelResults<[Double]>(count: parts)
         if model.expectedPurchasesIfAlive(in: 1, frequency: 0, age: 0) != nil {
             // Expected purchases is P(alive) times a function of (x, T): the hypergeometric terms
@@ -48,16 +54,15 @@ public struct CustomerPredictions: Sendable {
             let ifAlive = ParallelResults<[Double]>(count: parts)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let range = (part * k / parts)..<((part + 1) * k / parts)
-                var values = [Double](repeating: 0, count: 3 * range.count)
+                var values = [Double](repeating: 0, count: 2 * range.count)
                 for (j, key) in range.enumerated() {
                     let (x, T) = (pairs.firstValues[key], pairs.secondValues[key])
-                    values[3 * j] = model.expectedPurchasesIfAlive(in: horizon, frequency: x, age: T) ?? .nan
+                    values[2 * j] = model.expectedPurchasesIfAlive(in: horizon, frequency: x, age: T) ?? .nan
                     if withCLV {
-                        values[3 * j + 1] = CustomerLifetimeValue.value(
+                        values[2 * j + 1] = CustomerLifetimeValue.value(
                             expectedPurchases: { model.expectedPurchasesIfAlive(in: $0, frequency: x, age: T) ?? .nan },
                             spend: 1, months: months, discountRate: discountRate, unit: unit)
                     }
-                    values[3 * j + 2] = model.medianTimeToNextPurchase(frequency: x, age: T) * unit.days
                 }
                 ifAlive.set(part, values)
             }
@@ -69,9 +74,9 @@ public struct CustomerPredictions: Sendable {
                     let j = Int(pairs.index[h])
                     let alive = model.probabilityAlive(frequency: d.frequency[h], recency: d.recency[h], age: d.age[h])
                     values[4 * k] = alive
-                    values[4 * k + 1] = alive * perPair[3 * j]
-                    values[4 * k + 2] = alive * perPair[3 * j + 1]
-                    values[4 * k + 3] = perPair[3 * j + 2]
+                    values[4 * k + 1] = alive * perPair[2 * j]
+                    values[4 * k + 2] = alive * perPair[2 * j + 1]
+                    values[4 * k + 3] = daysUntilLikely(alive, d.frequency[h], d.age[h])
                 }
                 results.set(part, values)
             }
@@ -81,14 +86,15 @@ public struct CustomerPredictions: Sendable {
                 var values = [Double](repeating: 0, count: 4 * range.count)
                 for (k, h) in range.enumerated() {
                     let (x, tx, T) = (d.frequency[h], d.recency[h], d.age[h])
-                    values[4 * k] = model.probabilityAlive(frequency: x, recency: tx, age: T)
+                    let alive = model.probabilityAlive(frequency: x, recency: tx, age: T)
+                    values[4 * k] = alive
                     values[4 * k + 1] = model.conditionalExpectedPurchases(in: horizon, frequency: x, recency: tx, age: T)
                     if withCLV {
                         values[4 * k + 2] = CustomerLifetimeValue.value(
                             expectedPurchases: { model.conditionalExpectedPurchases(in: $0, frequency: x, recency: tx, age: T) },
                             spend: 1, months: months, discountRate: discountRate, unit: unit)
                     }
-                    values[4 * k + 3] = model.medianTimeToNextPurchase(frequency: x, age: T) * unit.days
+                    values[4 * k + 3] = daysUntilLikely(alive, x, T)
                 }
                 results.set(part, values)
             }

@@ -103,8 +103,10 @@ public struct ValueModelInput: Sendable {
     public var totalSpend: [Double]
     /// Net spend in the 365 days up to the observation end.
     public var trailingSpend: [Double]
-    /// 12-month CLV from BG/NBD + Gamma-Gamma, when it could be fitted.
+    /// CLV over ``predictedValueMonths`` months from BG/NBD + Gamma-Gamma, when it could be fitted.
     public var predictedValue: [Double]?
+    /// The horizon of ``predictedValue`` in months (12 unless set), named in the notes.
+    public var predictedValueMonths = 12
     /// Purchase periods (days with a purchase).
     public var periods: [Double]
     /// Days from the first purchase to the observation end.
@@ -208,7 +210,7 @@ public enum ValueModels {
     /// Historical / current / potential value (HCP) and the current × potential quadrants.
     ///
     /// - historical: net spend to date;
-    /// - current: the 12-month CLV of BG/NBD + Gamma-Gamma when given, else the spend of the
+    /// - current: the CLV of BG/NBD + Gamma-Gamma over `predictedValueMonths` when given, else the spend of the
     ///   trailing 365 days (said in the notes);
     /// - potential (headroom): the mean of the normalised indicators available: wallet headroom =
     ///   1 − share of wallet (survey, ``shareOfWalletColumns``), category headroom = 1 − categories
@@ -221,7 +223,7 @@ public enum ValueModels {
         let ids = input.customerIDs
         let current = input.predictedValue ?? input.trailingSpend
         var notes = ["historical = net spend to date",
-                     input.predictedValue != nil ? "current = 12-month CLV (BG/NBD + Gamma-Gamma)" : "current = spend in the trailing 365 days (no CLV model fitted)"]
+                     input.predictedValue != nil ? "current = \(input.predictedValueMonths)-month CLV (BG/NBD + Gamma-Gamma)" : "current = spend in the trailing 365 days (no CLV model fitted)"]
         var potentialParts: [[Double]] = []
         var indicators = [ValueIndicator(name: "historical", values: input.totalSpend), ValueIndicator(name: "current", values: current)]
         if let surveys = input.surveys, let column = shareOfWalletColumns.first(where: { surveys.means[$0] != nil }) {

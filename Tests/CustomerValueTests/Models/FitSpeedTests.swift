@@ -101,6 +101,9 @@ struct BGNBDFastPathTests {
         func medianTimeToNextPurchase(frequency x: Double, age T: Double) -> Double {
             model.medianTimeToNextPurchase(frequency: x, age: T)
         }
+        func timeToPurchase(probability q: Double, probabilityAlive alive: Double, frequency x: Double, age T: Double) -> Double? {
+            model.timeToPurchase(probability: q, probabilityAlive: alive, frequency: x, age: T)
+        }
     }
 
     /// Predictions from terms shared by (x, T) equal the per-history formulas (eq. 10 and 13 of
