@@ -3,7 +3,7 @@ import Foundation
 /// Reads a transactions file into a ``TransactionHistory``, accounting for every row.
 ///
 /// One streaming pass parses the rows into compact columns (customer index, day, amount, order
-/// key, line, row hash: 36 bytes a row, never the row's text). A second step works customer by
+/// key, line, row hash: 28 bytes a row, never the row's text). A second step works customer by
 /// customer: exact duplicates, returns, purchase periods, orders, outliers. Rows set aside in
 /// the second step are fetched again from the file for the quarantine only when a quarantine
 /// sink is given.
