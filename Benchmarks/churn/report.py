@@ -8,28 +8,13 @@ import csv
 import os
 import statistics
 import sys
-from importlib import metadata
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import cpu_model, version  # noqa: E402
 
 BEGIN, END = "<!-- churn:begin -->", "<!-- churn:end -->"
 PAIRS = [("cva-logistic", "sklearn-logistic", "logistic regression (L2, C = 1)"),
          ("cva-gbdt", "lightgbm", "gradient-boosted trees")]
-
-
-def version(name):
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def cpu_model():
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown"
 
 
 def median(values):

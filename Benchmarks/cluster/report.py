@@ -15,18 +15,11 @@ import os
 import statistics
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import read_meta  # noqa: E402
+
 BEGIN, END = "<!-- cluster:begin -->", "<!-- cluster:end -->"
 INERTIA_TARGET = 0.01
-
-
-def read_meta(path):
-    meta = {}
-    with open(path) as handle:
-        for line in handle:
-            if "\t" in line:
-                key, value = line.rstrip("\n").split("\t", 1)
-                meta[key] = value
-    return meta
 
 
 def main():

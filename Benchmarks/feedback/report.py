@@ -15,7 +15,9 @@ import os
 import platform
 import statistics
 import sys
-from importlib import metadata
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import cpu_model, version  # noqa: E402
 
 BEGIN, END = "<!-- feedback:begin -->", "<!-- feedback:end -->"
 DOES = {
@@ -23,24 +25,6 @@ DOES = {
     "cva-read": "reading and checking only (`cva profile` on the same file): the part of cva's time that is not tagging",
     "pandas": "themes only: `str.contains` with one regex per theme, same summary counts (a simple, honest baseline)",
 }
-
-
-def version(name):
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main():

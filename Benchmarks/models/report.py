@@ -22,7 +22,9 @@ import os
 import platform
 import statistics
 import sys
-from importlib import metadata
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import cpu_model, memory_gib, read_meta, version  # noqa: E402
 
 BEGIN, END = "<!-- models:begin -->", "<!-- models:end -->"
 TASKS = [("bgnbd", "BG/NBD fit"), ("gg", "Gamma-Gamma fit"), ("predict", "scoring (all customers)")]
@@ -30,45 +32,6 @@ SPEEDUP_TARGET = 100.0
 # The issue's Pareto/NBD target: at least 300× lifetimes' fit time.
 PNBD_SPEEDUP_TARGET = 300.0
 AGREEMENT_TARGET = 1e-4
-
-
-def package_version(name):
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def memory_gib():
-    try:
-        with open("/proc/meminfo") as handle:
-            for line in handle:
-                if line.startswith("MemTotal:"):
-                    return f"{int(line.split()[1]) / 1024 ** 2:.1f} GiB"
-    except OSError:
-        pass
-    return "unknown"
-
-
-def read_meta(path):
-    meta = {}
-    with open(path) as handle:
-        for line in handle:
-            if "\t" in line:
-                key, value = line.rstrip("\n").split("\t", 1)
-                meta[key] = value
-    return meta
 
 
 def number(text):
@@ -177,7 +140,7 @@ def build(meta, runs, compare, tasks=TASKS):
             if (task, contestant) not in runs:
                 continue
             m = stats[(task, contestant)]
-            name = "cva" if contestant == "cva" else f"lifetimes {package_version('lifetimes')}"
+            name = "cva" if contestant == "cva" else f"lifetimes {version('lifetimes')}"
             check = compare.get(task) if compare else None
             agreement = (predict_agreement if task == "predict" else fit_agreement)(check, contestant)
             if m is None:
@@ -195,7 +158,7 @@ def build(meta, runs, compare, tasks=TASKS):
             rows.append([label, name, seconds(m["wall"]), inproc_text, f"{m['mb']:.0f}", r_in, r_proc,
                          seconds(m["cpu"]), agreement])
             if task == "predict" and contestant == "lifetimes" and m["palive"] is not None:
-                rows.append([label, f"lifetimes {package_version('lifetimes')}: "
+                rows.append([label, f"lifetimes {version('lifetimes')}: "
                              "conditional_probability_alive alone", "—", seconds(m["palive"]), "—",
                              "n/a", "—", "—", "the first of the three calls timed in the row above"])
     return stats, rows
@@ -360,9 +323,9 @@ def build_section(meta, runs, compare):
                "noisy; CPU seconds are disturbed less.")
     out.append(f"- Versions: cva {meta.get('cva_version', '?')} (binary {meta.get('cva_binary', '?')}, "
                f"tree at commit {meta.get('cva_commit', 'unknown')}; {meta.get('swift_version', '')}); "
-               f"lifetimes {package_version('lifetimes')}; pandas {package_version('pandas')}; "
-               f"numpy {package_version('numpy')}; scipy {package_version('scipy')}; autograd "
-               f"{package_version('autograd')}; Python {platform.python_version()} (venv "
+               f"lifetimes {version('lifetimes')}; pandas {version('pandas')}; "
+               f"numpy {version('numpy')}; scipy {version('scipy')}; autograd "
+               f"{version('autograd')}; Python {platform.python_version()} (venv "
                "`.build/bench-venv`, pins in `Benchmarks/summary/requirements.txt`)")
     size = meta.get("summary_bytes")
     out.append(f"- Data: {customers:,} customers, {int(meta.get('transaction_rows', 0)):,} transaction "

@@ -19,7 +19,9 @@ import os
 import platform
 import statistics
 import sys
-from importlib import metadata
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import cpu_model, memory_gib, read_meta, version  # noqa: E402
 
 BEGIN, END = "<!-- summary:begin -->", "<!-- summary:end -->"
 INTRO = """# Benchmarks
@@ -32,45 +34,6 @@ between its own `<!-- NAME:begin -->` and `<!-- NAME:end -->` markers: do not ed
 by hand, re-run the script instead.
 """
 CONTESTANT_ORDER = ["cva", "duckdb", "lifetimes"]
-
-
-def package_version(name):
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def memory_gib():
-    try:
-        with open("/proc/meminfo") as handle:
-            for line in handle:
-                if line.startswith("MemTotal:"):
-                    return f"{int(line.split()[1]) / 1024 ** 2:.1f} GiB"
-    except OSError:
-        pass
-    return "unknown"
-
-
-def read_meta(path):
-    meta = {}
-    with open(path) as handle:
-        for line in handle:
-            if "\t" in line:
-                key, value = line.rstrip("\n").split("\t", 1)
-                meta[key] = value
-    return meta
 
 
 def read_runs(path):
@@ -88,8 +51,8 @@ def read_runs(path):
 def describe(name, meta):
     versions = {
         "cva": "cva",
-        "duckdb": f"DuckDB {package_version('duckdb')}",
-        "lifetimes": f"pandas {package_version('pandas')} + lifetimes {package_version('lifetimes')}",
+        "duckdb": f"DuckDB {version('duckdb')}",
+        "lifetimes": f"pandas {version('pandas')} + lifetimes {version('lifetimes')}",
     }
     return versions.get(name, name)
 
@@ -162,9 +125,9 @@ def build_section(results_dir, meta, sets):
     out.append(f"- Machine: {os.cpu_count()} cores (nproc {meta.get('nproc', '?')}), "
                f"{cpu_model()}, {memory_gib()} RAM, {platform.system()} {platform.release()}")
     out.append(f"- Versions: {meta.get('swift_version', 'swift: unknown')}; cva at commit "
-               f"{meta.get('cva_commit', 'unknown')}; DuckDB {package_version('duckdb')}; "
-               f"pandas {package_version('pandas')}; lifetimes {package_version('lifetimes')}; "
-               f"numpy {package_version('numpy')}; scipy {package_version('scipy')}; "
+               f"{meta.get('cva_commit', 'unknown')}; DuckDB {version('duckdb')}; "
+               f"pandas {version('pandas')}; lifetimes {version('lifetimes')}; "
+               f"numpy {version('numpy')}; scipy {version('scipy')}; "
                f"Python {python} (peers' venv `.build/bench-venv`, pins in "
                "`Benchmarks/summary/requirements.txt`)")
     out.append("- Task: per customer, purchases on one calendar day form one period (amounts "

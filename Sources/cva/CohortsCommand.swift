@@ -40,21 +40,12 @@ struct CohortsCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let period = try configOf(input: input).period(flag: self.period)
-            var clock = Date()
-            var steps: [String] = []
-            func step(_ name: String) {
-                steps.append(String(format: "%@ %.3f s", name, Date().timeIntervalSince(clock)))
-                clock = Date()
-            }
-            defer { if timing { Console.note("timing: " + steps.joined(separator: ", ")) } }
+            let timer = StepTimer(enabled: timing)
+            defer { timer.report() }
             let history = try loadLifecycleHistory(input: input, transactions: transactions, quarantine: quarantine)
-            let loadSeconds = Date().timeIntervalSince(clock)
-            steps.append(String(format: "read %.3f s", max(0, loadSeconds - history.timings.parse - history.timings.build)))
-            steps.append(String(format: "parse %.3f s", history.timings.parse))
-            steps.append(String(format: "build %.3f s", history.timings.build))
-            clock = Date()
+            timer.stepLoad(history)
             let analysis = try PeriodicAnalysis(history: history, options: PeriodicOptions(period: period))
-            step("cohorts")
+            timer.step("cohorts")
             Self.noteCohorts(analysis)
             let out = try ByteSink(path: output.out)
             switch output.resolvedFormat {
@@ -67,7 +58,7 @@ struct CohortsCommand: ParsableCommand {
             case .table: try Self.writeMatrix(analysis.cohorts, to: out)
             }
             try out.close()
-            step("write")
+            timer.step("write")
         }
     }
 

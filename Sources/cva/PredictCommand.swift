@@ -51,13 +51,8 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            var clock = Date()
-            var steps: [String] = []
-            func step(_ name: String) {
-                steps.append(String(format: "%@ %.3f s", name, Date().timeIntervalSince(clock)))
-                clock = Date()
-            }
-            defer { if timing { Console.note("timing: " + steps.joined(separator: ", ")) } }
+            let timer = StepTimer(enabled: timing)
+            defer { timer.report() }
             guard horizon >= 0, horizon.isFinite else { throw CLIError("--horizon must be ≥ 0") }
             let config = try configOf(input: input)
             let clvMonths = try config.wholeNumber("clv_months", flag: self.clvMonths, flagName: "clv-months", default: 12,
@@ -77,19 +72,19 @@ struct PredictCommand: ParsableCommand {
                 return try predictDiscrete(saved: saved)
             }
             let data = try ModelInput.load(input, transactions: transactions, unit: unit, calibrationEnd: calibrationEnd)
-            step("read")
+            timer.step("read")
             var purchase = saved?.purchase
             if purchase == nil {
                 let name = model ?? .bgnbd
                 guard name != .gg else { throw CLIError("--model gg is a spend model; give a purchase model (bgnbd) and --spend-model gg") }
                 purchase = try fitModel(name, data, penalty: 0)
-                step("fit")
+                timer.step("fit")
             }
             var spend = saved?.spend
             if spend == nil, let spendModel {
                 guard spendModel == .gg else { throw CLIError("--spend-model \(spendModel.rawValue): only gg is a spend model") }
                 spend = try fitModel(.gg, data, penalty: 0)
-                step("spend fit")
+                timer.step("spend fit")
             }
             guard let purchase else { throw CLIError("the model file holds no purchase model; give --model") }
             var gg: GammaGamma?
@@ -101,7 +96,7 @@ struct PredictCommand: ParsableCommand {
                 let p = CustomerPredictions.compute(data: data.data, monetary: data.monetary, model: model, spend: gg,
                                                     horizon: horizon, months: clvMonths, discountRate: discountRate,
                                                     unit: data.unit)
-                step("scoring")
+                timer.step("scoring")
                 return Self.table(p, customerIDs: data.customerIDs, observationEnd: observationEnd)
             }
             let result: OutputTable
@@ -123,7 +118,7 @@ struct PredictCommand: ParsableCommand {
             let out = try ByteSink(path: output.out)
             try result.write(output.resolvedFormat, to: out)
             try out.close()
-            step("output")
+            timer.step("output")
         }
     }
 

@@ -80,24 +80,19 @@ struct RFMCommand: ParsableCommand {
             let clv = try CLVSettings(config: config, clvMonths: clvMonths, discountRate: discountRate)
             let path = try transactionsPath(input)
             let sink = try quarantine.map { try QuarantineFile(path: $0) }
-            var clock = Date()
-            var steps: [String] = []
-            func step(_ name: String) {
-                steps.append(String(format: "%@ %.3f s", name, Date().timeIntervalSince(clock)))
-                clock = Date()
-            }
-            defer { if timing { Console.note("timing: " + steps.joined(separator: ", ")) } }
+            let timer = StepTimer(enabled: timing)
+            defer { timer.report() }
             let history = try loadTransactions(path: path, options: transactions, quarantine: sink)
             try sink?.close()
-            step("read")
+            timer.step("read")
             let summary = try CustomerSummary(history: history, options: SummaryOptions(windowDays: windowDays))
-            step("summary")
+            timer.step("summary")
             noteSetAside(history.report, quarantinePath: quarantine)
             if summary.customersWithoutPurchases > 0 {
                 Console.note("note: \(summary.customersWithoutPurchases) customers have no purchase left once returns are netted and are left out")
             }
             var analysis = try RFMAnalysis(input: RFMInput(summary: summary), options: options)
-            step("classify")
+            timer.step("classify")
             if withModel {
                 let models = try CustomerValueModels(history: history, clvMonths: clv.months, discountRate: clv.discountRate)
                 if let error = models.spendError {
@@ -105,7 +100,7 @@ struct RFMCommand: ParsableCommand {
                 }
                 let predictions = models.predictions
                 analysis.attachModelValues(probabilityAlive: predictions.probabilityAlive, lifetimeValue: predictions.lifetimeValue)
-                step("model")
+                timer.step("model")
             }
             analysis.noteConstantDimensions()
             let out = try ByteSink(path: output.out)
@@ -115,7 +110,7 @@ struct RFMCommand: ParsableCommand {
             case .table: try analysis.writeTables(summary: summary, language: language, to: out)
             }
             try out.close()
-            step("output")
+            timer.step("output")
         }
     }
 

@@ -45,25 +45,20 @@ struct SatisfactionCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            var clock = Date()
-            var steps: [String] = []
-            func step(_ name: String) {
-                steps.append(String(format: "%@ %.3f s", name, Date().timeIntervalSince(clock)))
-                clock = Date()
-            }
-            defer { if timing { Console.note("timing: " + steps.joined(separator: ", ")) } }
+            let timer = StepTimer(enabled: timing)
+            defer { timer.report() }
             let files = try Self.inputFiles(input)
             let groupings = try Self.groupings(
                 names: by.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty },
                 files: files, segments: { try segmentLabels(files.transactions) })
             let sink = try quarantine.map { try QuarantineFile(path: $0) }
             let feedback = try FeedbackAnalyzer(lexicon: .builtIn)
-            step("setup")
+            timer.step("setup")
             // The comments' themes are tallied in the same pass over the file.
             let report = try SatisfactionAnalysis.analyze(path: files.surveys, groupings: groupings.available, quarantine: sink,
                                                           feedback: feedback)
             try sink?.close()
-            step("read")
+            timer.step("read")
             let result = SatisfactionOutput(report: report, unavailable: groupings.unavailable,
                                             themes: report.themes.map { $0.n > 0 ? $0.themes : [] } ?? [])
             result.noteProblems(quarantinePath: quarantine)
@@ -76,7 +71,7 @@ struct SatisfactionCommand: ParsableCommand {
                 if !report.by.isEmpty { try Self.groupTable(report.by).writeTable(to: out, limit: 200) }
             }
             try out.close()
-            step("output")
+            timer.step("output")
         }
     }
 

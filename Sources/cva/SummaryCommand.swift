@@ -32,27 +32,18 @@ struct SummaryCommand: ParsableCommand {
             let windowDays = try config.windowDays(flag: self.windowDays)
             let path = try transactionsPath(input)
             let sink = try quarantine.map { try QuarantineFile(path: $0) }
-            var clock = Date()
-            var steps: [String] = []
-            func step(_ name: String) {
-                steps.append(String(format: "%@ %.3f s", name, Date().timeIntervalSince(clock)))
-                clock = Date()
-            }
-            defer { if timing { Console.note("timing: " + steps.joined(separator: ", ")) } }
+            let timer = StepTimer(enabled: timing)
+            defer { timer.report() }
             let history = try loadTransactions(path: path, options: transactions, quarantine: sink)
             try sink?.close()
             // The loader's own phases; "read" is what is left of the load (opening, format
             // inference, quarantine file).
-            let loadSeconds = Date().timeIntervalSince(clock)
-            steps.append(String(format: "read %.3f s", max(0, loadSeconds - history.timings.parse - history.timings.build)))
-            steps.append(String(format: "parse %.3f s", history.timings.parse))
-            steps.append(String(format: "build %.3f s", history.timings.build))
-            clock = Date()
+            timer.stepLoad(history)
             let options = SummaryOptions(
                 unit: unit, calibrationEnd: try calibrationEnd.map { try parseDay($0, flag: "--calibration-end") },
                 windowDays: windowDays)
             let summary = try CustomerSummary(history: history, options: options)
-            step("summary")
+            timer.step("summary")
             noteSetAside(history.report, quarantinePath: quarantine)
             if summary.customersAfterCalibration > 0 {
                 Console.note("note: \(summary.customersAfterCalibration) customers first bought after the calibration end and are left out")
@@ -63,7 +54,7 @@ struct SummaryCommand: ParsableCommand {
             let out = try ByteSink(path: output.out)
             try summary.outputTable.write(output.resolvedFormat, to: out)
             try out.close()
-            step("write")
+            timer.step("write")
         }
     }
 }
