@@ -37,40 +37,22 @@ PLANTED="${PLANTED:-0}"
 SKIP_BUILD="${SKIP_BUILD:-0}"
 THREADS="${THREADS:-2}"
 BENCH_DIR="${BENCH_DIR:-$ROOT/.build/bench-churn}"
-VENV="$ROOT/.build/bench-venv"
-PY="$VENV/bin/python"
-RESULTS="$BENCH_DIR/results"
-SEED=42
-LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-# say, warn, meta, ensure_gnu_time, ensure_venv
+# VENV, PY, RESULTS, SEED, LOAD_AT_START; say, warn, meta, ensure_gnu_time, ensure_venv, find_cva,
+# require_cva, new_results, common_meta, reuse_data, timed_run, report_failure
 . "$HERE/../lib.sh"
 
-if [ -n "${CVA_BIN:-}" ]; then
-    CVA="$CVA_BIN"
-else
-    CVA="$ROOT/.build/release/cva"
-    if [ "$SKIP_BUILD" != 1 ]; then
-        say "building cva: swift build -c release --product cva"
-        (cd "$ROOT" && swift build -c release --product cva) || warn "swift build failed"
-    fi
-fi
-[ -x "$CVA" ] || { echo "error: cva binary not found ($CVA)" >&2; exit 1; }
+find_cva
+require_cva
 
 ensure_venv
 ensure_gnu_time
-rm -rf "$RESULTS"
-mkdir -p "$RESULTS" "$BENCH_DIR/logs"
-printf 'label\trows\tcontestant\trun\texit\tauc\ttrain_s\tcpu_s\tbest_iteration\n' >"$RESULTS/runs.tsv"
+new_results $'label\trows\tcontestant\trun\texit\tauc\ttrain_s\tcpu_s\tbest_iteration'
+mkdir -p "$BENCH_DIR/logs"
 printf 'customers\trun\texit\twall_s\tcpu_s\tpeak_mb\tloadavg\tauc_gbdt\tauc_logistic\tauc_btyd\n' >"$RESULTS/whole.tsv"
-swift_version="$(swift --version 2>&1 || true)"
-meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
-meta nproc "$(nproc)"
-meta swift_version "${swift_version%%$'\n'*}"
-meta cva_commit "$(git -C "$ROOT" rev-parse --short --verify -q HEAD || echo 'no commit yet')$([ -z "$(git -C "$ROOT" status --porcelain -- Sources Package.swift 2>/dev/null)" ] || echo ' (uncommitted changes)')"
+common_meta Sources Package.swift
 meta runs "$RUNS"
 meta threads "$THREADS"
-meta loadavg "$LOAD_AT_START"
 
 # contestant_command NAME MATRIX: sets CMD.
 contestant_command() {
@@ -108,20 +90,18 @@ except Exception:
     print("nan nan nan None")' "$log.json")
             printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$rows" "$name" "$run" "$code" "$auc" "$seconds" "$cpu" "$best" >>"$RESULTS/runs.tsv"
             printf '  %-16s run %s/%s: AUC %s  train %s s wall, %s s CPU  best iteration %s\n' "$name" "$run" "$runs" "$auc" "$seconds" "$cpu" "$best"
-            [ "$code" = 0 ] || { echo "  $name FAILED (exit $code):" >&2; tail -n 5 "$log" >&2; }
+            report_failure "$name" "$log"
         done
     done
 }
 
 # whole N DATA RUN [EXPORT]: one timed `cva churn DATA --model all` run into whole.tsv.
 whole() {
-    local n="$1" data="$2" run="$3" export="${4:-}" log="$BENCH_DIR/logs/whole-$1-$3" code wall user sys peak load aucs
+    local n="$1" data="$2" run="$3" export="${4:-}" log="$BENCH_DIR/logs/whole-$1-$3" code wall kb cpu load aucs
     local extra=()
     [ -z "$export" ] || extra=(--export-features "$export")
     load="$(cut -d' ' -f1 /proc/loadavg)"
-    if /usr/bin/time -f '%e %U %S %M' -o "$log.time" "$CVA" churn "$data" --model all --format json --timing \
-        "${extra[@]}" --out "$log.json" 2>"$log"; then code=0; else code=$?; fi
-    read -r wall user sys peak <"$log.time" || true
+    timed_run "$log.time" - "$log" "$CVA" churn "$data" --model all --format json --timing "${extra[@]}" --out "$log.json"
     aucs="$("$PY" -c '
 import json, sys
 try:
@@ -129,11 +109,11 @@ try:
     print(" ".join(str(e.get(m, {}).get("auc")) for m in ("gbdt", "logistic", "btyd")))
 except Exception:
     print("nan nan nan")' "$log.json")"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$run" "$code" "$wall" "$(echo "$user + $sys" | bc)" \
-        "$((peak / 1024))" "$load" "${aucs// /$'\t'}" >>"$RESULTS/whole.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$run" "$code" "$wall" "$cpu" \
+        "$((kb / 1024))" "$load" "${aucs// /$'\t'}" >>"$RESULTS/whole.tsv"
     printf '  cva churn --model all%s run %s: %s s wall, %s s CPU, %s MB peak (load %s); AUC gbdt/logistic/btyd %s\n' \
-        "${export:+ --export-features}" "$run" "$wall" "$(echo "$user + $sys" | bc)" "$((peak / 1024))" "$load" "$aucs"
-    [ "$code" = 0 ] || { echo "  cva churn FAILED (exit $code):" >&2; tail -n 5 "$log" >&2; }
+        "${export:+ --export-features}" "$run" "$wall" "$cpu" "$((kb / 1024))" "$load" "$aucs"
+    report_failure "cva churn" "$log"
 }
 
 if [ -n "${MATRIX:-}" ]; then
@@ -146,9 +126,8 @@ else
         given="DATA_$n"
         data="${!given:-$BENCH_DIR/data-$n}"
         origin="cva generate --customers $n --seed $SEED (all files)"
-        if [ -z "${!given:-}" ] && { [ ! -f "$data/transactions.csv" ] || [ "$(cat "$data/ORIGIN" 2>/dev/null)" != "$origin" ]; }; then
+        if [ -z "${!given:-}" ] && ! reuse_data "$data/transactions.csv" "$origin"; then
             say "generating $data"
-            rm -rf "$data"
             "$CVA" generate --customers "$n" --seed "$SEED" --out "$data" >/dev/null
             printf '%s' "$origin" >"$data/ORIGIN"
         fi

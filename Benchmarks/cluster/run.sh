@@ -37,45 +37,21 @@ TOL="${TOL:-1e-4}"
 RUNS="${RUNS:-3}"
 CONTESTANTS="${CONTESTANTS:-cva cva-lloyd sklearn}"
 BENCH_DIR="${BENCH_DIR:-$ROOT/.build/bench-cluster}"
-VENV="$ROOT/.build/bench-venv"
-PY="$VENV/bin/python"
-RESULTS="$BENCH_DIR/results"
 OUT="$BENCH_DIR/out"
 LOGS="$BENCH_DIR/logs"
-SEED=42
 export PYTHONDONTWRITEBYTECODE=1
-LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-# say, warn, meta, ensure_gnu_time, ensure_venv
+# VENV, PY, RESULTS, SEED, LOAD_AT_START; say, warn, meta, ensure_gnu_time, ensure_venv, copy_cva,
+# new_results, common_meta, reuse_data, timed_run, report_failure
 . "$HERE/../lib.sh"
-
-find_cva() {
-    local source="${CVA_BIN:-$ROOT/.build/release/cva}"
-    if [ ! -x "$source" ]; then
-        echo "error: cva binary not found at $source." >&2
-        echo "Build it first (swift build -c release --product cva) or point CVA_BIN at one;" >&2
-        echo "this script does not build cva. Nothing was measured." >&2
-        exit 1
-    fi
-    mkdir -p "$BENCH_DIR/bin"
-    cp "$source" "$BENCH_DIR/bin/cva.tmp"
-    mv "$BENCH_DIR/bin/cva.tmp" "$BENCH_DIR/bin/cva"
-    CVA="$BENCH_DIR/bin/cva"
-    CVA_SOURCE="$source"
-    CVA_SHA="$(sha256sum "$CVA" | cut -c1-12)"
-}
 
 # Sets MATRIX to the CSV of N rows, made once per (N, seed) by make_data.py.
 make_matrix() {
     local dir="$BENCH_DIR/data-$N" origin
     origin="make_data.py v2 $N $SEED (numpy $("$PY" -c 'import numpy; print(numpy.__version__)'))"
     MATRIX="$dir/matrix.csv"
-    if [ -f "$MATRIX" ] && [ "$(cat "$dir/ORIGIN" 2>/dev/null)" = "$origin" ]; then
-        echo "reusing $MATRIX"
-    else
+    if ! reuse_data "$MATRIX" "$origin"; then
         say "generating $N x 10 rows: $origin"
-        rm -rf "$dir"
-        mkdir -p "$dir"
         "$PY" "$HERE/make_data.py" "$N" "$SEED" "$MATRIX"
         printf '%s' "$origin" >"$dir/ORIGIN"
     fi
@@ -87,22 +63,20 @@ make_matrix() {
 # One timed run of CONTESTANT (cva = Hamerly's bounds, the default; cva-lloyd = every distance;
 # sklearn) number RUN; appends a line to runs.tsv.
 run_one() {
-    local name="$1" run="$2" log="$LOGS/$1-$2.log" timing="$LOGS/$1-$2.time" code wall kb user sys cpu kmeans inertia
+    local name="$1" run="$2" log="$LOGS/$1-$2.log" timing="$LOGS/$1-$2.time" code wall kb cpu kmeans inertia
     local out="$OUT/$name-$run.json"
     rm -f "$out"
     if [ "$name" != sklearn ]; then
         local algorithm=hamerly
         [ "$name" = cva-lloyd ] && algorithm=lloyd
-        if /usr/bin/time -f "%e %M %U %S" -o "$timing" "$CVA" cluster --matrix "$MATRIX" --k "$K" --standardize none \
+        timed_run "$timing" - "$log" "$CVA" cluster --matrix "$MATRIX" --k "$K" --standardize none \
             --algorithm "$algorithm" \
             --restarts "$N_INIT" --max-iter "$MAX_ITER" --tol "$TOL" --seed "$SEED" --format json --no-customers \
-            --timing --out "$out" 2>"$log"; then code=0; else code=$?; fi
+            --timing --out "$out"
     else
-        if /usr/bin/time -f "%e %M %U %S" -o "$timing" "$PY" "$HERE/peer_sklearn.py" "$MATRIX" "$K" "$N_INIT" \
-            "$MAX_ITER" "$TOL" "$SEED" "$out" >"$log" 2>&1; then code=0; else code=$?; fi
+        timed_run "$timing" "$log" "$log" "$PY" "$HERE/peer_sklearn.py" "$MATRIX" "$K" "$N_INIT" \
+            "$MAX_ITER" "$TOL" "$SEED" "$out"
     fi
-    read -r wall kb user sys < <(tail -n1 "$timing")
-    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
     if [ "$name" != sklearn ]; then
         kmeans=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["timing"]["kmeans_seconds"])' "$out" 2>/dev/null || true)
     else
@@ -113,28 +87,20 @@ run_one() {
         >>"$RESULTS/runs.tsv"
     printf '  %-8s run %s: %8.2f s wall %8.2f s CPU %6d MB  k-means %s s  inertia %s\n' "$name" "$run" "$wall" "$cpu" \
         $((kb / 1024)) "${kmeans:-n/a}" "${inertia:-n/a}"
-    if [ "$code" != 0 ]; then
-        echo "  $name FAILED (exit $code); last lines of $log:" >&2
-        tail -n 5 "$log" >&2
-    fi
+    report_failure "$name" "$log"
 }
 
 ensure_gnu_time
 ensure_venv
-find_cva
+copy_cva
 
-rm -rf "$RESULTS" "$OUT" "$LOGS"
-mkdir -p "$RESULTS" "$OUT" "$LOGS"
-printf 'contestant\trun\texit\twall_s\tpeak_kb\tcpu_s\tkmeans_s\tinertia\n' >"$RESULTS/runs.tsv"
-swift_version="$(swift --version 2>&1 || true)"
-meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
-meta nproc "$(nproc)"
-meta swift_version "${swift_version%%$'\n'*}"
+new_results $'contestant\trun\texit\twall_s\tpeak_kb\tcpu_s\tkmeans_s\tinertia'
+rm -rf "$OUT" "$LOGS"
+mkdir -p "$OUT" "$LOGS"
+common_meta
 meta cva_version "$("$CVA" --version 2>&1 || echo unknown)"
 meta cva_binary "$CVA_SOURCE (sha256 $CVA_SHA)"
-meta cva_commit "$(git -C "$ROOT" rev-parse --short --verify -q HEAD || echo 'no commit yet')$([ -z "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ] || echo ' (uncommitted changes)')"
 meta runs "$RUNS"
-meta loadavg "$LOAD_AT_START"
 meta k "$K"
 meta n_init "$N_INIT"
 meta max_iter "$MAX_ITER"

@@ -27,49 +27,26 @@ PEERS="${PEERS:-duckdb pandas}"
 SKIP_BUILD="${SKIP_BUILD:-0}"
 DUCKDB_THREADS="${DUCKDB_THREADS:-2}"
 BENCH_DIR="${BENCH_DIR:-$ROOT/.build/bench-lifecycle}"
-VENV="$ROOT/.build/bench-venv"
-PY="$VENV/bin/python"
-RESULTS="$BENCH_DIR/results"
-SEED=42
-LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-# say, warn, meta, ensure_gnu_time, ensure_venv
+# VENV, PY, RESULTS, SEED, LOAD_AT_START; say, warn, meta, ensure_gnu_time, ensure_venv, find_cva,
+# require_cva, new_results, common_meta, reuse_data, run_contestant
 . "$HERE/../lib.sh"
 
 ensure_gnu_time
 ensure_venv
+find_cva --build-must-pass
+require_cva
 
-if [ -n "${CVA_BIN:-}" ]; then
-    CVA="$CVA_BIN"
-else
-    CVA="$ROOT/.build/release/cva"
-    if [ "$SKIP_BUILD" != 1 ]; then
-        say "building cva: swift build -c release --product cva"
-        (cd "$ROOT" && swift build -c release --product cva)
-    fi
-fi
-[ -x "$CVA" ] || { echo "error: no cva binary at $CVA" >&2; exit 1; }
-
-rm -rf "$RESULTS"
-mkdir -p "$RESULTS" "$BENCH_DIR/out" "$BENCH_DIR/logs"
-printf 'label\tcustomers\trows\ttask\tcontestant\trun\texit\twall_s\tpeak_kb\tcpu_s\n' >"$RESULTS/runs.tsv"
-swift_version="$(swift --version 2>&1 || true)"
-meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
-meta nproc "$(nproc)"
-meta swift_version "${swift_version%%$'\n'*}"
-meta cva_commit "$(git -C "$ROOT" rev-parse --short --verify -q HEAD || echo 'no commit yet')$([ -z "$(git -C "$ROOT" status --porcelain -- Sources 2>/dev/null)" ] || echo ' (uncommitted changes)')"
-meta loadavg "$LOAD_AT_START"
+new_results $'label\tcustomers\trows\ttask\tcontestant\trun\texit\twall_s\tpeak_kb\tcpu_s'
+mkdir -p "$BENCH_DIR/out" "$BENCH_DIR/logs"
+common_meta Sources
 
 # --- data: the generator's transactions, reused while the cva binary is unchanged -------------
 dir="$BENCH_DIR/data-$N"
 DATA="$dir/transactions.csv"
 origin="\`cva generate --customers $N --seed $SEED --only transactions\` (cva sha256 $(sha256sum "$CVA" | cut -c1-12))"
-if [ -f "$DATA" ] && [ "$(cat "$dir/ORIGIN" 2>/dev/null)" = "$origin" ]; then
-    echo "reusing $DATA"
-else
+if ! reuse_data "$DATA" "$origin"; then
     say "generating $N customers"
-    rm -rf "$dir"
-    mkdir -p "$dir"
     "$CVA" generate --customers "$N" --seed "$SEED" --out "$dir" --only transactions
     printf '%s' "$origin" >"$dir/ORIGIN"
 fi
@@ -97,13 +74,7 @@ for task in cohorts kpis; do
             timing="$BENCH_DIR/logs/$task-$name-$run.time"
             rm -f "$out"
             command_of "$task" "$name" "$out"
-            if /usr/bin/time -f "%e %M %U %S" -o "$timing" "${CMD[@]}" >"$log" 2>&1; then code=0; else code=$?; fi
-            read -r wall kb user sys < <(tail -n1 "$timing")
-            cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' standard "$N" "$ROWS" "$task" "$name" "$run" "$code" \
-                "$wall" "$kb" "$cpu" >>"$RESULTS/runs.tsv"
-            printf '  %-8s run %s/%s: %6.2f s wall  %6.2f s CPU  %6d MB\n' "$name" "$run" "$RUNS" "$wall" "$cpu" $((kb / 1024))
-            [ "$code" = 0 ] || { echo "  $name FAILED (exit $code):" >&2; tail -n 5 "$log" >&2; }
+            run_contestant "$name" "$run" "$RUNS" "$log" "$timing" standard "$N" "$ROWS" "$task"
         done
     done
     args=()

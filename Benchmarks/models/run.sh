@@ -52,63 +52,43 @@ LIFETIMES_RUNS="${LIFETIMES_RUNS:-1}"
 PNBD_N="${PNBD_N-10000 100000}"
 BENCHMARKS_MD="${BENCHMARKS_MD:-$ROOT/BENCHMARKS.md}"
 BENCH_DIR="${BENCH_DIR:-$ROOT/.build/bench-models}"
-VENV="$ROOT/.build/bench-venv"
-PY="$VENV/bin/python"
-RESULTS="$BENCH_DIR/results"
 OUT="$BENCH_DIR/out"
 LOGS="$BENCH_DIR/logs"
-SEED=42
 # The peers import lifetimes_common.py from this folder: leave no __pycache__ in the tree.
 export PYTHONDONTWRITEBYTECODE=1
 HORIZON=52
 CLV_MONTHS=12
 DISCOUNT_RATE=0.01
-# Taken before this script loads the machine: a high value means something else was running
-# (another build, say) and the timings are suspect.
-LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-# say, warn, meta, ensure_gnu_time, ensure_venv
+# VENV, PY, RESULTS, SEED, LOAD_AT_START; say, warn, meta, ensure_gnu_time, ensure_venv, copy_cva,
+# new_results, common_meta, reuse_data, timed_run, report_failure
 . "$HERE/../lib.sh"
-
-# Sets CVA to a private copy of the binary to benchmark; stops with a message when there is none.
-find_cva() {
-    local source="${CVA_BIN:-$ROOT/.build/release/cva}"
-    if [ ! -x "$source" ]; then
-        echo "error: cva binary not found at $source." >&2
-        echo "Build it first (swift build -c release --product cva) or point CVA_BIN at one;" >&2
-        echo "this script does not build cva. Nothing was measured." >&2
-        exit 1
-    fi
-    mkdir -p "$BENCH_DIR/bin"
-    cp "$source" "$BENCH_DIR/bin/cva.tmp"
-    mv "$BENCH_DIR/bin/cva.tmp" "$BENCH_DIR/bin/cva"
-    CVA="$BENCH_DIR/bin/cva"
-    CVA_SOURCE="$source"
-    CVA_SHA="$(sha256sum "$CVA" | cut -c1-12)"
-}
 
 # --- data ---------------------------------------------------------------------------------------
 
-# Sets SUMMARY to the weekly summary CSV of N generated customers, reused while the cva binary
-# that made it (recorded in ORIGIN) is unchanged.
-make_dataset() {
-    local dir="$BENCH_DIR/data-$N" origin
-    origin="\`cva generate --customers $N --seed $SEED --only transactions\`, then \`cva summary --unit week --format csv\` (cva sha256 $CVA_SHA)"
-    SUMMARY="$dir/summary_week.csv"
-    if [ -f "$SUMMARY" ] && [ "$(cat "$dir/ORIGIN" 2>/dev/null)" = "$origin" ]; then
-        echo "reusing $SUMMARY"
-    else
-        say "generating $N customers: $origin"
-        rm -rf "$dir"
-        mkdir -p "$dir"
-        "$CVA" generate --customers "$N" --seed "$SEED" --only transactions --out "$dir"
-        "$CVA" summary "$dir/transactions.csv" --unit week --format csv --out "$SUMMARY"
-        printf '%s' "$origin" >"$dir/ORIGIN"
+# weekly_summary SIZE [WHAT_FOR]: sets WEEKLY to the weekly summary CSV of SIZE generated customers
+# and WEEKLY_ORIGIN to how it was made; reused while the cva binary that made it (recorded in
+# ORIGIN) is unchanged.
+weekly_summary() {
+    local size="$1" dir="$BENCH_DIR/data-$1"
+    WEEKLY_ORIGIN="\`cva generate --customers $size --seed $SEED --only transactions\`, then \`cva summary --unit week --format csv\` (cva sha256 $CVA_SHA)"
+    WEEKLY="$dir/summary_week.csv"
+    if ! reuse_data "$WEEKLY" "$WEEKLY_ORIGIN"; then
+        say "generating $size customers${2:-}: $WEEKLY_ORIGIN"
+        "$CVA" generate --customers "$size" --seed "$SEED" --only transactions --out "$dir"
+        "$CVA" summary "$dir/transactions.csv" --unit week --format csv --out "$WEEKLY"
+        printf '%s' "$WEEKLY_ORIGIN" >"$dir/ORIGIN"
     fi
+}
+
+# Sets SUMMARY to the weekly summary CSV of N generated customers (weekly_summary).
+make_dataset() {
+    weekly_summary "$N"
+    SUMMARY="$WEEKLY"
     SUMMARY_ROWS=$(($(wc -l <"$SUMMARY") - 1))
-    meta data_origin "$origin"
+    meta data_origin "$WEEKLY_ORIGIN"
     meta customers "$SUMMARY_ROWS"
-    meta transaction_rows "$(($(wc -l <"$dir/transactions.csv") - 1))"
+    meta transaction_rows "$(($(wc -l <"$BENCH_DIR/data-$N/transactions.csv") - 1))"
     meta summary_bytes "$(stat -c %s "$SUMMARY")"
     echo "$SUMMARY: $SUMMARY_ROWS customers, $(du -h "$SUMMARY" | cut -f1)"
 }
@@ -116,21 +96,9 @@ make_dataset() {
 # Sets PNBD_SUMMARY to the weekly summary CSV of $1 generated customers (same generator and
 # seed as the main data set), reused like it; records its origin as meta pnbd_origin_$1.
 make_pnbd_dataset() {
-    local size="$1" dir origin
-    dir="$BENCH_DIR/data-$size"
-    origin="\`cva generate --customers $size --seed $SEED --only transactions\`, then \`cva summary --unit week --format csv\` (cva sha256 $CVA_SHA)"
-    PNBD_SUMMARY="$dir/summary_week.csv"
-    if [ -f "$PNBD_SUMMARY" ] && [ "$(cat "$dir/ORIGIN" 2>/dev/null)" = "$origin" ]; then
-        echo "reusing $PNBD_SUMMARY"
-    else
-        say "generating $size customers for Pareto/NBD: $origin"
-        rm -rf "$dir"
-        mkdir -p "$dir"
-        "$CVA" generate --customers "$size" --seed "$SEED" --only transactions --out "$dir"
-        "$CVA" summary "$dir/transactions.csv" --unit week --format csv --out "$PNBD_SUMMARY"
-        printf '%s' "$origin" >"$dir/ORIGIN"
-    fi
-    meta "pnbd_origin_$size" "$origin"
+    weekly_summary "$1" " for Pareto/NBD"
+    PNBD_SUMMARY="$WEEKLY"
+    meta "pnbd_origin_$1" "$WEEKLY_ORIGIN"
 }
 
 # --- measurement --------------------------------------------------------------------------------
@@ -202,7 +170,7 @@ in_process() {
 # bench TASK: runs cva RUNS times and lifetimes LIFETIMES_RUNS times, interleaved, and appends
 # one line per run to runs.tsv.
 bench() {
-    local task="$1" run name log timing code wall kb user sys cpu inproc palive total files
+    local task="$1" run name log timing code wall kb cpu inproc palive total files
     total=$((RUNS > LIFETIMES_RUNS ? RUNS : LIFETIMES_RUNS))
     cat "${PNBD_SUMMARY:-$SUMMARY}" "$SUMMARY" >/dev/null   # into the page cache, so no contestant pays for the first read
     for run in $(seq 1 "$total"); do
@@ -214,14 +182,7 @@ bench() {
             read -r -a files <<<"$(outputs_of "$task" "$name")"
             rm -f "${files[@]}"
             command_for "$task" "$name"
-            if [ -n "$STDOUT" ]; then
-                if /usr/bin/time -f "%e %M %U %S" -o "$timing" "${CMD[@]}" >"$STDOUT" 2>"$log"; then code=0; else code=$?; fi
-            else
-                if /usr/bin/time -f "%e %M %U %S" -o "$timing" "${CMD[@]}" >"$log" 2>&1; then code=0; else code=$?; fi
-            fi
-            # GNU time puts "Command exited with non-zero status" first when it fails.
-            read -r wall kb user sys < <(tail -n1 "$timing")
-            cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
+            timed_run "$timing" "${STDOUT:-$log}" "$log" "${CMD[@]}"
             IFS=$'\t' read -r inproc palive < <(in_process "$task" "$name" "$log") || true
             # keep each run's lifetimes JSON (timings, warnings) next to its log
             for f in "${files[@]}"; do
@@ -231,10 +192,7 @@ bench() {
                 "$cpu" "${inproc:-}" "${palive:-}" >>"$RESULTS/runs.tsv"
             printf '  %-8s %-9s run %s: %8.2f s wall %8.2f s CPU %6d MB  in-process %s s\n' "$task" "$name" \
                 "$run" "$wall" "$cpu" $((kb / 1024)) "${inproc:-n/a}"
-            if [ "$code" != 0 ]; then
-                echo "  $task/$name FAILED (exit $code); last lines of $log:" >&2
-                tail -n 5 "$log" >&2
-            fi
+            report_failure "$task/$name" "$log"
         done
     done
 }
@@ -243,21 +201,16 @@ bench() {
 
 ensure_gnu_time
 ensure_venv
-find_cva
+copy_cva
 
-rm -rf "$RESULTS" "$OUT" "$LOGS"
-mkdir -p "$RESULTS" "$OUT" "$LOGS"
-printf 'task\tcontestant\trun\texit\twall_s\tpeak_kb\tcpu_s\tinproc_s\tpalive_s\n' >"$RESULTS/runs.tsv"
-swift_version="$(swift --version 2>&1 || true)"
-meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
-meta nproc "$(nproc)"
-meta swift_version "${swift_version%%$'\n'*}"
+new_results $'task\tcontestant\trun\texit\twall_s\tpeak_kb\tcpu_s\tinproc_s\tpalive_s'
+rm -rf "$OUT" "$LOGS"
+mkdir -p "$OUT" "$LOGS"
+common_meta
 meta cva_version "$("$CVA" --version 2>&1 || echo unknown)"
 meta cva_binary "$CVA_SOURCE (sha256 $CVA_SHA)"
-meta cva_commit "$(git -C "$ROOT" rev-parse --short --verify -q HEAD || echo 'no commit yet')$([ -z "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ] || echo ' (uncommitted changes)')"
 meta runs "$RUNS"
 meta lifetimes_runs "$LIFETIMES_RUNS"
-meta loadavg "$LOAD_AT_START"
 meta horizon "$HORIZON"
 meta clv_months "$CLV_MONTHS"
 meta discount_rate "$DISCOUNT_RATE"

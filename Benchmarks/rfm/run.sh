@@ -15,35 +15,23 @@ N="${N:-1000000}"
 RUNS="${RUNS:-3}"
 SKIP_BUILD="${SKIP_BUILD:-0}"
 BENCH_DIR="${BENCH_DIR:-$ROOT/.build/bench-rfm}"
-VENV="$ROOT/.build/bench-venv"
-PY="$VENV/bin/python"
-RESULTS="$BENCH_DIR/results"
-LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 . "$HERE/../lib.sh"
 
 ensure_gnu_time
 ensure_venv
-CVA="${CVA_BIN:-$ROOT/.build/release/cva}"
-if [ -z "${CVA_BIN:-}" ] && [ "$SKIP_BUILD" != 1 ]; then
-    say "building cva: swift build -c release --product cva"
-    (cd "$ROOT" && swift build -c release --product cva)
-fi
-[ -x "$CVA" ] || { echo "error: no cva binary at $CVA" >&2; exit 1; }
+find_cva --build-must-pass
+require_cva
 
 DATA_DIR="$BENCH_DIR/data-$N"
 DATA="$DATA_DIR/transactions.csv"
 if [ ! -f "$DATA" ]; then
     say "generating $N customers"
     mkdir -p "$DATA_DIR"
-    "$CVA" generate --customers "$N" --seed 42 --out "$DATA_DIR" --only transactions
+    "$CVA" generate --customers "$N" --seed "$SEED" --out "$DATA_DIR" --only transactions
 fi
-rm -rf "$RESULTS"
-mkdir -p "$RESULTS" "$BENCH_DIR/out"
-printf 'contestant\trun\twall_s\tpeak_kb\tread_s\tsummary_s\tclassify_s\toutput_s\n' >"$RESULTS/runs.tsv"
-meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
-meta nproc "$(nproc)"
-meta loadavg "$LOAD_AT_START"
-meta cva_commit "$(git -C "$ROOT" rev-parse --short HEAD)"
+new_results $'contestant\trun\twall_s\tpeak_kb\tread_s\tsummary_s\tclassify_s\toutput_s'
+mkdir -p "$BENCH_DIR/out"
+common_meta
 meta customers "$N"
 meta rows "$(($(wc -l <"$DATA") - 1))"
 cat "$DATA" >/dev/null
@@ -56,8 +44,9 @@ for run in $(seq 1 "$RUNS"); do
         else
             cmd=("$PY" "$HERE/peer_pandas.py" "$DATA" "$out")
         fi
-        /usr/bin/time -f "%e %M" -o "$RESULTS/time" "${cmd[@]}" 2>"$RESULTS/stderr"
-        read -r wall kb < <(tail -n1 "$RESULTS/time")
+        timed_run "$RESULTS/time" - "$RESULTS/stderr" "${cmd[@]}"
+        report_failure "$name" "$RESULTS/stderr"
+        [ "$code" = 0 ] || exit "$code"
         steps=$(grep '^timing:' "$RESULTS/stderr" | sed -E 's/[^0-9. ]//g' | awk '{print $1"\t"$2"\t"$3"\t"$4}')
         printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$run" "$wall" "$kb" "$steps" >>"$RESULTS/runs.tsv"
         printf '  %-7s run %s: %6.2f s  %5d MB  (%s)\n' "$name" "$run" "$wall" $((kb / 1024)) "$(grep '^timing:' "$RESULTS/stderr")"

@@ -22,48 +22,26 @@ ROWS="${ROWS:-1000000}"
 RUNS="${RUNS:-3}"
 SKIP_BUILD="${SKIP_BUILD:-0}"
 BENCH_DIR="${BENCH_DIR:-$ROOT/.build/bench-satisfaction}"
-VENV="$ROOT/.build/bench-venv"
-PY="$VENV/bin/python"
-RESULTS="$BENCH_DIR/results"
-SEED=42
-LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-# say, warn, meta, ensure_gnu_time, ensure_venv
+# VENV, PY, RESULTS, SEED, LOAD_AT_START; say, warn, meta, ensure_gnu_time, ensure_venv, find_cva,
+# require_cva, new_results, common_meta, reuse_data, run_contestant
 . "$HERE/../lib.sh"
 
 ensure_gnu_time
 ensure_venv
-if [ -n "${CVA_BIN:-}" ]; then
-    CVA="$CVA_BIN"
-else
-    CVA="$ROOT/.build/release/cva"
-    if [ "$SKIP_BUILD" != 1 ]; then
-        say "building cva: swift build -c release --product cva"
-        (cd "$ROOT" && swift build -c release --product cva) || warn "swift build failed"
-    fi
-fi
-[ -x "$CVA" ] || { echo "error: no cva binary at $CVA" >&2; exit 1; }
+find_cva
+require_cva
 
-rm -rf "$RESULTS"
-mkdir -p "$RESULTS" "$BENCH_DIR/out" "$BENCH_DIR/logs"
-printf 'label\tcustomers\trows\tcontestant\trun\texit\twall_s\tpeak_kb\tcpu_s\n' >"$RESULTS/runs.tsv"
-swift_version="$(swift --version 2>&1 || true)"
-meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
-meta nproc "$(nproc)"
-meta swift_version "${swift_version%%$'\n'*}"
-meta cva_commit "$(git -C "$ROOT" rev-parse --short --verify -q HEAD || echo 'no commit yet')$([ -z "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ] || echo ' (uncommitted changes)')"
+new_results $'label\tcustomers\trows\tcontestant\trun\texit\twall_s\tpeak_kb\tcpu_s'
+mkdir -p "$BENCH_DIR/out" "$BENCH_DIR/logs"
+common_meta
 meta runs "$RUNS"
-meta loadavg "$LOAD_AT_START"
 
 # --- data: reused while the generator and its arguments are unchanged ---
 DATA="$BENCH_DIR/data-$ROWS/surveys.csv"
 origin="\`Benchmarks/satisfaction/make_data.py --rows $ROWS --seed $SEED\` (sha256 $(sha256sum "$HERE/make_data.py" | cut -c1-12))"
-if [ -f "$DATA" ] && [ "$(cat "$(dirname "$DATA")/ORIGIN" 2>/dev/null)" = "$origin" ]; then
-    echo "reusing $DATA"
-else
+if ! reuse_data "$DATA" "$origin"; then
     say "generating $ROWS survey answers"
-    rm -rf "$(dirname "$DATA")"
-    mkdir -p "$(dirname "$DATA")"
     "$PY" "$HERE/make_data.py" --rows "$ROWS" --seed "$SEED" --out "$DATA"
     printf '%s' "$origin" >"$(dirname "$DATA")/ORIGIN"
 fi
@@ -83,15 +61,7 @@ for run in $(seq 1 "$RUNS"); do
             cva) CMD=("$CVA" satisfaction "$DATA" --by month --format json --out "$out") ;;
             pandas) CMD=("$PY" "$HERE/peer_pandas.py" "$DATA" "$out") ;;
         esac
-        if /usr/bin/time -f "%e %M %U %S" -o "$timing" "${CMD[@]}" >"$log" 2>&1; then code=0; else code=$?; fi
-        read -r wall kb user sys < <(tail -n1 "$timing")
-        cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
-        printf 'standard\t-\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$ROWS" "$name" "$run" "$code" "$wall" "$kb" "$cpu" >>"$RESULTS/runs.tsv"
-        printf '  %-8s run %s/%s: %6.2f s wall  %6.2f s CPU  %6d MB\n' "$name" "$run" "$RUNS" "$wall" "$cpu" $((kb / 1024))
-        if [ "$code" != 0 ]; then
-            echo "  $name FAILED (exit $code); last lines of $log:" >&2
-            tail -n 5 "$log" >&2
-        fi
+        run_contestant "$name" "$run" "$RUNS" "$log" "$timing" standard - "$ROWS"
     done
 done
 

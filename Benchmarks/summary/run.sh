@@ -36,29 +36,16 @@ LARGE_PEERS="${LARGE_PEERS-duckdb}"
 SKIP_BUILD="${SKIP_BUILD:-0}"
 DUCKDB_THREADS="${DUCKDB_THREADS:-2}"
 BENCH_DIR="${BENCH_DIR:-$ROOT/.build/bench-summary}"
-VENV="$ROOT/.build/bench-venv"
-PY="$VENV/bin/python"
-RESULTS="$BENCH_DIR/results"
-SEED=42
-# Taken before this script's own build and data generation load the machine: a high value means
-# something else was running and the timings are suspect.
-LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-# say, warn, meta, ensure_gnu_time, ensure_venv
+# VENV, PY, RESULTS, SEED, LOAD_AT_START; say, warn, meta, ensure_gnu_time, ensure_venv, find_cva,
+# new_results, common_meta, reuse_data, run_contestant
 . "$HERE/../lib.sh"
 
-# Sets CVA to the binary to benchmark, or to "" (with CVA_STATUS saying why) when there is none.
-find_cva() {
+# Sets CVA to the binary to benchmark, or to "" (with CVA_STATUS saying why) when there is none:
+# the peers still run.
+find_cva_or_skip() {
     CVA_STATUS=""
-    if [ -n "${CVA_BIN:-}" ]; then
-        CVA="$CVA_BIN"
-    else
-        CVA="$ROOT/.build/release/cva"
-        if [ "$SKIP_BUILD" != 1 ]; then
-            say "building cva: swift build -c release --product cva"
-            (cd "$ROOT" && swift build -c release --product cva) || warn "swift build failed"
-        fi
-    fi
+    find_cva
     if [ ! -x "$CVA" ]; then
         echo "cva binary not found; build failed? (looked for $CVA) - cva is skipped"
         CVA_STATUS="not measured: binary not found ($CVA); build failed?"
@@ -79,12 +66,8 @@ make_dataset() {
     else
         origin="stand-in \`Benchmarks/summary/make_data.py --customers $customers --seed $SEED\` (sha256 $(sha256sum "$HERE/make_data.py" | cut -c1-12); cva was missing)"
     fi
-    if [ -f "$DATA" ] && [ "$(cat "$dir/ORIGIN" 2>/dev/null)" = "$origin" ]; then
-        echo "reusing $DATA"
-    else
+    if ! reuse_data "$DATA" "$origin"; then
         say "generating $customers customers: $origin"
-        rm -rf "$dir"
-        mkdir -p "$dir"
         if [ -n "$CVA" ] && ! "$CVA" generate --customers "$customers" --seed "$SEED" --out "$dir" --only transactions; then
             warn "cva generate failed; falling back to the stand-in generator make_data.py"
             origin="stand-in \`Benchmarks/summary/make_data.py --customers $customers --seed $SEED\` (sha256 $(sha256sum "$HERE/make_data.py" | cut -c1-12); \`cva generate\` failed)"
@@ -121,7 +104,7 @@ contestant_command() {
 bench() {
     local label="$1" customers="$2" runs="$3"
     shift 3
-    local contestants=("$@") name run out log timing code wall kb user sys cpu
+    local contestants=("$@") name run out log timing
     mkdir -p "$BENCH_DIR/out" "$BENCH_DIR/logs"
     cat "$DATA" >/dev/null   # into the page cache, so no contestant pays for the first read
     for run in $(seq 1 "$runs"); do
@@ -131,18 +114,7 @@ bench() {
             timing="$BENCH_DIR/logs/$label-$name-$run.time"
             rm -f "$out"   # a stale output must never pass the check
             contestant_command "$name" "$DATA" "$out"
-            if /usr/bin/time -f "%e %M %U %S" -o "$timing" "${CMD[@]}" >"$log" 2>&1; then code=0; else code=$?; fi
-            # GNU time puts "Command exited with non-zero status" first when it fails.
-            read -r wall kb user sys < <(tail -n1 "$timing")
-            cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')   # user + system seconds
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$customers" "$ROWS" "$name" \
-                "$run" "$code" "$wall" "$kb" "$cpu" >>"$RESULTS/runs.tsv"
-            printf '  %-10s run %s/%s: %6.2f s wall  %6.2f s CPU  %6d MB\n' "$name" "$run" "$runs" \
-                "$wall" "$cpu" $((kb / 1024))
-            if [ "$code" != 0 ]; then
-                echo "  $name FAILED (exit $code); last lines of $log:" >&2
-                tail -n 5 "$log" >&2
-            fi
+            run_contestant "$name" "$run" "$runs" "$log" "$timing" "$label" "$customers" "$ROWS"
         done
     done
 
@@ -165,18 +137,11 @@ bench() {
 
 ensure_gnu_time
 ensure_venv
-find_cva
+find_cva_or_skip
 
-rm -rf "$RESULTS"
-mkdir -p "$RESULTS"
-printf 'label\tcustomers\trows\tcontestant\trun\texit\twall_s\tpeak_kb\tcpu_s\n' >"$RESULTS/runs.tsv"
-swift_version="$(swift --version 2>&1 || true)"
-meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
-meta nproc "$(nproc)"
-meta swift_version "${swift_version%%$'\n'*}"
-meta cva_commit "$(git -C "$ROOT" rev-parse --short --verify -q HEAD || echo 'no commit yet')$([ -z "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ] || echo ' (uncommitted changes)')"
+new_results $'label\tcustomers\trows\tcontestant\trun\texit\twall_s\tpeak_kb\tcpu_s'
+common_meta
 meta runs "$RUNS"
-meta loadavg "$LOAD_AT_START"
 [ -z "$CVA_STATUS" ] || meta cva_status "$CVA_STATUS"
 
 contestants=()
