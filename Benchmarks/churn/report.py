@@ -4,13 +4,12 @@ usage: report.py RESULTS_DIR BENCHMARKS.md
 
 Only the text between `<!-- churn:begin -->` and `<!-- churn:end -->` is replaced.
 """
-import csv
 import os
 import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import cpu_model, version  # noqa: E402
+from benchlib import cpu_model, read_meta, read_runs, replace_section, version  # noqa: E402
 
 BEGIN, END = "<!-- churn:begin -->", "<!-- churn:end -->"
 PAIRS = [("cva-logistic", "sklearn-logistic", "logistic regression (L2, C = 1)"),
@@ -26,9 +25,9 @@ def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__.split("\n")[2])
     results, markdown = sys.argv[1], sys.argv[2]
-    meta = dict(line.rstrip("\n").split("\t", 1) for line in open(os.path.join(results, "meta.tsv")))
+    meta = read_meta(os.path.join(results, "meta.tsv"))
     runs = {}
-    for row in csv.DictReader(open(os.path.join(results, "runs.tsv")), delimiter="\t"):
+    for row in read_runs(os.path.join(results, "runs.tsv")):
         entry = runs.setdefault(row["label"], {"rows": int(row["rows"]), "by": {}})
         ok = row["exit"] == "0"
         auc = float(row["auc"]) if ok and row["auc"] not in ("None", "nan") else float("nan")
@@ -50,7 +49,7 @@ def main():
            "the 90 days to the cutoff (split train, and validation = the rows cva's trees hold out for early stopping; "
            "LightGBM stops on the same rows), tested on the features at the cutoff (split test).", ""]
     whole_path = os.path.join(results, "whole.tsv")
-    whole = list(csv.DictReader(open(whole_path), delimiter="\t")) if os.path.exists(whole_path) else []
+    whole = read_runs(whole_path) if os.path.exists(whole_path) else []
     if whole:
         out += ["Whole `cva churn DIR --model all --format json` runs (reading all files, features at both cutoffs, "
                 "trees, logistic regression, BG/NBD, explanations, rules, evaluation, writing); run 0 also writes "
@@ -86,17 +85,7 @@ def main():
             out.append(line)
             text_lines.append(line)
     out += ["", "Target: AUC within 0.01 of the peer and a training time no slower than the peer's.", END]
-    section = "\n".join(out) + "\n"
-    text = open(markdown).read() if os.path.exists(markdown) else "# Benchmarks\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        text = head + section + ("\n" + tail if tail else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    with open(markdown + ".tmp", "w") as handle:
-        handle.write(text)
-    os.replace(markdown + ".tmp", markdown)
+    replace_section(markdown, "\n".join(out), BEGIN, END)
     print("\n".join(text_lines))
 
 

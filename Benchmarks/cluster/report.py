@@ -9,14 +9,13 @@ kmeans_s, inertia) and meta.tsv the facts run.sh gathered; OUT_DIR holds each ru
 the section between `<!-- cluster:begin -->` and `<!-- cluster:end -->` is replaced (the markers
 are appended when absent). Every number written comes from those files.
 """
-import csv
 import json
 import os
 import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import read_meta  # noqa: E402
+from benchlib import read_meta, read_runs, replace_section  # noqa: E402
 
 BEGIN, END = "<!-- cluster:begin -->", "<!-- cluster:end -->"
 INERTIA_TARGET = 0.01
@@ -26,9 +25,8 @@ def main():
     results, out_dir, bench_md = sys.argv[1:4]
     meta = read_meta(os.path.join(results, "meta.tsv"))
     runs = {}
-    with open(os.path.join(results, "runs.tsv")) as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            runs.setdefault(row["contestant"], []).append(row)
+    for row in read_runs(os.path.join(results, "runs.tsv")):
+        runs.setdefault(row["contestant"], []).append(row)
     med = {}
     for name, rows in runs.items():
         ok = [r for r in rows if r["exit"] == "0" and r["kmeans_s"] and r["inertia"]]
@@ -91,15 +89,7 @@ def main():
     lines.append(END)
     section = "\n".join(lines)
     print(section)
-    text = open(bench_md).read() if os.path.exists(bench_md) else "# Benchmarks\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1]
-        text = head + section + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    with open(bench_md, "w") as handle:
-        handle.write(text)
+    replace_section(bench_md, section, BEGIN, END)
 
 
 if __name__ == "__main__":

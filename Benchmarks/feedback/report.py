@@ -9,7 +9,6 @@ OUTPUT_DIR the JSON written by the last run of each contestant (cva.json, pandas
 per-theme counts are compared. Only the text between `<!-- feedback:begin -->` and
 `<!-- feedback:end -->` is replaced. Every number written comes from those files.
 """
-import csv
 import json
 import os
 import platform
@@ -17,7 +16,7 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import cpu_model, version  # noqa: E402
+from benchlib import cpu_model, read_meta, read_runs, replace_section, version  # noqa: E402
 
 BEGIN, END = "<!-- feedback:begin -->", "<!-- feedback:end -->"
 DOES = {
@@ -31,18 +30,12 @@ def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__.split("\n")[3])
     results, outputs, markdown = sys.argv[1:]
-    meta = {}
-    with open(os.path.join(results, "meta.tsv")) as handle:
-        for line in handle:
-            if "\t" in line:
-                key, value = line.rstrip("\n").split("\t", 1)
-                meta[key] = value
+    meta = read_meta(os.path.join(results, "meta.tsv"))
     runs = {}
     rows = 0
-    with open(os.path.join(results, "runs.tsv")) as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            rows = int(row["rows"])
-            runs.setdefault(row["contestant"], []).append(row)
+    for row in read_runs(os.path.join(results, "runs.tsv")):
+        rows = int(row["rows"])
+        runs.setdefault(row["contestant"], []).append(row)
     if not runs:
         sys.exit("report.py: no runs were measured; BENCHMARKS.md left as it was")
 
@@ -113,18 +106,7 @@ def main():
     out.append(END)
     section = "\n".join(out) + "\n"
     print(section)
-
-    text = open(markdown).read() if os.path.exists(markdown) else "# Benchmarks\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        text = head + section + ("\n" + tail if tail else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    tmp = markdown + ".tmp"
-    with open(tmp, "w") as handle:
-        handle.write(text)
-    os.replace(tmp, markdown)
+    replace_section(markdown, section, BEGIN, END)
 
 
 if __name__ == "__main__":

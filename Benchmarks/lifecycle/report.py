@@ -13,28 +13,19 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import version  # noqa: E402
+from benchlib import read_meta, read_runs, replace_section, timing, version  # noqa: E402
 
 BEGIN, END = "<!-- lifecycle:begin -->", "<!-- lifecycle:end -->"
 TASKS = {"cohorts": "Cohort table (monthly)", "kpis": "Monthly KPIs"}
 
 
-def read_meta(path):
-    meta = {}
-    for line in open(path):
-        key, _, value = line.rstrip("\n").partition("\t")
-        meta[key] = value
-    return meta
-
-
-def read_runs(path):
+def read_sets(path):
+    """{(label, task): {"customers", "rows", "runs": {contestant: [(exit, wall_s, peak_kb, cpu_s)]}}}."""
     sets = {}
-    with open(path) as handle:
-        next(handle)
-        for line in handle:
-            label, customers, rows, task, name, run, code, wall, kb, cpu = line.rstrip("\n").split("\t")
-            entry = sets.setdefault((label, task), {"customers": int(customers), "rows": int(rows), "runs": {}})
-            entry["runs"].setdefault(name, []).append((int(code), float(wall), int(kb), float(cpu)))
+    for row in read_runs(path):
+        entry = sets.setdefault((row["label"], row["task"]),
+                                {"customers": int(row["customers"]), "rows": int(row["rows"]), "runs": {}})
+        entry["runs"].setdefault(row["contestant"], []).append(timing(row))
     return sets
 
 
@@ -89,31 +80,17 @@ def section(results, meta, sets):
     return "\n".join(out) + "\n"
 
 
-def replace_section(path, text):
-    current = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
-    if BEGIN in current and END in current:
-        head, rest = current.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        current = head + text + ("\n" + tail if tail else "")
-    else:
-        current = current.rstrip("\n") + "\n\n" + text
-    tmp = path + ".tmp"
-    with open(tmp, "w") as handle:
-        handle.write(current)
-    os.replace(tmp, path)
-
-
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__.split("\n")[2])
     results, markdown = sys.argv[1], sys.argv[2]
     meta = read_meta(os.path.join(results, "meta.tsv"))
-    sets = read_runs(os.path.join(results, "runs.tsv"))
+    sets = read_sets(os.path.join(results, "runs.tsv"))
     if not sets:
         sys.exit("report.py: no runs were measured; BENCHMARKS.md left as it was")
     text = section(results, meta, sets)
     print(text)
-    replace_section(markdown, text)
+    replace_section(markdown, text, BEGIN, END)
 
 
 if __name__ == "__main__":

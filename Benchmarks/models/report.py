@@ -15,7 +15,6 @@ Only the section between `<!-- models:begin -->` and `<!-- models:end -->` is re
 markers are appended when absent), so other benchmarks keep their own sections. Every number
 written comes from those files; nothing here is typed in by hand.
 """
-import csv
 import json
 import math
 import os
@@ -24,7 +23,7 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import cpu_model, memory_gib, read_meta, version  # noqa: E402
+from benchlib import cpu_model, memory_gib, read_meta, read_runs, replace_section, version  # noqa: E402
 
 BEGIN, END = "<!-- models:begin -->", "<!-- models:end -->"
 TASKS = [("bgnbd", "BG/NBD fit"), ("gg", "Gamma-Gamma fit"), ("predict", "scoring (all customers)")]
@@ -38,15 +37,14 @@ def number(text):
     return float(text) if text not in ("", None) else None
 
 
-def read_runs(path):
+def read_task_runs(path):
     """{(task, contestant): [run dicts]}"""
     runs = {}
-    with open(path) as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            runs.setdefault((row["task"], row["contestant"]), []).append({
-                "exit": int(row["exit"]), "wall": float(row["wall_s"]), "mb": int(row["peak_kb"]) / 1024,
-                "cpu": float(row["cpu_s"]), "inproc": number(row["inproc_s"]),
-                "palive": number(row["palive_s"])})
+    for row in read_runs(path):
+        runs.setdefault((row["task"], row["contestant"]), []).append({
+            "exit": int(row["exit"]), "wall": float(row["wall_s"]), "mb": int(row["peak_kb"]) / 1024,
+            "cpu": float(row["cpu_s"]), "inproc": number(row["inproc_s"]),
+            "palive": number(row["palive_s"])})
     return runs
 
 
@@ -386,26 +384,12 @@ def build_section(meta, runs, compare):
     return "\n".join(out) + "\n", rows, stats
 
 
-def replace_section(path, section):
-    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        text = head + section + ("\n" + tail if tail else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    tmp = path + ".tmp"
-    with open(tmp, "w") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
-
-
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__.split("\n")[3])
     results_dir, markdown = sys.argv[1], sys.argv[2]
     meta = read_meta(os.path.join(results_dir, "meta.tsv"))
-    runs = read_runs(os.path.join(results_dir, "runs.tsv"))
+    runs = read_task_runs(os.path.join(results_dir, "runs.tsv"))
     if not runs:
         sys.exit("report.py: no runs were measured; BENCHMARKS.md left as it was")
     compare_path = os.path.join(results_dir, "compare.json")
@@ -416,7 +400,7 @@ def main():
     print(text_table(rows))
     print()
     print("\n".join(targets(stats, compare)))
-    replace_section(markdown, section)
+    replace_section(markdown, section, BEGIN, END)
     print(f"\nwrote the models section of {markdown}")
 
 

@@ -3,17 +3,21 @@
 
 usage: report.py RESULTS_DIR CVA_OUT.csv PANDAS_OUT.csv BENCHMARKS.md
 """
+import os
 import statistics
 import sys
 
 import pandas as pd
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import read_meta, replace_section  # noqa: E402
 
 BEGIN, END = "<!-- rfm:begin -->", "<!-- rfm:end -->"
 
 
 def main(results, cva_out, pandas_out, target):
     runs = pd.read_csv(f"{results}/runs.tsv", sep="\t")
-    meta = dict(line.rstrip("\n").split("\t", 1) for line in open(f"{results}/meta.tsv"))
+    meta = read_meta(f"{results}/meta.tsv")
     med = {name: {c: statistics.median(g[c]) for c in ["wall_s", "peak_kb", "read_s", "summary_s", "classify_s", "output_s"]}
            for name, g in runs.groupby("contestant")}
     c, p = med["cva"], med["pandas"]
@@ -45,13 +49,8 @@ def main(results, cva_out, pandas_out, target):
         "while cva gives tied values one score and keeps k bins.",
         END,
     ]
-    text = open(target).read()
     section = "\n".join(lines)
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    open(target, "w").write(text)
+    replace_section(target, section, BEGIN, END)
     print(section)
 
 

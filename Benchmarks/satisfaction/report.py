@@ -5,7 +5,6 @@ of the file is left alone). Every number comes from RESULTS_DIR (runs.tsv, meta.
 
 usage: report.py RESULTS_DIR BENCHMARKS.md
 """
-import csv
 import json
 import os
 import platform
@@ -13,23 +12,19 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import version  # noqa: E402
+from benchlib import read_meta, read_runs, replace_section, timing, version  # noqa: E402
 
 BEGIN, END = "<!-- satisfaction:begin -->", "<!-- satisfaction:end -->"
 
 
 def main():
     results, markdown = sys.argv[1], sys.argv[2]
-    meta = {}
-    for line in open(os.path.join(results, "meta.tsv")):
-        if "\t" in line:
-            key, value = line.rstrip("\n").split("\t", 1)
-            meta[key] = value
+    meta = read_meta(os.path.join(results, "meta.tsv"))
     runs = {}
     rows = 0
-    for row in csv.DictReader(open(os.path.join(results, "runs.tsv")), delimiter="\t"):
+    for row in read_runs(os.path.join(results, "runs.tsv")):
         rows = int(row["rows"])
-        runs.setdefault(row["contestant"], []).append((int(row["exit"]), float(row["wall_s"]), int(row["peak_kb"]), float(row["cpu_s"])))
+        runs.setdefault(row["contestant"], []).append(timing(row))
     if not runs:
         sys.exit("report.py: no runs were measured; BENCHMARKS.md left as it was")
     check_path = os.path.join(results, "check.json")
@@ -84,20 +79,9 @@ def main():
                f"- Measurement: {meta.get('runs', '?')} runs each, interleaved, file in the page cache; wall seconds "
                "and peak RSS from GNU time; medians. Ratio = pandas / cva (above 1: cva is faster).",
                f"- Correctness (`check.py`): {agreement}.", "", *table, END]
-    path = markdown
-    content = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
-    block = "\n".join(section) + "\n"
-    if BEGIN in content and END in content:
-        head, rest = content.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        content = head + block + ("\n" + tail if tail else "")
-    else:
-        content = content.rstrip("\n") + "\n\n" + block
-    with open(path + ".tmp", "w") as handle:
-        handle.write(content)
-    os.replace(path + ".tmp", path)
+    replace_section(markdown, "\n".join(section), BEGIN, END)
     print("\n".join(text))
-    print(f"wrote the satisfaction section of {path}")
+    print(f"wrote the satisfaction section of {markdown}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ Only the section between `<!-- summary:begin -->` and `<!-- summary:end -->` is 
 other benchmarks keep their own sections in the same file. Every number written comes from
 those files; nothing here is typed in by hand.
 """
-import csv
 import json
 import os
 import platform
@@ -21,7 +20,7 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import cpu_model, memory_gib, read_meta, version  # noqa: E402
+from benchlib import cpu_model, memory_gib, read_meta, read_runs, replace_section, timing, version  # noqa: E402
 
 BEGIN, END = "<!-- summary:begin -->", "<!-- summary:end -->"
 INTRO = """# Benchmarks
@@ -36,15 +35,13 @@ by hand, re-run the script instead.
 CONTESTANT_ORDER = ["cva", "duckdb", "lifetimes"]
 
 
-def read_runs(path):
+def read_sets(path):
     """{label: {"customers", "rows", "contestants": {name: [(exit, wall_s, peak_kb, cpu_s)]}}}."""
     sets = {}
-    with open(path) as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            entry = sets.setdefault(row["label"], {"customers": int(row["customers"]),
-                                                   "rows": int(row["rows"]), "contestants": {}})
-            entry["contestants"].setdefault(row["contestant"], []).append(
-                (int(row["exit"]), float(row["wall_s"]), int(row["peak_kb"]), float(row["cpu_s"])))
+    for row in read_runs(path):
+        entry = sets.setdefault(row["label"], {"customers": int(row["customers"]),
+                                               "rows": int(row["rows"]), "contestants": {}})
+        entry["contestants"].setdefault(row["contestant"], []).append(timing(row))
     return sets
 
 
@@ -172,26 +169,12 @@ def build_section(results_dir, meta, sets):
     return "\n".join(out) + "\n"
 
 
-def replace_section(path, section):
-    text = open(path).read() if os.path.exists(path) else INTRO
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        text = head + section + ("\n" + tail if tail else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    tmp = path + ".tmp"
-    with open(tmp, "w") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
-
-
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__.split("\n")[2])
     results_dir, markdown = sys.argv[1], sys.argv[2]
     meta = read_meta(os.path.join(results_dir, "meta.tsv"))
-    sets = read_runs(os.path.join(results_dir, "runs.tsv"))
+    sets = read_sets(os.path.join(results_dir, "runs.tsv"))
     if not sets:
         sys.exit("report.py: no runs were measured; BENCHMARKS.md left as it was")
 
@@ -202,7 +185,7 @@ def main():
         check = json.load(open(check_path)) if os.path.exists(check_path) else None
         print(f"\n== {label}: {entry['customers']:,} customers, {entry['rows']:,} rows ==")
         print(text_table(table_rows(entry, check, meta)))
-    replace_section(markdown, build_section(results_dir, meta, sets))
+    replace_section(markdown, build_section(results_dir, meta, sets), BEGIN, END, new_file=INTRO)
     print(f"\nwrote the summary section of {markdown}")
 
 
