@@ -15,34 +15,7 @@ import time
 
 import numpy as np
 
-from lifetimes_common import WarningLog, read_summary, write_json
-
-
-class ParetoMinimizerSpy:
-    """Keeps what scipy's minimize returned inside ParetoNBDFitter, which imports minimize into
-    its own module (so lifetimes_common.MinimizerSpy, which wraps lifetimes.fitters.minimize,
-    does not see it)."""
-
-    def __init__(self):
-        import lifetimes.fitters.pareto_nbd_fitter as module
-        self.original = module.minimize
-        self.results = []
-
-        def spy(*args, **kwargs):
-            result = self.original(*args, **kwargs)
-            self.results.append(result)
-            return result
-
-        module.minimize = spy
-
-    def summary(self):
-        if not self.results:
-            return None
-        r = self.results[-1]
-        return {"success": bool(r.success), "message": str(r.message),
-                "iterations": int(getattr(r, "nit", -1)),
-                "function_evaluations": int(getattr(r, "nfev", -1)),
-                "method": "scipy.optimize.minimize Nelder-Mead (lifetimes' default), tol 1e-6, maxiter 2000"}
+from lifetimes_common import MinimizerSpy, WarningLog, read_summary, write_json
 
 
 def main():
@@ -52,7 +25,9 @@ def main():
     from lifetimes import ParetoNBDFitter
 
     summary = read_summary(source)
-    spy = ParetoMinimizerSpy()
+    # ParetoNBDFitter calls the minimize imported into its own module.
+    spy = MinimizerSpy("lifetimes.fitters.pareto_nbd_fitter",
+                       "scipy.optimize.minimize Nelder-Mead (lifetimes' default), tol 1e-6, maxiter 2000")
     fitter = ParetoNBDFitter()
     np.random.seed(0)
     with WarningLog() as log:
