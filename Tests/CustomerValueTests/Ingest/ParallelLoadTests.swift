@@ -23,34 +23,54 @@ struct ParallelLoadTests {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    @Test func twoThreadsGiveTheSameHistoryReportAndQuarantine() throws {
+    /// A load's history and the rows it set aside (none when it had no quarantine).
+    struct Load {
+        let history: TransactionHistory
+        let rejected: [RejectedRow]
+    }
+
+    /// Writes `text` to a temporary file and loads it in one pass, then on two threads split at
+    /// every `step`-th byte (so that splits land inside quoted multi-line fields too, which are
+    /// read again in one pass), handing the one pass's load and each split's to `compare`.
+    /// - Parameter quarantine: whether the loads record the rows set aside (else they only count them).
+    /// - Returns: the one pass's load.
+    static func loadSplits(of text: String, every step: Int, quarantine: Bool = true,
+                           compare: (_ one: Load, _ two: Load) -> Void) throws -> Load {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("parallel-\(UUID().uuidString).csv")
-        try Self.text().write(to: url, atomically: true, encoding: .utf8)
+        try text.write(to: url, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: url) }
         var single = TransactionIngestOptions(observationEnd: CalendarDay(isoText: "2024-03-31"))
         single.parallel = false
-        let oneSink = QuarantineMemory()
-        let one = try TransactionLoader.load(path: url.path, options: single, quarantine: oneSink)
-        let size = try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int)
-        // Split at many points: every 97 bytes of the data, so that splits land inside quoted
-        // multi-line fields too (those are read again in one pass).
-        for at in stride(from: 1, to: size, by: 97) {
+        func load(_ options: TransactionIngestOptions) throws -> Load {
+            let sink = quarantine ? QuarantineMemory() : nil
+            let history = try TransactionLoader.load(path: url.path, options: options, quarantine: sink)
+            return Load(history: history, rejected: sink?.rows ?? [])
+        }
+        let one = try load(single)
+        for at in stride(from: 1, to: text.utf8.count, by: step) {
             var split = single
             split.parallel = true
             split.minimumParallelBytes = 1
             split.splitAt = at
             split.minimumParallelRows = 1
-            let twoSink = QuarantineMemory()
-            let two = try TransactionLoader.load(path: url.path, options: split, quarantine: twoSink)
-            #expect(two.periodStart == one.periodStart)
-            #expect(two.periodDay == one.periodDay)
-            #expect(two.periodAmount == one.periodAmount)
-            #expect(two.periodOrders == one.periodOrders)
-            #expect((0..<one.customerCount).map(two.customerID) == (0..<one.customerCount).map(one.customerID))
-            #expect(two.report == one.report)
-            #expect(twoSink.rows == oneSink.rows)
+            compare(one, try load(split))
         }
-        #expect(one.report.duplicates > 0 && one.report.returns.netted > 0 && !one.report.rejected.isEmpty)
+        return one
+    }
+
+    @Test func twoThreadsGiveTheSameHistoryReportAndQuarantine() throws {
+        let one = try Self.loadSplits(of: Self.text(), every: 97) { one, two in
+            #expect(two.history.periodStart == one.history.periodStart)
+            #expect(two.history.periodDay == one.history.periodDay)
+            #expect(two.history.periodAmount == one.history.periodAmount)
+            #expect(two.history.periodOrders == one.history.periodOrders)
+            let customers = 0..<one.history.customerCount
+            #expect(customers.map(two.history.customerID) == customers.map(one.history.customerID))
+            #expect(two.history.report == one.history.report)
+            #expect(two.rejected == one.rejected)
+        }
+        let report = one.history.report
+        #expect(report.duplicates > 0 && report.returns.netted > 0 && !report.rejected.isEmpty)
     }
 }
 
@@ -60,24 +80,10 @@ extension ParallelLoadTests {
     func lineEndsDoNotChangeTheResult(lineEnd: String, loneCR: Bool) throws {
         var text = Self.text().replacingOccurrences(of: "\n", with: lineEnd)
         if loneCR { text = text.replacingOccurrences(of: "two" + lineEnd + "lines", with: "two\rlines") }
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("parallel-cr-\(UUID().uuidString).csv")
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: url) }
-        var single = TransactionIngestOptions(observationEnd: CalendarDay(isoText: "2024-03-31"))
-        single.parallel = false
-        let oneSink = QuarantineMemory()
-        let one = try TransactionLoader.load(path: url.path, options: single, quarantine: oneSink)
-        for at in stride(from: 1, to: text.utf8.count, by: 131) {
-            var split = single
-            split.parallel = true
-            split.minimumParallelBytes = 1
-            split.splitAt = at
-            split.minimumParallelRows = 1
-            let twoSink = QuarantineMemory()
-            let two = try TransactionLoader.load(path: url.path, options: split, quarantine: twoSink)
-            #expect(two.periodDay == one.periodDay && two.periodAmount == one.periodAmount)
-            #expect(two.report == one.report)
-            #expect(twoSink.rows == oneSink.rows)
+        _ = try Self.loadSplits(of: text, every: 131) { one, two in
+            #expect(two.history.periodDay == one.history.periodDay && two.history.periodAmount == one.history.periodAmount)
+            #expect(two.history.report == one.history.report)
+            #expect(two.rejected == one.rejected)
         }
     }
 }
@@ -91,27 +97,12 @@ extension ParallelLoadTests {
         for i in 0..<300 { lines.append("O\(i),C\(i % 13),2024-01-\(String(format: "%02d", 1 + i % 28)),\(i + 1)") }
         // No other quote in the file: this one runs to the end of the file.
         lines[inFirstHalf ? 40 : 240] = "O9999,C1,2024-01-05,\"7"
-        let text = lines.joined(separator: "\n") + "\n"
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("parallel-quote-\(UUID().uuidString).csv")
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: url) }
-        var single = TransactionIngestOptions(observationEnd: CalendarDay(isoText: "2024-03-31"))
-        single.parallel = false
-        let oneSink = QuarantineMemory()
-        let one = try TransactionLoader.load(path: url.path, options: single, quarantine: oneSink)
-        #expect(one.report.rejected["malformed_csv"] == 1)
-        for at in stride(from: 1, to: text.utf8.count, by: 211) {
-            var split = single
-            split.parallel = true
-            split.minimumParallelBytes = 1
-            split.splitAt = at
-            split.minimumParallelRows = 1
-            let twoSink = QuarantineMemory()
-            let two = try TransactionLoader.load(path: url.path, options: split, quarantine: twoSink)
-            #expect(two.periodDay == one.periodDay && two.periodAmount == one.periodAmount)
-            #expect(two.report == one.report)
-            #expect(twoSink.rows == oneSink.rows)
+        let one = try Self.loadSplits(of: lines.joined(separator: "\n") + "\n", every: 211) { one, two in
+            #expect(two.history.periodDay == one.history.periodDay && two.history.periodAmount == one.history.periodAmount)
+            #expect(two.history.report == one.history.report)
+            #expect(two.rejected == one.rejected)
         }
+        #expect(one.history.report.rejected["malformed_csv"] == 1)
     }
 
     /// Without an order id column the order key is the line number: the second part's keys
@@ -119,22 +110,9 @@ extension ParallelLoadTests {
     @Test func filesWithoutOrderIDsSplitLikeOnePass() throws {
         var lines = ["customer_id,date,amount"]
         for i in 0..<300 { lines.append("C\(i % 11),2024-01-\(String(format: "%02d", 1 + i % 5)),\(i + 1)") }
-        let text = lines.joined(separator: "\n") + "\n"
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("parallel-noorder-\(UUID().uuidString).csv")
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: url) }
-        var single = TransactionIngestOptions(observationEnd: CalendarDay(isoText: "2024-03-31"))
-        single.parallel = false
-        let one = try TransactionLoader.load(path: url.path, options: single)
-        for at in stride(from: 1, to: text.utf8.count, by: 173) {
-            var split = single
-            split.parallel = true
-            split.minimumParallelBytes = 1
-            split.splitAt = at
-            split.minimumParallelRows = 1
-            let two = try TransactionLoader.load(path: url.path, options: split)
-            #expect(two.periodOrders == one.periodOrders && two.periodAmount == one.periodAmount)
-            #expect(two.report == one.report)
+        _ = try Self.loadSplits(of: lines.joined(separator: "\n") + "\n", every: 173, quarantine: false) { one, two in
+            #expect(two.history.periodOrders == one.history.periodOrders && two.history.periodAmount == one.history.periodAmount)
+            #expect(two.history.report == one.history.report)
         }
     }
 }
