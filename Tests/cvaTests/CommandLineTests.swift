@@ -42,6 +42,16 @@ struct CommandLineTests {
         return url
     }
 
+    /// A new temporary folder holding `files` (file name → text, written as UTF-8); the caller
+    /// removes it.
+    static func folder(with files: [String: String]) throws -> URL {
+        let folder = try temporaryFolder()
+        for (name, text) in files {
+            try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        return folder
+    }
+
     static let transactions = """
         order_id,customer_id,date,amount
         O1,A,2024-01-01,10
@@ -71,9 +81,8 @@ struct CommandLineTests {
     }
 
     @Test func summaryJSONParses() throws {
-        let folder = try Self.temporaryFolder()
+        let folder = try Self.folder(with: ["transactions.csv": Self.transactions])
         defer { try? FileManager.default.removeItem(at: folder) }
-        try Self.transactions.write(to: folder.appendingPathComponent("transactions.csv"), atomically: true, encoding: .utf8)
         let run = try Self.run(["summary", folder.path, "--format", "json", "--unit", "week"])
         #expect(run.status == 0)
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
@@ -135,9 +144,8 @@ struct CommandLineTests {
     }
 
     @Test func profileOfAFolderChecksEveryFile() throws {
-        let folder = try Self.temporaryFolder()
+        let folder = try Self.folder(with: ["transactions.csv": Self.transactions])
         defer { try? FileManager.default.removeItem(at: folder) }
-        try Self.transactions.write(to: folder.appendingPathComponent("transactions.csv"), atomically: true, encoding: .utf8)
         try """
             customer_id,date,nps,csat
             A,2024-01-02,9,5
@@ -158,9 +166,8 @@ struct CommandLineTests {
     }
 
     @Test func analyzeWritesItsOutputs() throws {
-        let folder = try Self.temporaryFolder()
+        let folder = try Self.folder(with: ["transactions.csv": Self.transactions])
         defer { try? FileManager.default.removeItem(at: folder) }
-        try Self.transactions.write(to: folder.appendingPathComponent("transactions.csv"), atomically: true, encoding: .utf8)
         let out = folder.appendingPathComponent("out")
         let run = try Self.run(["analyze", folder.path, "--out", out.path])
         #expect(run.status == 0)
@@ -228,9 +235,8 @@ struct ConfigFileCommandTests {
     }
 
     @Test func rfmSettingsComeFromTheConfigFile() throws {
-        let folder = try CLI.temporaryFolder()
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
         defer { try? FileManager.default.removeItem(at: folder) }
-        try CLI.transactions.write(to: folder.appendingPathComponent("transactions.csv"), atomically: true, encoding: .utf8)
         try "settings:\n  segments: cn8\n  weights: [0.5, 0.5, 0.5]\n".write(to: folder.appendingPathComponent("cva.yaml"), atomically: true, encoding: .utf8)
         let bad = try CLI.run(["analyze", folder.path, "--out", folder.appendingPathComponent("out").path])
         #expect(bad.status != 0 && bad.stderr.contains("cva.yaml") && bad.stderr.contains("weights"), "\(bad.stderr)")
@@ -244,9 +250,8 @@ struct ConfigFileCommandTests {
     }
 
     @Test func aWrongSettingIsReportedWithItsLine() throws {
-        let folder = try CLI.temporaryFolder()
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
         defer { try? FileManager.default.removeItem(at: folder) }
-        try CLI.transactions.write(to: folder.appendingPathComponent("transactions.csv"), atomically: true, encoding: .utf8)
         try "settings:\n  unit: fortnight\n".write(to: folder.appendingPathComponent("cva.yaml"), atomically: true, encoding: .utf8)
         let run = try CLI.run(["analyze", folder.path, "--out", folder.appendingPathComponent("out").path])
         #expect(run.status != 0)

@@ -13,13 +13,9 @@ struct ConfigSettingsCommandTests {
     static let transactions = "customer_id,date,amount\nA,2024-01-01,10\nA,2024-01-11,20\nA,2024-01-31,30\nB,2024-01-05,100\n"
 
     static func folder(settings: String, opportunities: Bool = false) throws -> URL {
-        let folder = try CLI.temporaryFolder()
-        try transactions.write(to: folder.appendingPathComponent("transactions.csv"), atomically: true, encoding: .utf8)
-        if opportunities {
-            try FunnelCommandTests.pipeline.write(to: folder.appendingPathComponent("opportunities.csv"), atomically: true, encoding: .utf8)
-        }
-        try "settings:\n\(settings)".write(to: folder.appendingPathComponent("cva.yaml"), atomically: true, encoding: .utf8)
-        return folder
+        var files = ["transactions.csv": transactions, "cva.yaml": "settings:\n\(settings)"]
+        if opportunities { files["opportunities.csv"] = FunnelCommandTests.pipeline }
+        return try CLI.folder(with: files)
     }
 
     /// The CSV lines of a run's standard output, header first.

@@ -21,9 +21,7 @@ struct FunnelCommandTests {
         """
 
     static func folder(_ text: String = pipeline) throws -> URL {
-        let folder = try CommandLineTests.temporaryFolder()
-        try text.write(to: folder.appendingPathComponent("opportunities.csv"), atomically: true, encoding: .utf8)
-        return folder
+        try CommandLineTests.folder(with: ["opportunities.csv": text])
     }
 
     static func json(_ run: CommandLineTests.Run) throws -> [String: Any] {

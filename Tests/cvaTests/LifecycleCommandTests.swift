@@ -20,9 +20,7 @@ struct LifecycleCommandTests {
         """
 
     static func folder() throws -> URL {
-        let folder = try CommandLineTests.temporaryFolder()
-        try transactions.write(to: folder.appendingPathComponent("transactions.csv"), atomically: true, encoding: .utf8)
-        return folder
+        try CommandLineTests.folder(with: ["transactions.csv": transactions])
     }
 
     @Test func cohortsCSVLeavesFutureCellsEmpty() throws {
