@@ -23,6 +23,23 @@ extension Optimizer {
         return gradient
     }
 
+    /// f at x ± hᵢeᵢ with hᵢ = ε^(1/3)·max(1, |xᵢ|) (the central difference's two points), and
+    /// the distance between the two representable points: dividing by it, not by 2h, removes the
+    /// rounding of x ± h from the error. `point` is x on entry and on return.
+    static func centralStencil<Value>(_ f: ([Double]) -> Value, around point: inout [Double],
+                                      at i: Int) -> (up: Value, down: Value, width: Double) {
+        let x = point[i]
+        let h = centralStep * max(1, abs(x))
+        let up = x + h
+        let down = x - h
+        point[i] = up
+        let fUp = f(point)
+        point[i] = down
+        let fDown = f(point)
+        point[i] = x
+        return (fUp, fDown, up - down)
+    }
+
     /// `numericalGradient(_:at:)` into a caller's array; `value` is f(x) when already known.
     static func centralDifferenceGradient(_ f: ([Double]) -> Double, at x: [Double], value: Double?,
                                           into gradient: inout [Double]) {
@@ -31,18 +48,9 @@ extension Optimizer {
         var point = x
         var center = value
         for i in 0..<n {
-            let h = centralStep * max(1, abs(x[i]))
-            // Dividing by the difference of the representable points, not by 2h, removes the
-            // rounding of x ± h from the error.
-            let up = x[i] + h
-            let down = x[i] - h
-            point[i] = up
-            let fUp = f(point)
-            point[i] = down
-            let fDown = f(point)
-            point[i] = x[i]
+            let (fUp, fDown, width) = centralStencil(f, around: &point, at: i)
             if fUp.isFinite && fDown.isFinite {
-                gradient[i] = (fUp - fDown) / (up - down)
+                gradient[i] = (fUp - fDown) / width
                 continue
             }
             let fx: Double
@@ -81,16 +89,9 @@ extension Optimizer {
         var hessian = Matrix(rows: n, columns: n)
         var point = x
         for j in 0..<n {
-            let h = centralStep * max(1, abs(x[j]))
-            let up = x[j] + h
-            let down = x[j] - h
-            point[j] = up
-            let gUp = gradient(point)
-            point[j] = down
-            let gDown = gradient(point)
-            point[j] = x[j]
+            let (gUp, gDown, width) = centralStencil(gradient, around: &point, at: j)
             precondition(gUp.count == n && gDown.count == n, "gradient of the wrong length")
-            for i in 0..<n { hessian[i, j] = (gUp[i] - gDown[i]) / (up - down) }
+            for i in 0..<n { hessian[i, j] = (gUp[i] - gDown[i]) / width }
         }
         return symmetrised(hessian)
     }
