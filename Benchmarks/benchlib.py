@@ -81,3 +81,22 @@ def replace_section(path, section, begin, end, new_file="# Benchmarks\n"):
     with open(path + ".tmp", "w") as handle:
         handle.write(text)
     os.replace(path + ".tmp", path)
+
+
+def markdown_table(header, rows, alignments):
+    """A Markdown table: the HEADER cells, the alignment row (ALIGNMENTS: one "---" or "---:" per
+    column), then one line per row, with | in a cell escaped."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(alignments) + "|"]
+    lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def text_table(header, rows):
+    """The rows under HEADER as plain-text columns, each as wide as its widest cell (for the
+    terminal)."""
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+
+    def line(cells):
+        return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths))
+
+    return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])

@@ -23,7 +23,8 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import cpu_model, memory_gib, read_meta, read_runs, replace_section, version  # noqa: E402
+from benchlib import (cpu_model, markdown_table, memory_gib, read_meta, read_runs, replace_section,  # noqa: E402
+                      text_table, version)
 
 BEGIN, END = "<!-- models:begin -->", "<!-- models:end -->"
 TASKS = [("bgnbd", "BG/NBD fit"), ("gg", "Gamma-Gamma fit"), ("predict", "scoring (all customers)")]
@@ -167,19 +168,7 @@ HEADER = ["task", "contestant", "median wall s (process)", "median in-process s"
           "estimates agreement"]
 
 
-def markdown_table(rows):
-    lines = ["| " + " | ".join(HEADER) + " |",
-             "|" + "|".join(["---", "---"] + ["---:"] * 6 + ["---"]) + "|"]
-    lines += ["| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def text_table(rows):
-    short = [row[:8] for row in rows]
-    header = HEADER[:8]
-    widths = [max(len(str(r[i])) for r in short + [header]) for i in range(len(header))]
-    fmt = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths))  # noqa: E731
-    return "\n".join([fmt(header), fmt(["-" * w for w in widths])] + [fmt(r) for r in short])
+ALIGNMENTS = ["---", "---"] + ["---:"] * 6 + ["---"]
 
 
 def targets(stats, compare):
@@ -369,14 +358,14 @@ def build_section(meta, runs, compare):
     out.append("")
     out.append(f"### {customers:,} customers")
     out.append("")
-    out.append(markdown_table(rows))
+    out.append(markdown_table(HEADER, rows, ALIGNMENTS))
     out.append("")
     pnbd = pnbd_tasks(runs)
     if pnbd:
         _, pnbd_rows = build(meta, runs, compare, pnbd)
         out.append("### Pareto/NBD fit")
         out.append("")
-        out.append(markdown_table(pnbd_rows))
+        out.append(markdown_table(HEADER, pnbd_rows, ALIGNMENTS))
         out.append("")
         rows = rows + pnbd_rows
     out += notes(runs, compare)
@@ -397,7 +386,8 @@ def main():
     section, rows, stats = build_section(meta, runs, compare)
     print(f"load average when the script started: {meta.get('loadavg', 'unknown')}, at its end: "
           f"{meta.get('loadavg_end', 'unknown')} (well above 0: other work was running)")
-    print(text_table(rows))
+    # The terminal table leaves out the agreement column.
+    print(text_table(HEADER[:8], [row[:8] for row in rows]))
     print()
     print("\n".join(targets(stats, compare)))
     replace_section(markdown, section, BEGIN, END)

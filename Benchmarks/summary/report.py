@@ -20,7 +20,8 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import cpu_model, memory_gib, read_meta, read_runs, replace_section, timing, version  # noqa: E402
+from benchlib import (cpu_model, markdown_table, memory_gib, read_meta, read_runs, replace_section,  # noqa: E402
+                      text_table, timing, version)
 
 BEGIN, END = "<!-- summary:begin -->", "<!-- summary:end -->"
 INTRO = """# Benchmarks
@@ -99,19 +100,6 @@ HEADER = ["contestant", "median wall s", "median peak MB", "time ratio vs cva",
           "memory ratio vs cva", "median CPU s", "all runs wall s", "correctness vs reference"]
 
 
-def markdown_table(rows):
-    lines = ["| " + " | ".join(HEADER) + " |",
-             "|" + "|".join(["---"] + ["---:"] * 6 + ["---"]) + "|"]
-    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def text_table(rows):
-    widths = [max(len(str(r[i])) for r in rows + [HEADER]) for i in range(len(HEADER))]
-    fmt = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths))  # noqa: E731
-    return "\n".join([fmt(HEADER), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows])
-
-
 def build_section(results_dir, meta, sets):
     python = platform.python_version()
     out = [BEGIN, "## Customer summary (BTYD frequency, recency, T, monetary_value)", ""]
@@ -164,7 +152,7 @@ def build_section(results_dir, meta, sets):
         out.append("")
         out.append(f"Data: {origin}{size_text}.")
         out.append("")
-        out.append(markdown_table(rows))
+        out.append(markdown_table(HEADER, rows, ["---"] + ["---:"] * 6 + ["---"]))
     out.append(END)
     return "\n".join(out) + "\n"
 
@@ -184,7 +172,7 @@ def main():
         check_path = os.path.join(results_dir, f"check-{label}.json")
         check = json.load(open(check_path)) if os.path.exists(check_path) else None
         print(f"\n== {label}: {entry['customers']:,} customers, {entry['rows']:,} rows ==")
-        print(text_table(table_rows(entry, check, meta)))
+        print(text_table(HEADER, table_rows(entry, check, meta)))
     replace_section(markdown, build_section(results_dir, meta, sets), BEGIN, END, new_file=INTRO)
     print(f"\nwrote the summary section of {markdown}")
 
