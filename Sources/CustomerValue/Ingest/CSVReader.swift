@@ -39,6 +39,9 @@ public final class CSVReader {
     /// Number of fields in the current record.
     public private(set) var fieldCount = 0
     private var escapedFields: [Int] = []
+    /// Whether ``escapedFields`` has any entry: a plain flag, so the per-field check of
+    /// ``withField(_:_:)`` touches no array (reading one cost a retain and release per call).
+    private var anyEscaped = false
     private var scratch: [UInt8] = []
     private var recordStart = 0
     private var recordEnd = 0
@@ -201,6 +204,7 @@ public final class CSVReader {
         // shows where the stray quote began; everything up to the end of the file is consumed.
         fieldCount = 0
         escapedFields.removeAll(keepingCapacity: true)
+        anyEscaped = false
         line = linesConsumed + 1
         recordStart = start
         var i = start
@@ -216,8 +220,13 @@ public final class CSVReader {
 
     private func parseRecord() -> Outcome {
         fieldCount = 0
-        malformation = nil
-        escapedFields.removeAll(keepingCapacity: true)
+        // Cleared only when set: an unconditional clear costs a release and an array
+        // uniqueness check per record.
+        if malformation != nil { malformation = nil }
+        if anyEscaped {
+            escapedFields.removeAll(keepingCapacity: true)
+            anyEscaped = false
+        }
         let d = delimiter
         var i = start
         var lines = 0
@@ -254,7 +263,10 @@ public final class CSVReader {
                 }
                 let contentEnd = i
                 i += 1
-                if hasEscapes { escapedFields.append(fieldCount) }
+                if hasEscapes {
+                    escapedFields.append(fieldCount)
+                    anyEscaped = true
+                }
                 appendField(contentStart, contentEnd)
                 if i < limit && buffer[i] != d && buffer[i] != CSVReader.newline && buffer[i] != CSVReader.carriageReturn {
                     // Text after the closing quote: not RFC 4180. Read on to the delimiter and flag it.
@@ -316,7 +328,7 @@ public final class CSVReader {
     @inline(__always)
     public func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let view = UnsafeBufferPointer(start: buffer + fieldStarts[index], count: fieldEnds[index] - fieldStarts[index])
-        if escapedFields.isEmpty || !escapedFields.contains(index) { return try body(view) }
+        if !anyEscaped || !escapedFields.contains(index) { return try body(view) }
         scratch.removeAll(keepingCapacity: true)
         var k = 0
         while k < view.count {
