@@ -16,7 +16,11 @@ import Yams
 /// intensifiers: {贼: 1.6}                        # word: factor > 0
 /// escalation: [黑猫投诉]
 /// neutral: [不一定]
+/// receipt_verbs: [refunded back, 到手]           # a negator right before one keeps the flag
 /// ```
+/// `receipt_verbs` extends the verbs of receiving or arriving
+/// (received, got, arrived, 到账, ...): a negator at most one unit before one keeps the flag
+/// ("haven't received my refund"). See ``FeedbackSentiment`` for the rules.
 extension FeedbackLexicon {
     /// Reads the lexicon file at `path` and lays it over the built-in lexicon (or, with
     /// `replace: true`, uses it alone).
@@ -46,9 +50,10 @@ extension FeedbackLexicon {
         var lexicon = FeedbackLexicon(themes: [], sentiment: [:], negators: [], intensifiers: [:], escalation: [], neutral: [])
         guard let root else { return (lexicon, false) }
         guard let top = root.mapping else {
-            throw fail("expected a mapping with any of themes:, sentiment:, negators:, intensifiers:, escalation:, neutral:", root)
+            throw fail("expected a mapping with any of themes:, sentiment:, negators:, intensifiers:, escalation:, neutral:, receipt_verbs:", root)
         }
-        let known: Set = ["replace", "themes", "sentiment", "negators", "intensifiers", "escalation", "neutral"]
+        let known: Set = ["replace", "themes", "sentiment", "negators", "intensifiers", "escalation", "neutral",
+                          "receipt_verbs"]
         for (key, _) in top where !known.contains(key.string ?? "") {
             throw fail("unknown key \"\(key.string ?? "?")\"; expected one of \(known.sorted().joined(separator: ", "))", key)
         }
@@ -116,6 +121,7 @@ extension FeedbackLexicon {
         lexicon.negators = try terms(top["negators"], "negators")
         lexicon.escalation = try terms(top["escalation"], "escalation")
         lexicon.neutral = try terms(top["neutral"], "neutral")
+        lexicon.receiptVerbs = try terms(top["receipt_verbs"], "receipt_verbs")
         // A new theme without labels is labelled by its id.
         for k in lexicon.themes.indices where lexicon.themes[k].labelEN.isEmpty && FeedbackLexicon.builtIn.themes.allSatisfy({ $0.id != lexicon.themes[k].id }) {
             lexicon.themes[k].labelEN = lexicon.themes[k].id

@@ -25,6 +25,9 @@ public struct FeedbackMatcher: Sendable {
         /// escalation word ("can't cancel" is a reason to escalate, "won't cancel" is not).
         public var inability = false
         public var escalation = false
+        /// A verb of receiving or arriving (received, 收到): a negator right before it says a
+        /// thing did not come, which keeps a later escalation word ("haven't received my refund").
+        public var receipt = false
 
         mutating func add(_ other: Roles) {
             themes |= other.themes
@@ -33,6 +36,7 @@ public struct FeedbackMatcher: Sendable {
             negator = negator || other.negator
             inability = inability || other.inability
             escalation = escalation || other.escalation
+            receipt = receipt || other.receipt
         }
     }
 
@@ -91,6 +95,7 @@ public struct FeedbackMatcher: Sendable {
             try add(term, Roles(negator: true, inability: inability))
         }
         for term in lexicon.escalation { try add(term, Roles(escalation: true)) }
+        for term in lexicon.receiptVerbs { try add(term, Roles(receipt: true)) }
         for term in lexicon.neutral { try add(term, Roles()) }
         // A phrase carries the themes of the theme words inside it: 性价比高 is about price, and
         // leftmost-longest matching would otherwise hide 性价比.

@@ -90,6 +90,16 @@ struct FeedbackAnalyzerTests {
         #expect(analyzer.analyze("慢").sentiment > 0 && Self.builtIn.analyze("慢").sentiment < 0)
     }
 
+    /// `receipt_verbs:` extends the verbs of receipt: 还没到手的退款 has 没 right before 到手, a
+    /// refund that did not come (escalation); without the word, 没 reaches 退款 (three units
+    /// away) and cancels it.
+    @Test func userLexiconExtendsTheReceiptVerbs() throws {
+        let (user, _) = try FeedbackLexicon.parse(yaml: "receipt_verbs: [到手]")
+        let analyzer = try FeedbackAnalyzer(lexicon: FeedbackLexicon.builtIn.merging(user))
+        #expect(analyzer.analyze("还没到手的退款").escalate)
+        #expect(!Self.builtIn.analyze("还没到手的退款").escalate)
+    }
+
     @Test func replaceStartsFromAnEmptyLexicon() throws {
         let (user, replace) = try FeedbackLexicon.parse(yaml: "replace: true\nthemes: {app: [闪退, crash*]}")
         #expect(replace)
