@@ -90,10 +90,16 @@ public struct FeedbackMatcher: Sendable {
         }
         for (term, valence) in lexicon.sentiment.sorted(by: { $0.key < $1.key }) { try add(term, Roles(sentiment: valence)) }
         for (term, factor) in lexicon.intensifiers.sorted(by: { $0.key < $1.key }) { try add(term, Roles(intensity: factor)) }
-        for term in lexicon.negators {
-            let inability = FeedbackSentiment.inabilityNegators.contains(term.trimmingCharacters(in: .whitespaces).lowercased())
-            try add(term, Roles(negator: true, inability: inability))
+        // A negator of ability is a negator too, listed in `negators` or not.
+        func normalised(_ term: String) -> String {
+            term.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "\u{2019}", with: "'")
         }
+        let inability = Set(lexicon.inabilityNegators.map(normalised))
+        var negators = lexicon.negators
+        for term in lexicon.inabilityNegators where !negators.contains(where: { normalised($0) == normalised(term) }) {
+            negators.append(term)
+        }
+        for term in negators { try add(term, Roles(negator: true, inability: inability.contains(normalised(term)))) }
         for term in lexicon.escalation { try add(term, Roles(escalation: true)) }
         for term in lexicon.receiptVerbs { try add(term, Roles(receipt: true)) }
         for term in lexicon.neutral { try add(term, Roles()) }

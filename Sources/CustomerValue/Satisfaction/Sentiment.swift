@@ -57,11 +57,10 @@ public enum FeedbackSentiment {
     public static let negationFactor = -0.75
     /// Contribution of a negator that reaches no sentiment word.
     public static let danglingNegation = -0.5
-    /// Negators of ability or permission: they do not cancel an escalation word in their scope.
-    public static let inabilityNegators: Set<String> = [
-        "无法", "不能", "没法", "不了", "不让", "不给",
-        "can't", "cant", "cannot", "couldn't", "can’t", "couldn’t", "unable",
-    ]
+    /// The built-in negators of ability or permission (``FeedbackLexicon/inabilityNegators`` of
+    /// ``FeedbackLexicon/builtIn``): they do not cancel an escalation word in their scope. A
+    /// lexicon file adds more under `inability_negators:`.
+    public static var inabilityNegators: Set<String> { Set(FeedbackLexicon.builtIn.inabilityNegators) }
     /// Units of text at most between a negator and a verb of receipt for the negation to be
     /// the verb's ("haven't yet received" is; "didn't want to get" is not).
     public static let receiptReach = 1

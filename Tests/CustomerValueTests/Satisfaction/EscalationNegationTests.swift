@@ -83,13 +83,17 @@ struct EscalationNegationTests {
         #expect(Self.analyzer.analyze("no refund yet").themes == ["billing"])
     }
 
-    /// A user lexicon's negator of ability is recognised by its text.
+    /// A negator of ability is recognised by its text, whether or not `negators` lists it.
     @Test func inabilityNegatorsAreMarkedInTheMatcher() throws {
         let matcher = Self.analyzer.matcher
         let cannot = try #require(FeedbackLexicon.builtIn.negators.first { $0 == "cannot" })
         #expect(FeedbackSentiment.inabilityNegators.contains(cannot))
         #expect(matcher.roles.contains { $0.negator && $0.inability })
         #expect(matcher.roles.contains { $0.negator && !$0.inability })
+        // "unable" is listed only as a negator of ability, and negates: "unable to recommend"
+        // is −0.75 × 1 → −0.75/√(0.75² + 1) = −0.6.
+        #expect(!FeedbackLexicon.builtIn.negators.contains("unable"))
+        #expect(abs(Self.analyzer.analyze("unable to recommend").sentiment + 0.6) < 1e-12)
     }
 
     /// A refund that did not come is negative, whatever negates it. "haven't received my
