@@ -42,6 +42,9 @@ public final class CSVReader {
     /// Whether ``escapedFields`` has any entry: a plain flag, so the per-field check of
     /// ``withField(_:_:)`` touches no array (reading one cost a retain and release per call).
     private var anyEscaped = false
+    /// Byte → whether it ends an unquoted field (the delimiter, a line feed, a carriage
+    /// return): one table load per byte in the field loop instead of three comparisons.
+    private let fieldEnds256: UnsafeMutablePointer<Bool>
     private var scratch: [UInt8] = []
     private var recordStart = 0
     private var recordEnd = 0
@@ -82,8 +85,10 @@ public final class CSVReader {
         fieldStarts = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
         fieldEnds = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
         self.delimiter = delimiter ?? 0x2C
+        fieldEnds256 = CSVReader.makeFieldEnds()
         try refill()
         if delimiter == nil { self.delimiter = detectDelimiter() }
+        fieldEnds256[Int(self.delimiter)] = true
     }
 
     /// Opens the bytes `range` of a UTF-8 file, which must start at the beginning of a record
@@ -96,11 +101,23 @@ public final class CSVReader {
         fieldStarts = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
         fieldEnds = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
         self.delimiter = delimiter
+        fieldEnds256 = CSVReader.makeFieldEnds()
+        fieldEnds256[Int(delimiter)] = true
         linesConsumed = firstLine - 1
         try refill()
     }
 
+    /// The field-end table with the line breaks set; the caller sets the delimiter.
+    private static func makeFieldEnds() -> UnsafeMutablePointer<Bool> {
+        let table = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
+        table.initialize(repeating: false, count: 256)
+        table[Int(newline)] = true
+        table[Int(carriageReturn)] = true
+        return table
+    }
+
     deinit {
+        fieldEnds256.deallocate()
         buffer.deallocate()
         fieldStarts.deallocate()
         fieldEnds.deallocate()
@@ -278,11 +295,8 @@ public final class CSVReader {
                 }
             } else {
                 let fieldStart = i
-                while i < limit {
-                    let c = buffer[i]
-                    if c == d || c == CSVReader.newline || c == CSVReader.carriageReturn { break }
-                    i += 1
-                }
+                let ends = fieldEnds256
+                while i < limit && !ends[Int(buffer[i])] { i += 1 }
                 if i >= limit && !atEOF { return .needMore }
                 appendField(fieldStart, i)
             }
