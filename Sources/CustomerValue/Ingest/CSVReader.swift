@@ -39,6 +39,12 @@ public final class CSVReader {
     /// Number of fields in the current record.
     public private(set) var fieldCount = 0
     private var escapedFields: [Int] = []
+    /// Whether ``escapedFields`` has any entry: a plain flag, so the per-field check of
+    /// ``withField(_:_:)`` touches no array (reading one cost a retain and release per call).
+    private var anyEscaped = false
+    /// Byte → whether it ends an unquoted field (the delimiter, a line feed, a carriage
+    /// return): one table load per byte in the field loop instead of three comparisons.
+    private let fieldEnds256: UnsafeMutablePointer<Bool>
     private var scratch: [UInt8] = []
     private var recordStart = 0
     private var recordEnd = 0
@@ -79,8 +85,10 @@ public final class CSVReader {
         fieldStarts = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
         fieldEnds = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
         self.delimiter = delimiter ?? 0x2C
+        fieldEnds256 = CSVReader.makeFieldEnds()
         try refill()
         if delimiter == nil { self.delimiter = detectDelimiter() }
+        fieldEnds256[Int(self.delimiter)] = true
     }
 
     /// Opens the bytes `range` of a UTF-8 file, which must start at the beginning of a record
@@ -93,11 +101,23 @@ public final class CSVReader {
         fieldStarts = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
         fieldEnds = UnsafeMutablePointer<Int>.allocate(capacity: fieldCapacity)
         self.delimiter = delimiter
+        fieldEnds256 = CSVReader.makeFieldEnds()
+        fieldEnds256[Int(delimiter)] = true
         linesConsumed = firstLine - 1
         try refill()
     }
 
+    /// The field-end table with the line breaks set; the caller sets the delimiter.
+    private static func makeFieldEnds() -> UnsafeMutablePointer<Bool> {
+        let table = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
+        table.initialize(repeating: false, count: 256)
+        table[Int(newline)] = true
+        table[Int(carriageReturn)] = true
+        return table
+    }
+
     deinit {
+        fieldEnds256.deallocate()
         buffer.deallocate()
         fieldStarts.deallocate()
         fieldEnds.deallocate()
@@ -201,6 +221,7 @@ public final class CSVReader {
         // shows where the stray quote began; everything up to the end of the file is consumed.
         fieldCount = 0
         escapedFields.removeAll(keepingCapacity: true)
+        anyEscaped = false
         line = linesConsumed + 1
         recordStart = start
         var i = start
@@ -216,8 +237,13 @@ public final class CSVReader {
 
     private func parseRecord() -> Outcome {
         fieldCount = 0
-        malformation = nil
-        escapedFields.removeAll(keepingCapacity: true)
+        // Cleared only when set: an unconditional clear costs a release and an array
+        // uniqueness check per record.
+        if malformation != nil { malformation = nil }
+        if anyEscaped {
+            escapedFields.removeAll(keepingCapacity: true)
+            anyEscaped = false
+        }
         let d = delimiter
         var i = start
         var lines = 0
@@ -254,7 +280,10 @@ public final class CSVReader {
                 }
                 let contentEnd = i
                 i += 1
-                if hasEscapes { escapedFields.append(fieldCount) }
+                if hasEscapes {
+                    escapedFields.append(fieldCount)
+                    anyEscaped = true
+                }
                 appendField(contentStart, contentEnd)
                 if i < limit && buffer[i] != d && buffer[i] != CSVReader.newline && buffer[i] != CSVReader.carriageReturn {
                     // Text after the closing quote: not RFC 4180. Read on to the delimiter and flag it.
@@ -266,11 +295,8 @@ public final class CSVReader {
                 }
             } else {
                 let fieldStart = i
-                while i < limit {
-                    let c = buffer[i]
-                    if c == d || c == CSVReader.newline || c == CSVReader.carriageReturn { break }
-                    i += 1
-                }
+                let ends = fieldEnds256
+                while i < limit && !ends[Int(buffer[i])] { i += 1 }
                 if i >= limit && !atEOF { return .needMore }
                 appendField(fieldStart, i)
             }
@@ -316,7 +342,7 @@ public final class CSVReader {
     @inline(__always)
     public func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let view = UnsafeBufferPointer(start: buffer + fieldStarts[index], count: fieldEnds[index] - fieldStarts[index])
-        if escapedFields.isEmpty || !escapedFields.contains(index) { return try body(view) }
+        if !anyEscaped || !escapedFields.contains(index) { return try body(view) }
         scratch.removeAll(keepingCapacity: true)
         var k = 0
         while k < view.count {

@@ -196,6 +196,9 @@ struct ProfileSetup {
     let checkKind: [UInt8]
     let checkRange: [ClosedRange<Double>?]
     let checkInteger: [Bool]
+    /// Whole-number columns with a finite scale (NPS 0–10, CSAT 1–5): the scale as integers,
+    /// so a cell of plain digits is checked without a floating-point parse; nil otherwise.
+    let checkWholeScale: [ClosedRange<Int>?]
     /// Pairs of present date columns (positions) that must not go backwards.
     let orderedSlots: [(earlier: Int, later: Int)]
     /// Whether any present column is a date.
@@ -259,6 +262,10 @@ struct ProfileSetup {
         }
         checkRange = present.map { if case .number(let range, _) = $0.0.kind { range } else { nil } }
         checkInteger = present.map { if case .number(_, let integer) = $0.0.kind { integer } else { false } }
+        checkWholeScale = present.map { column in
+            guard case .number(let range?, true) = column.0.kind, range.lowerBound >= 0, range.upperBound < 1e6 else { return nil }
+            return Int(range.lowerBound.rounded(.up))...Int(range.upperBound.rounded(.down))
+        }
         // A pair is checked once per row, at its first pair whose two dates are there (as the
         // schema lists them); pairs with a column the file lacks never apply.
         orderedSlots = schema.orderedDates.compactMap { order in
@@ -328,6 +335,8 @@ struct ProfilePart {
         let checkKind = setup.checkKind
         let checkRange = setup.checkRange
         let checkInteger = setup.checkInteger
+        let checkWholeScale = setup.checkWholeScale
+        var dates = DateCache()
         let orderedSlots = setup.orderedSlots
         let observationEnd = setup.observationEnd.map { Double($0.ordinal) }
         let checkDates = setup.hasDates && (observationEnd != nil || !orderedSlots.isEmpty)
@@ -389,13 +398,21 @@ struct ProfilePart {
                 case 0:
                     break
                 case 1:
-                    guard let day = reader.withField(index, { parser.parse($0) }) else {
+                    guard let day = reader.withField(index, { dates.day($0, parser: parser) }) else {
                         let name = present[k].0.role.name
                         try reject("unparseable_\(name)", "unparseable date \"\(reader.string(index))\" in \(name)", column: index)
                         continue rows
                     }
                     values[k] = Double(day.ordinal)
                 case 2:
+                    if let scale = checkWholeScale[k],
+                       let whole = reader.withField(index, { WholeNumber.parse(TransactionLoader.trimmed($0)) }),
+                       scale.contains(whole) {
+                        // Plain digits within the scale: what the general check below accepts,
+                        // with the same value, at a fraction of its cost.
+                        values[k] = Double(whole)
+                        continue
+                    }
                     let integer = checkInteger[k]
                     guard let number = reader.withField(index, { AmountParser.parse(TransactionLoader.trimmed($0)) }) else {
                         let name = present[k].0.role.name
@@ -462,6 +479,59 @@ struct ProfilePart {
                     try visit(TableRow(reader: reader, context: context, values: values))
                 }
             }
+        }
+    }
+}
+
+/// Plain whole numbers straight from the bytes of a cell.
+enum WholeNumber {
+    /// The value of one to six ASCII digits; nil for anything else (a sign, a decimal point,
+    /// other text), which the general number check handles.
+    @inline(__always)
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard bytes.count > 0 && bytes.count <= 6 else { return nil }
+        var value = 0
+        for b in bytes {
+            let digit = b &- 0x30
+            guard digit < 10 else { return nil }
+            value = value &* 10 &+ Int(digit)
+        }
+        return value
+    }
+}
+
+/// Recently parsed date cells, so a date that repeats (files sorted by date, or a few hundred
+/// days over a million rows) is parsed once: a direct-mapped cache of ten-byte cells
+/// (`2024-03-05`) and their days. The slot comes from the last digit of the year, the month and
+/// the day, so the dates of any ten years have a slot each; a hit compares the cell's bytes
+/// exactly, so the result is always the parser's own.
+struct DateCache {
+    private struct Entry {
+        var key: UInt64 = 0
+        var tail: UInt16 = 0
+        var filled = false
+        var ordinal: Int32 = 0
+    }
+    private static let size = 4096
+    private var entries = [Entry](repeating: Entry(), count: DateCache.size)
+
+    /// The day of `cell` as `parser` reads it; nil when it is not a date.
+    @inline(__always)
+    mutating func day(_ cell: UnsafeBufferPointer<UInt8>, parser: DateParser) -> CalendarDay? {
+        guard cell.count == 10, let base = cell.baseAddress else { return parser.parse(cell) }
+        let raw = UnsafeRawPointer(base)
+        let key = raw.loadUnaligned(as: UInt64.self)
+        let tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+        // yyyy-MM-dd: (year mod 10) × 372 + month × 31 + day < 4096 for a valid date; other
+        // bytes land anywhere in the table (masked), and the key check keeps them apart.
+        func digit(_ k: Int) -> Int { Int(base[k] &- 0x30) }
+        let slot = (digit(3) &* 372 &+ (digit(5) &* 10 &+ digit(6)) &* 31 &+ digit(8) &* 10 &+ digit(9)) & (Self.size - 1)
+        return entries.withUnsafeMutableBufferPointer { entries in
+            let entry = entries[slot]
+            if entry.filled && entry.key == key && entry.tail == tail { return CalendarDay(ordinal: entry.ordinal) }
+            guard let day = parser.parse(cell) else { return nil }
+            entries[slot] = Entry(key: key, tail: tail, filled: true, ordinal: day.ordinal)
+            return day
         }
     }
 }

@@ -45,21 +45,32 @@ public struct FeedbackLexicon: Sendable, Hashable, Codable {
     public var escalation: [String]
     /// Phrases with no role, which hide the words inside them (有没有 is a question, not a negation).
     public var neutral: [String]
+    /// Negators of ability or permission (无法, 不能, can't, unable): they negate sentiment like
+    /// any negator (each is one, whether or not ``negators`` lists it) but keep an escalation word
+    /// in their scope: "can't cancel", 无法退款 are reasons to escalate, "won't cancel" is not.
+    public var inabilityNegators: [String]
+    /// Verbs of receiving or arriving (received, got, 到账). A negator right before one
+    /// (at most ``FeedbackSentiment/receiptReach`` units between) says a thing did not come, so
+    /// an escalation word after it stands: "haven't received my refund", "never got a refund",
+    /// escalate, while "don't want a refund" does not.
+    public var receiptVerbs: [String]
 
     public init(themes: [Theme], sentiment: [String: Double], negators: [String], intensifiers: [String: Double],
-                escalation: [String], neutral: [String]) {
+                escalation: [String], neutral: [String], inabilityNegators: [String] = [], receiptVerbs: [String] = []) {
         self.themes = themes
         self.sentiment = sentiment
         self.negators = negators
         self.intensifiers = intensifiers
         self.escalation = escalation
         self.neutral = neutral
+        self.inabilityNegators = inabilityNegators
+        self.receiptVerbs = receiptVerbs
     }
 
     /// The lexicon with `other` laid over it: themes with a known id get `other`'s extra terms
     /// (and its labels when given), new ids are appended; sentiment and intensifier weights of
-    /// `other` replace those of the same word; negators, escalation words and neutral phrases are
-    /// added.
+    /// `other` replace those of the same word; negators, escalation words, neutral phrases,
+    /// negators of ability and verbs of receipt are added.
     public func merging(_ other: FeedbackLexicon) -> FeedbackLexicon {
         var merged = self
         for theme in other.themes {
@@ -76,6 +87,8 @@ public struct FeedbackLexicon: Sendable, Hashable, Codable {
         for n in other.negators where !merged.negators.contains(n) { merged.negators.append(n) }
         for e in other.escalation where !merged.escalation.contains(e) { merged.escalation.append(e) }
         for p in other.neutral where !merged.neutral.contains(p) { merged.neutral.append(p) }
+        for n in other.inabilityNegators where !merged.inabilityNegators.contains(n) { merged.inabilityNegators.append(n) }
+        for v in other.receiptVerbs where !merged.receiptVerbs.contains(v) { merged.receiptVerbs.append(v) }
         return merged
     }
 }
@@ -173,6 +186,16 @@ extension FeedbackLexicon {
         neutral: [
             "有没有", "不过", "不管", "不同", "不断", "无论", "好像", "好的", "不用", "没想到", "好久", "没有特别", "没什么特别",
             "no matter", "not only", "nothing special",
+        ],
+        inabilityNegators: [
+            "无法", "不能", "没法", "不了", "不让", "不给",
+            "can't", "cant", "cannot", "couldn't", "can’t", "couldn’t", "unable",
+        ],
+        // Chinese verbs such as 收到 would hide the theme word that overlaps them (收到货 is about
+        // delivery: 到货); 没收到退款 is an escalation phrase instead.
+        receiptVerbs: [
+            "到账",
+            "received", "receive", "got", "gotten", "get", "arrived", "come", "came", "seen", "credited", "processed",
         ]
     )
 }

@@ -25,6 +25,9 @@ public struct FeedbackMatcher: Sendable {
         /// escalation word ("can't cancel" is a reason to escalate, "won't cancel" is not).
         public var inability = false
         public var escalation = false
+        /// A verb of receiving or arriving (received, 收到): a negator right before it says a
+        /// thing did not come, which keeps a later escalation word ("haven't received my refund").
+        public var receipt = false
 
         mutating func add(_ other: Roles) {
             themes |= other.themes
@@ -33,6 +36,7 @@ public struct FeedbackMatcher: Sendable {
             negator = negator || other.negator
             inability = inability || other.inability
             escalation = escalation || other.escalation
+            receipt = receipt || other.receipt
         }
     }
 
@@ -86,11 +90,18 @@ public struct FeedbackMatcher: Sendable {
         }
         for (term, valence) in lexicon.sentiment.sorted(by: { $0.key < $1.key }) { try add(term, Roles(sentiment: valence)) }
         for (term, factor) in lexicon.intensifiers.sorted(by: { $0.key < $1.key }) { try add(term, Roles(intensity: factor)) }
-        for term in lexicon.negators {
-            let inability = FeedbackSentiment.inabilityNegators.contains(term.trimmingCharacters(in: .whitespaces).lowercased())
-            try add(term, Roles(negator: true, inability: inability))
+        // A negator of ability is a negator too, listed in `negators` or not.
+        func normalised(_ term: String) -> String {
+            term.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "\u{2019}", with: "'")
         }
+        let inability = Set(lexicon.inabilityNegators.map(normalised))
+        var negators = lexicon.negators
+        for term in lexicon.inabilityNegators where !negators.contains(where: { normalised($0) == normalised(term) }) {
+            negators.append(term)
+        }
+        for term in negators { try add(term, Roles(negator: true, inability: inability.contains(normalised(term)))) }
         for term in lexicon.escalation { try add(term, Roles(escalation: true)) }
+        for term in lexicon.receiptVerbs { try add(term, Roles(receipt: true)) }
         for term in lexicon.neutral { try add(term, Roles()) }
         // A phrase carries the themes of the theme words inside it: 性价比高 is about price, and
         // leftmost-longest matching would otherwise hide 性价比.

@@ -37,7 +37,14 @@ public struct TextScore: Sendable, Hashable {
 ///   不能, can't, ...) keep the flag: "can't cancel", 无法退款 are reasons to escalate. A refund
 ///   that did not come is a complaint, not a choice: phrases such as 不给退款, 还没退款, "no
 ///   refund" are escalation words of their own in the built-in lexicon (leftmost-longest
-///   matching takes them whole), as "no complaints" is a phrase without the flag.
+///   matching takes them whole), as "no complaints" is a phrase without the flag. A negator
+///   right before a verb of receipt (``FeedbackLexicon/receiptVerbs``: received, got, ...;
+///   at most ``receiptReach`` unit between) is a thing that did not come, and keeps the flag
+///   too: "haven't received my refund", "never got a refund" escalate, "don't want a refund",
+///   "no need to refund", 不需要退款 do not. When a negator that keeps the flag reaches an
+///   escalation word with a valence (退款, refund), the word keeps its own valence and the
+///   negator adds −0.5 as a thing that did not happen (无法退款 is negative, not a flipped
+///   complaint).
 ///
 /// The text's score is S / √(S² + 1), S the sum of contributions: the normalisation of VADER
 /// (Hutto & Gilbert 2014, "VADER: a parsimonious rule-based model for sentiment analysis of
@@ -50,11 +57,13 @@ public enum FeedbackSentiment {
     public static let negationFactor = -0.75
     /// Contribution of a negator that reaches no sentiment word.
     public static let danglingNegation = -0.5
-    /// Negators of ability or permission: they do not cancel an escalation word in their scope.
-    public static let inabilityNegators: Set<String> = [
-        "无法", "不能", "没法", "不了", "不让", "不给",
-        "can't", "cant", "cannot", "couldn't", "can’t", "couldn’t", "unable",
-    ]
+    /// The built-in negators of ability or permission (``FeedbackLexicon/inabilityNegators`` of
+    /// ``FeedbackLexicon/builtIn``): they do not cancel an escalation word in their scope. A
+    /// lexicon file adds more under `inability_negators:`.
+    public static var inabilityNegators: Set<String> { Set(FeedbackLexicon.builtIn.inabilityNegators) }
+    /// Units of text at most between a negator and a verb of receipt for the negation to be
+    /// the verb's ("haven't yet received" is; "didn't want to get" is not).
+    public static let receiptReach = 1
 
     /// Scores the terms `matches` found in `text` by `matcher`.
     /// - Complexity: O(matches + bytes between them).
@@ -64,7 +73,8 @@ public enum FeedbackSentiment {
         var sum = 0.0
         var escalate = false
         var negatorEnd = -1  // end of the pending negator, -1 when none
-        var negatorIsInability = false  // the pending negator is one of ability (keeps escalation)
+        // The pending negator keeps an escalation word: one of ability, or one of receipt.
+        var negatorKeepsEscalation = false
         var intensity = 1.0
         var intensityEnd = -1
         for match in matches {
@@ -80,13 +90,26 @@ public enum FeedbackSentiment {
                 intensityEnd = -1
             }
             let negated = negatorEnd >= 0
+            if roles.receipt {
+                // "haven't received", "never got": what did not come is a complaint.
+                if negated && inScope(text, from: negatorEnd, to: start, units: receiptReach) { negatorKeepsEscalation = true }
+                // A verb of receipt and nothing else leaves the scope as a plain word did.
+                if roles == FeedbackMatcher.Roles(receipt: true) { continue }
+            }
             if roles.sentiment != 0 {
-                sum += negated ? negationFactor * roles.sentiment : roles.sentiment * intensity
+                if negated && negatorKeepsEscalation && roles.escalation {
+                    // The negation is of ability or receipt, not of the word: 无法退款, "haven't
+                    // received my refund" keep the word's own valence, and the negator counts
+                    // as a thing that did not happen.
+                    sum += roles.sentiment * intensity + danglingNegation
+                } else {
+                    sum += negated ? negationFactor * roles.sentiment : roles.sentiment * intensity
+                }
                 negatorEnd = -1
                 intensity = 1
                 intensityEnd = -1
             }
-            if roles.escalation && (!negated || negatorIsInability) { escalate = true }
+            if roles.escalation && (!negated || negatorKeepsEscalation) { escalate = true }
             if roles.intensity != 1 {
                 intensity *= roles.intensity
                 intensityEnd = Int(match.end)
@@ -94,7 +117,7 @@ public enum FeedbackSentiment {
             if roles.negator && roles.sentiment == 0 {
                 // A second negator in scope cancels the first (double negation).
                 negatorEnd = negated ? -1 : Int(match.end)
-                negatorIsInability = roles.inability
+                negatorKeepsEscalation = roles.inability
             } else if negated && roles.sentiment == 0 && roles.intensity == 1 {
                 // A theme or neutral word between a negator and its sentiment word does not count
                 // against the scope ("not happy" and "not the delivery I hoped" alike).
@@ -105,9 +128,9 @@ public enum FeedbackSentiment {
         return TextScore(themes: themes, sentiment: sum / (sum * sum + 1).squareRoot(), escalate: escalate)
     }
 
-    /// Whether `from..<to` of `text` holds at most ``scopeUnits`` units and no clause punctuation.
+    /// Whether `from..<to` of `text` holds at most `limit` units and no clause punctuation.
     @inline(__always)
-    static func inScope(_ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Bool {
+    static func inScope(_ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int, units limit: Int = scopeUnits) -> Bool {
         var units = 0
         var i = from
         var inWord = false
@@ -138,6 +161,6 @@ public enum FeedbackSentiment {
             }
             i += 1
         }
-        return units <= scopeUnits
+        return units <= limit
     }
 }

@@ -47,6 +47,22 @@ struct EscalationNegationTests {
         .init(text: "Still no refund after two weeks", escalate: true),
         // The escalation word before the negator is not in its scope.
         .init(text: "退款一直没有到账", escalate: true),
+        // A refund that did not come, said with a negated verb of receipt: the negation is of
+        // the receiving, not of the refund, so the customer is still owed it: escalation.
+        .init(text: "I haven't received my refund", escalate: true),
+        .init(text: "I still have not got my refund", escalate: true),
+        .init(text: "Never got a refund for the broken kettle", escalate: true),
+        .init(text: "We have not yet received the refund", escalate: true),
+        .init(text: "Didn't get my refund", escalate: true),
+        .init(text: "退款还没到", escalate: true),
+        .init(text: "一直没收到退款", escalate: true),
+        // The customer does not want or need a refund: the negation is of the wish: none.
+        .init(text: "No need to refund, the replacement is fine", escalate: false),
+        .init(text: "I don't want a refund", escalate: false),
+        .init(text: "不需要退款，换一个就行", escalate: false),
+        // A verb of receipt further from the negator is not what it negates ("didn't want"):
+        // none.
+        .init(text: "I didn't want to get refunded", escalate: false),
     ]
 
     @Test(arguments: cases) func escalation(_ c: Case) {
@@ -67,12 +83,37 @@ struct EscalationNegationTests {
         #expect(Self.analyzer.analyze("no refund yet").themes == ["billing"])
     }
 
-    /// A user lexicon's negator of ability is recognised by its text.
+    /// A negator of ability is recognised by its text, whether or not `negators` lists it.
     @Test func inabilityNegatorsAreMarkedInTheMatcher() throws {
         let matcher = Self.analyzer.matcher
         let cannot = try #require(FeedbackLexicon.builtIn.negators.first { $0 == "cannot" })
         #expect(FeedbackSentiment.inabilityNegators.contains(cannot))
         #expect(matcher.roles.contains { $0.negator && $0.inability })
         #expect(matcher.roles.contains { $0.negator && !$0.inability })
+        // "unable" is listed only as a negator of ability, and negates: "unable to recommend"
+        // is −0.75 × 1 → −0.75/√(0.75² + 1) = −0.6.
+        #expect(!FeedbackLexicon.builtIn.negators.contains("unable"))
+        #expect(abs(Self.analyzer.analyze("unable to recommend").sentiment + 0.6) < 1e-12)
+    }
+
+    /// A refund that did not come is negative, whatever negates it. "haven't received my
+    /// refund": refund keeps its valence −0.5 and the negator adds −0.5 (a thing that did not
+    /// happen): S = −1, −1/√2. The same for 无法退款 (退款 −0.5, 无法 −0.5). "I don't want a
+    /// refund" flips the refund instead: −0.75 × −0.5 = 0.375 → 0.375/√(0.375² + 1) ≈ 0.3511.
+    @Test func refundNotReceivedIsNegative() {
+        let half = -1 / 2.0.squareRoot()
+        #expect(abs(Self.analyzer.analyze("haven't received my refund").sentiment - half) < 1e-12)
+        #expect(abs(Self.analyzer.analyze("无法退款").sentiment - half) < 1e-12)
+        #expect(abs(Self.analyzer.analyze("I don't want a refund").sentiment - 0.375 / (0.375 * 0.375 + 1).squareRoot()) < 1e-12)
+    }
+
+    /// A verb of receipt leaves the scope of a negator as it was when it was a plain word:
+    /// "not get it" is a negator reaching no sentiment word (−0.5 → −0.5/√1.25 ≈ −0.4472), and
+    /// "didn't get to see any good" has four units between "didn't" and "good": out of scope,
+    /// so good (+1) and the dangling negator (−0.5) add to 0.5 → 0.5/√1.25 ≈ 0.4472.
+    @Test func receiptVerbsDoNotChangeTheScope() {
+        let dangling = -0.5 / 1.25.squareRoot()
+        #expect(abs(Self.analyzer.analyze("did not get it").sentiment - dangling) < 1e-12)
+        #expect(abs(Self.analyzer.analyze("didn't get to see any good").sentiment + dangling) < 1e-12)
     }
 }

@@ -90,6 +90,42 @@ struct FeedbackAnalyzerTests {
         #expect(analyzer.analyze("慢").sentiment > 0 && Self.builtIn.analyze("慢").sentiment < 0)
     }
 
+    /// `inability_negators:` extends the built-in negators of ability. "not allowed to" and 不准
+    /// are no built-in words: there "not" / 不 is a plain negator, which cancels the escalation
+    /// word in its scope (the customer's choice); as negators of ability from the file they keep
+    /// it (the customer is stopped from cancelling). The file's words are negators too: "not
+    /// allowed to recommend" is −0.75 × 1 → −0.6, as with a built-in negator.
+    @Test func userLexiconExtendsTheInabilityNegators() throws {
+        let (user, _) = try FeedbackLexicon.parse(yaml: "inability_negators: [not allowed to, 不准]")
+        #expect(user.inabilityNegators == ["not allowed to", "不准"])
+        let analyzer = try FeedbackAnalyzer(lexicon: FeedbackLexicon.builtIn.merging(user))
+        #expect(analyzer.lexicon.inabilityNegators == FeedbackLexicon.builtIn.inabilityNegators + ["not allowed to", "不准"])
+        for text in ["I'm not allowed to cancel online", "商家不准退款"] {
+            #expect(analyzer.analyze(text).escalate, "\(text)")
+            #expect(!Self.builtIn.analyze(text).escalate, "\(text)")
+        }
+        #expect(abs(analyzer.analyze("not allowed to recommend").sentiment + 0.6) < 1e-12)
+        // The built-in ones still keep the flag.
+        #expect(analyzer.analyze("无法退款").escalate && analyzer.analyze("I can't cancel").escalate)
+    }
+
+    /// `receipt_verbs:` extends the verbs of receipt: 还没到手的退款 has 没 right before 到手, a
+    /// refund that did not come (escalation); without the word, 没 reaches 退款 (three units
+    /// away) and cancels it.
+    @Test func userLexiconExtendsTheReceiptVerbs() throws {
+        let (user, _) = try FeedbackLexicon.parse(yaml: "receipt_verbs: [到手]")
+        let analyzer = try FeedbackAnalyzer(lexicon: FeedbackLexicon.builtIn.merging(user))
+        #expect(analyzer.analyze("还没到手的退款").escalate)
+        #expect(!Self.builtIn.analyze("还没到手的退款").escalate)
+    }
+
+    @Test func inabilityNegatorsMustBeWordsAndNameTheirLine() throws {
+        let error = try #require(throws: FeedbackLexiconError.self) {
+            try FeedbackLexicon.parse(yaml: "negators: [甭]\ninability_negators: {办不了: 1}\n", source: "lex.yaml")
+        }
+        #expect(error.line == 2 && error.description.hasPrefix("lex.yaml:2:") && error.message.contains("inability_negators"))
+    }
+
     @Test func replaceStartsFromAnEmptyLexicon() throws {
         let (user, replace) = try FeedbackLexicon.parse(yaml: "replace: true\nthemes: {app: [闪退, crash*]}")
         #expect(replace)
