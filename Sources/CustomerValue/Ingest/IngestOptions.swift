@@ -36,6 +36,10 @@ public struct TransactionIngestOptions: Sendable {
     var minimumParallelBytes = 16 << 20
     /// Fewer rows are built into periods with one thread (lowered by tests).
     var minimumParallelRows = 100_000
+    /// At most this many parsed rows are held in memory (28 bytes each); a file with more is
+    /// built from temporary files, one partition of customers at a time
+    /// (``SpilledHistoryBuilder``), with the same result. Lowered by tests.
+    var rowBudget = 4_000_000
     /// Tests: split the file for two threads at the first line feed at or after this offset
     /// instead of after the middle.
     var splitAt: Int?
