@@ -190,6 +190,7 @@ public enum TransactionLoader {
                 periods: PeriodColumns(start: builder.periodStart, day: builder.periodDay, amount: builder.periodAmount, orders: builder.periodOrders),
                 outlierExamples: builder.outlierExamples, deferred: deferred)
         } else {
+            rows = RowColumns()   // empty, but its room was written while parsing
             timings.spilledRows = spilled.reduce(0) { $0 + $1.file.rowCount }
             built = try SpilledHistoryBuilder(sources: spilled, customers: ids.count, options: options, hasOrderIDs: orderColumn != nil)
                 .build(report: &report)
