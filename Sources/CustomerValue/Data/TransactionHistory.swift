@@ -41,6 +41,9 @@ public struct IngestTimings: Sendable, Hashable {
     /// Grouping the rows per customer into purchase periods (duplicates, returns, outliers),
     /// including any re-read of the file for the quarantine.
     public var build = 0.0
+    /// Rows that went through temporary files because the file had more rows than the row
+    /// budget (0 when every row stayed in memory).
+    public var spilledRows = 0
 
     public init(parse: Double = 0, build: Double = 0) {
         self.parse = parse

@@ -25,8 +25,31 @@ struct HistoryBuilder {
     /// Builds the periods; returns the rows set aside in this step (for the quarantine).
     /// - Complexity: O(rows) plus the sort of each customer's rows (already in order for date-sorted files).
     mutating func build(report: inout TransactionFileReport) -> [DeferredRejection] {
+        var parts = Self.buildRanges(rows: rows, customers: customers, options: options, hasOrderIDs: hasOrderIDs)
+        // Only customer, day and line are needed from here on (outlier examples): free the rest.
+        rows.orderKey = []
+        rows.hash = []
+        rows.amount = []
+
+        var periods = PeriodColumns()
+        periods.reserve(customers: customers, periods: parts.reduce(0) { $0 + $1.periodDay.count })
+        var deferred: [DeferredRejection] = []
+        periods.absorb(&parts, deferred: &deferred, report: &report)
+        periods.addTotals(to: &report)
+        (periodStart, periodDay, periodAmount, periodOrders) = (periods.start, periods.day, periods.amount, periods.orders)
+        flagOutliers(parts: parts, report: &report)
+        parts = []
+        rows = RowColumns()   // the periods are built: free the rows before the caller goes on
+        deferred.sort { $0.line < $1.line }
+        return deferred
+    }
+
+    /// Sorts the rows by customer (a counting sort of their indexes) and builds the periods of
+    /// customers `0..<customers` (every row's customer is in that range), in two ranges of
+    /// customers with about half the rows each on two threads for large inputs.
+    /// - Returns: the ranges' results, in customer order.
+    static func buildRanges(rows: RowColumns, customers: Int, options: TransactionIngestOptions, hasOrderIDs: Bool) -> [CustomerRangeResult] {
         let n = rows.count
-        // Counting sort of row indexes by customer.
         // Both passes touch these at random: huge pages (see HugePages).
         var offsets = HugePages.array(repeating: 0, count: customers + 1)
         for c in rows.customer { offsets[Int(c) + 1] += 1 }
@@ -60,43 +83,9 @@ struct HistoryBuilder {
         }
         order = []
         offsets = []
-        // Only customer, day and line are needed from here on (outlier examples): free the rest.
-        rows.orderKey = []
-        rows.hash = []
-        rows.amount = []
-
-        var parts = ranges.indices.compactMap { try? results.value($0) }
+        let parts = ranges.indices.compactMap { try? results.value($0) }
         results.clear()
-        let totalPeriods = parts.reduce(0) { $0 + $1.periodDay.count }
-        periodStart = [0]
-        periodStart.reserveCapacity(customers + 1)
-        periodDay.reserveCapacity(totalPeriods)
-        periodAmount.reserveCapacity(totalPeriods)
-        periodOrders.reserveCapacity(totalPeriods)
-        var deferred: [DeferredRejection] = []
-        for k in parts.indices {
-            // Each part's periods are moved over and freed at once, so at most one part is
-            // held twice.
-            let base = periodDay.count
-            periodStart.append(contentsOf: parts[k].periodEnds.lazy.map { $0 + base })
-            periodDay.append(contentsOf: parts[k].periodDay)
-            periodAmount.append(contentsOf: parts[k].periodAmount)
-            periodOrders.append(contentsOf: parts[k].periodOrders)
-            parts[k].periodEnds = []
-            parts[k].periodDay = []
-            parts[k].periodAmount = []
-            parts[k].periodOrders = []
-            deferred.append(contentsOf: parts[k].deferred)
-            parts[k].counts.add(to: &report)
-        }
-        report.purchasePeriods = periodDay.count
-        report.orders = periodOrders.reduce(0) { $0 + Int($1) }
-        report.totalSpend = periodAmount.reduce(0, +)
-        flagOutliers(parts: parts, report: &report)
-        parts = []
-        rows = RowColumns()   // the periods are built: free the rows before the caller goes on
-        deferred.sort { $0.line < $1.line }
-        return deferred
+        return parts
     }
 
     /// Flags orders above `factor` × the median positive order.
@@ -122,6 +111,49 @@ struct HistoryBuilder {
             let i = Int(ref)
             return (rows.customer[i], rows.day[i], total, rows.line[i])
         }
+    }
+}
+
+/// The purchase periods of every customer, as in ``TransactionHistory``, gathered from the
+/// results of consecutive ranges of customers.
+struct PeriodColumns {
+    var start: [Int] = [0]
+    var day: [Int32] = []
+    var amount: [Double] = []
+    var orders: [Int32] = []
+
+    mutating func reserve(customers: Int, periods: Int) {
+        start.reserveCapacity(customers + 1)
+        day.reserveCapacity(periods)
+        amount.reserveCapacity(periods)
+        orders.reserveCapacity(periods)
+    }
+
+    /// Appends the periods of `parts` (the next ranges of customers, in order) and moves their
+    /// rows set aside to `deferred` and their counts to `report`. Each part's periods are freed
+    /// once moved, so that at most one part is held twice; its orders stay (for outliers).
+    mutating func absorb(_ parts: inout [CustomerRangeResult], deferred: inout [DeferredRejection], report: inout TransactionFileReport) {
+        for k in parts.indices {
+            let base = day.count
+            start.append(contentsOf: parts[k].periodEnds.lazy.map { $0 + base })
+            day.append(contentsOf: parts[k].periodDay)
+            amount.append(contentsOf: parts[k].periodAmount)
+            orders.append(contentsOf: parts[k].periodOrders)
+            parts[k].periodEnds = []
+            parts[k].periodDay = []
+            parts[k].periodAmount = []
+            parts[k].periodOrders = []
+            deferred.append(contentsOf: parts[k].deferred)
+            parts[k].deferred = []
+            parts[k].counts.add(to: &report)
+        }
+    }
+
+    /// Periods, orders and total spend, once every customer is in.
+    func addTotals(to report: inout TransactionFileReport) {
+        report.purchasePeriods = day.count
+        report.orders = orders.reduce(0) { $0 + Int($1) }
+        report.totalSpend = amount.reduce(0, +)
     }
 }
 

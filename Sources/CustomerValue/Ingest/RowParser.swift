@@ -26,6 +26,11 @@ struct ParsedRows {
     /// Sum of words loaded ahead of id lookups (see ``PendingIDs``); kept only so that those
     /// loads are not optimised away.
     var touchedSlots: UInt64 = 0
+    /// Once `rows` holds this many rows, they are moved to `spill` (see
+    /// ``TransactionIngestOptions/rowBudget``).
+    var rowLimit = Int.max
+    /// The rows moved out of memory, in file order; nil while every row is in `rows`.
+    var spill: RowSpillFile?
 
     /// - Parameters:
     ///   - expectedRows: rows to reserve room for.
@@ -40,6 +45,28 @@ struct ParsedRows {
     /// (counted from 1 at its first byte when it was read on its own) are shifted by `lineOffset`.
     /// `allRowsLineKeyed`: the file has no order id column, so every order key is a line number.
     mutating func append(_ next: ParsedRows, lineOffset: Int = 0, allRowsLineKeyed: Bool = false) {
+        let mapping = internIdentifiers(of: next)
+        let base = rows.count
+        rows.append(next.rows, customers: mapping, lineOffset: lineOffset,
+                    lineKeyed: allRowsLineKeyed ? nil : next.lineKeyedRows)
+        for i in next.lineKeyedRows { lineKeyedRows.append(Int32(base) + i) }
+        addCounts(of: next, lineOffset: lineOffset)
+    }
+
+    /// Moves the rows in memory to the end of `spill` (created on first use).
+    /// - Throws: ``InputError`` when the temporary file cannot be written.
+    mutating func spillRows() throws {
+        let file = try spill ?? RowSpillFile()
+        spill = file
+        try file.append(rows, range: 0..<rows.count, lineKeyed: lineKeyedRows)
+        rows.removeAll()
+        lineKeyedRows.removeAll(keepingCapacity: true)
+    }
+
+    /// Adds the customer ids of `next` (which comes after `self` in the file) to this table, in
+    /// order of first appearance.
+    /// - Returns: the index here of each of `next`'s customers.
+    mutating func internIdentifiers(of next: ParsedRows) -> [Int32] {
         var mapping = [Int32](repeating: 0, count: next.ids.count)
         // Batches of touches ahead of the interns, as in PendingIDs.
         var hashes = [UInt64](repeating: 0, count: PendingIDs.capacity)
@@ -56,39 +83,12 @@ struct ParsedRows {
             }
             batch = upper
         }
-        rows.reserve(rows.count + next.rows.count)
-        // Only the customer column is renumbered, and line numbers shifted; the other columns
-        // are copied as blocks.
-        let base = rows.count
-        let added = next.rows.count
-        rows.customer.append(contentsOf: repeatElement(0, count: added))
-        rows.customer.withUnsafeMutableBufferPointer { out in
-            next.rows.customer.withUnsafeBufferPointer { source in
-                mapping.withUnsafeBufferPointer { map in
-                    for i in 0..<added { out[base + i] = map[Int(source[i])] }
-                }
-            }
-        }
-        rows.day.append(contentsOf: next.rows.day)
-        rows.amount.append(contentsOf: next.rows.amount)
-        rows.orderKey.append(contentsOf: next.rows.orderKey)
-        rows.line.append(contentsOf: next.rows.line)
-        rows.hash.append(contentsOf: next.rows.hash)
-        if lineOffset != 0 {
-            // Keys made from line numbers shift with them (modulo 2^32, as they were truncated).
-            let keyShift = UInt32(truncatingIfNeeded: lineOffset)
-            rows.line.withUnsafeMutableBufferPointer { line in
-                for i in base..<(base + added) { line[i] = Int32(clamping: Int(line[i]) + lineOffset) }
-            }
-            rows.orderKey.withUnsafeMutableBufferPointer { key in
-                if allRowsLineKeyed {
-                    for i in base..<(base + added) { key[i] &+= keyShift }
-                } else {
-                    for i in next.lineKeyedRows { key[base + Int(i)] &+= keyShift }
-                }
-            }
-        }
-        for i in next.lineKeyedRows { lineKeyedRows.append(Int32(base) + i) }
+        return mapping
+    }
+
+    /// Adds the counts and examples of `next` (which comes after `self` in the file, its line
+    /// numbers shifted by `lineOffset`), and its range of days.
+    mutating func addCounts(of next: ParsedRows, lineOffset: Int) {
         rowsRead += next.rowsRead
         blankLines += next.blankLines
         for (reason, n) in next.rejected { rejected[reason, default: 0] += n }
@@ -245,6 +245,10 @@ struct RowParser: Sendable {
             if day.ordinal > out.maxDay { out.maxDay = day.ordinal }
             if day.ordinal < out.minDay { out.minDay = day.ordinal }
             if pending.isFull { pending.flush(into: &out) }
+            if out.rows.count >= out.rowLimit {
+                pending.flush(into: &out)
+                try out.spillRows()
+            }
         }
         pending.flush(into: &out)
     }

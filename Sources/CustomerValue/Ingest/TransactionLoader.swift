@@ -85,6 +85,8 @@ public enum TransactionLoader {
             ? try tentativeSplit(reader: reader, fileSize: fileSize, minimumBytes: options.minimumParallelBytes, at: options.splitAt)
             : nil
         var parts: [ParsedRows] = []
+        // The second part's rows on disk, when the file has more rows than the budget.
+        var spilled: [SpilledHistoryBuilder.Source] = []
         if let split {
             // Two parts on two cores, each from its own reader; merged below in file order with
             // the second part's lines renumbered, so the result is the same as one pass. Rows set
@@ -104,6 +106,7 @@ public enum TransactionLoader {
                     // Either part may meet nearly every customer: both id tables are sized for
                     // the whole file, so the second does not grow (rehash) halfway.
                     var part = ParsedRows(expectedRows: (k == 0 ? fileSize : split.second.count) / 45, expectedCustomers: fileSize / 45 / 3)
+                    part.rowLimit = max(1, options.rowBudget / 2)
                     try parser.parse(partReader, into: &part, quarantine: sinkBoxes[k].value,
                                      progress: k == 0 ? progressBox.value.map { p in { bytes, _ in p(2 * bytes, fileSize) } } : nil)
                     return (part, partReader.nextRecord.line - 1, !partReader.sawUnterminatedQuote)
@@ -127,7 +130,19 @@ public enum TransactionLoader {
                 // Moved out of the tuple so that the merge appends in place instead of copying.
                 var merged = first.rows
                 first.rows = ParsedRows(expectedRows: 0)
-                merged.append(second.rows, lineOffset: first.lines, allRowsLineKeyed: orderColumn == nil)
+                if merged.spill == nil && second.rows.spill == nil && merged.rows.count + second.rows.rows.count <= options.rowBudget {
+                    merged.append(second.rows, lineOffset: first.lines, allRowsLineKeyed: orderColumn == nil)
+                } else {
+                    // Too many rows for memory: both parts' rows go to disk, the second's to be
+                    // renumbered as they are partitioned.
+                    try merged.spillRows()
+                    try second.rows.spillRows()
+                    let mapping = merged.internIdentifiers(of: second.rows)
+                    merged.addCounts(of: second.rows, lineOffset: first.lines)
+                    if let file = second.rows.spill {
+                        spilled.append(.init(file: file, mapping: mapping, lineOffset: first.lines, allRowsLineKeyed: orderColumn == nil))
+                    }
+                }
                 second.rows = ParsedRows(expectedRows: 0)
                 parts = [merged]
             }
@@ -136,12 +151,21 @@ public enum TransactionLoader {
             let sequentialReader = split == nil ? reader : try CSVReader(path: path, delimiter: reader.delimiter, encoding: reader.encoding)
             if split != nil { _ = try sequentialReader.next() }   // the header
             var part = ParsedRows(expectedRows: fileSize / 45)
+            part.rowLimit = max(1, options.rowBudget)
+            spilled = []
             try parser.parse(sequentialReader, into: &part, quarantine: quarantine, progress: progress)
             parts = [part]
         }
         progress?(fileSize, fileSize)
         var merged = parts.removeFirst()
         parts = []
+        if merged.spill != nil {
+            try merged.spillRows()
+        }
+        if let file = merged.spill {
+            spilled.insert(.init(file: file), at: 0)
+        }
+        merged.spill = nil
         merged.addCounts(to: &report)
         var rows = merged.rows
         let ids = merged.ids
@@ -157,10 +181,23 @@ public enum TransactionLoader {
         }
         let buildStart = DispatchTime.now()
         var timings = IngestTimings(parse: seconds(from: parseStart, to: buildStart))
-        var builder = HistoryBuilder(rows: rows, customers: ids.count, options: options, hasOrderIDs: orderColumn != nil)
-        rows = RowColumns()
-        let deferred = builder.build(report: &report)
-        report.outliers.examples = builder.outlierExamples.map {
+        let built: BuiltHistory
+        if spilled.isEmpty {
+            var builder = HistoryBuilder(rows: rows, customers: ids.count, options: options, hasOrderIDs: orderColumn != nil)
+            rows = RowColumns()
+            let deferred = builder.build(report: &report)
+            built = BuiltHistory(
+                periods: PeriodColumns(start: builder.periodStart, day: builder.periodDay, amount: builder.periodAmount, orders: builder.periodOrders),
+                outlierExamples: builder.outlierExamples, deferred: deferred)
+        } else {
+            rows = RowColumns()   // empty, but its room was written while parsing
+            timings.spilledRows = spilled.reduce(0) { $0 + $1.file.rowCount }
+            built = try SpilledHistoryBuilder(sources: spilled, customers: ids.count, options: options, hasOrderIDs: orderColumn != nil)
+                .build(report: &report)
+            spilled = []
+        }
+        let deferred = built.deferred
+        report.outliers.examples = built.outlierExamples.map {
             OutlierOrder(customerID: ids.string(at: Int($0.customer)), date: CalendarDay(ordinal: $0.day), amount: $0.amount, line: Int($0.line))
         }
         report.customers = ids.count
@@ -180,8 +217,8 @@ public enum TransactionLoader {
                 observationEnd: CalendarDay(ordinal: 0), report: report, timings: timings)
         }
         return TransactionHistory(
-            identifiers: ids, periodStart: builder.periodStart, periodDay: builder.periodDay,
-            periodAmount: builder.periodAmount, periodOrders: builder.periodOrders,
+            identifiers: ids, periodStart: built.periods.start, periodDay: built.periods.day,
+            periodAmount: built.periods.amount, periodOrders: built.periods.orders,
             observationEnd: end, report: report, timings: timings)
     }
 
@@ -410,6 +447,57 @@ struct RowColumns {
         let bytes = column.capacity * MemoryLayout<T>.stride
         column.withUnsafeMutableBytes { raw in
             if let base = raw.baseAddress { HugePages.advise(base + used, bytes: bytes - used) }
+        }
+    }
+
+    /// Empties the columns, keeping their room.
+    mutating func removeAll() {
+        customer.removeAll(keepingCapacity: true)
+        day.removeAll(keepingCapacity: true)
+        amount.removeAll(keepingCapacity: true)
+        orderKey.removeAll(keepingCapacity: true)
+        line.removeAll(keepingCapacity: true)
+        hash.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends `next`, renumbered as ``renumber(from:customers:lineOffset:lineKeyed:)`` says.
+    mutating func append(_ next: RowColumns, customers mapping: [Int32], lineOffset: Int, lineKeyed: [Int32]?) {
+        reserve(count + next.count)
+        let base = count
+        // Only the customer column is renumbered, and line numbers shifted; the other columns
+        // are copied as blocks.
+        customer.append(contentsOf: next.customer)
+        day.append(contentsOf: next.day)
+        amount.append(contentsOf: next.amount)
+        orderKey.append(contentsOf: next.orderKey)
+        line.append(contentsOf: next.line)
+        hash.append(contentsOf: next.hash)
+        renumber(from: base, customers: mapping, lineOffset: lineOffset, lineKeyed: lineKeyed)
+    }
+
+    /// Renumbers rows `base...` that were read from a later part of the file on their own:
+    /// customer `c` becomes `mapping[c]`, line numbers are shifted by `lineOffset`, and so are the
+    /// order keys made from line numbers: those of the rows at `lineKeyed` (relative to `base`),
+    /// or of every row when `lineKeyed` is nil (a file without order ids).
+    mutating func renumber(from base: Int, customers mapping: [Int32], lineOffset: Int, lineKeyed: [Int32]?) {
+        let end = count
+        customer.withUnsafeMutableBufferPointer { customer in
+            mapping.withUnsafeBufferPointer { map in
+                for i in base..<end { customer[i] = map[Int(customer[i])] }
+            }
+        }
+        guard lineOffset != 0 else { return }
+        // Keys made from line numbers shift with them (modulo 2^32, as they were truncated).
+        let keyShift = UInt32(truncatingIfNeeded: lineOffset)
+        line.withUnsafeMutableBufferPointer { line in
+            for i in base..<end { line[i] = Int32(clamping: Int(line[i]) + lineOffset) }
+        }
+        orderKey.withUnsafeMutableBufferPointer { key in
+            if let lineKeyed {
+                for i in lineKeyed { key[base + Int(i)] &+= keyShift }
+            } else {
+                for i in base..<end { key[i] &+= keyShift }
+            }
         }
     }
 
