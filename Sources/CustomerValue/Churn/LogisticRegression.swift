@@ -160,7 +160,7 @@ public struct LogisticRegression: Sendable, Codable, Hashable {
             // the weights to be as close to the optimum as after a Newton step of the tolerance.
             if largest < (withHessian ? options.tolerance : options.tolerance * 1e-3) { converged = true; break }
             // Close to the optimum the Hessian hardly changes from one step to the next, so the
-            // last one is kept (a chord step: a gradient pass, about a fortieth of a Hessian
+            // last one is kept (a chord step: a gradient pass, a small fraction of a Hessian
             // pass) for as long as each step shrinks to a quarter of the one before; the fixed
             // point, a zero gradient, is the same.
             needsHessian = !(largest < Self.chordFrom && (!withHessian ? largest < 0.25 * lastLargest : true))
@@ -201,17 +201,22 @@ public struct LogisticRegression: Sendable, Codable, Hashable {
         for i in 0..<B { z[i] = 1 }
         var loss = 0.0
         values.withUnsafeBufferPointer { v in
+        columns.withUnsafeBufferPointer { columns in
+        shift.withUnsafeBufferPointer { shift in
+        scale.withUnsafeBufferPointer { scale in
         out.withUnsafeMutableBufferPointer { o in
+            guard let first = v.baseAddress else { return }
             var start = rows.lowerBound
             while start < rows.upperBound {
                 let count = min(B, rows.upperBound - start)
-                // Standardise the block into z, column by column; pad a short block with zeros.
-                for a in 1..<k {
-                    let column = columns[a - 1], mu = shift[a - 1], s = scale[a - 1]
-                    let za = z + a * B
-                    for i in 0..<count { za[i] = (v[(start + i) * d + column] - mu) * s }
-                    for i in count..<B { za[i] = 0 }
+                // Standardise the block into z row by row (each row read once, in order: read
+                // column by column, the block's rows would be fetched again for every column);
+                // pad a short block with zeros.
+                for i in 0..<count {
+                    let row = first + (start + i) * d
+                    for a in 1..<k { z[a * B + i] = (row[columns[a - 1]] - shift[a - 1]) * scale[a - 1] }
                 }
+                if count < B { for a in 1..<k { for i in count..<B { z[a * B + i] = 0 } } }
                 for i in 0..<B { eta[i] = theta[0] }
                 for a in 1..<k {
                     let t = theta[a], za = z + a * B
@@ -242,7 +247,7 @@ public struct LogisticRegression: Sendable, Codable, Hashable {
                 var offset = 1 + k
                 for a in 0..<k { for b in a..<k { o[offset] = hessian[a * k + b]; offset += 1 } }
             }
-        }}
+        }}}}}
         return out
     }
 
