@@ -200,19 +200,20 @@ struct ChurnCommand: ParsableCommand {
     /// One row per customer scored at the cutoff.
     static func customerTable(_ analysis: ChurnAnalysis, language: Language) -> OutputTable {
         let customers = analysis.customers
+        // Each cell reads one field of the customer (a copy of the whole customer per cell would
+        // retain and release each of its arrays and texts).
         return OutputTable(columns: customerColumns, rowCount: customers.count) { r, k in
-            let c = customers[r]
             switch k {
-            case 0: return .text(c.customerID)
-            case 1: return .number(c.churnProbability)
-            case 2: return .text(c.band.rawValue)
-            case 3: return .number(c.percentile)
-            case 4: return .text(c.topFactors.map(\.text).joined(separator: "; "))
-            case 5: return .text(c.alerts.map(\.rule).joined(separator: "; "))
-            case 6: return c.alertSeverity.map { .text($0.rawValue) } ?? .empty
-            case 7: return c.action.map { .text($0.text(language)) } ?? .empty
-            case 8: return c.btydNotAlive.map { .number($0) } ?? .empty
-            case 9: return c.btydNoPurchase.map { .number($0) } ?? .empty
+            case 0: return .text(customers[r].customerID)
+            case 1: return .number(customers[r].churnProbability)
+            case 2: return .text(customers[r].band.rawValue)
+            case 3: return .number(customers[r].percentile)
+            case 4: return .text(customers[r].topFactors.map(\.text).joined(separator: "; "))
+            case 5: return .text(customers[r].alerts.map(\.rule).joined(separator: "; "))
+            case 6: return customers[r].alertSeverity.map { .text($0.rawValue) } ?? .empty
+            case 7: return customers[r].action.map { .text($0.text(language)) } ?? .empty
+            case 8: return customers[r].btydNotAlive.map { .number($0) } ?? .empty
+            case 9: return customers[r].btydNoPurchase.map { .number($0) } ?? .empty
             default: return .empty
             }
         }
@@ -226,41 +227,66 @@ struct ChurnCommand: ParsableCommand {
         var table = customerTable(analysis, language: language)
         let customers = analysis.customers
         table.jsonCell = { r, k, buffer in
-            let c = customers[r]
             switch k {
             case 4:
+                buffer.reserve(1)
                 buffer.append(0x5B)
-                for (i, f) in c.topFactors.enumerated() {
-                    buffer.append(contentsOf: Array(i == 0 ? "{\"feature\":".utf8 : ",{\"feature\":".utf8))
-                    JSONText.appendString(f.feature, to: &buffer)
-                    buffer.append(contentsOf: Array(",\"contribution\":".utf8))
-                    appendJSONNumber(f.contribution, to: &buffer)
-                    buffer.append(contentsOf: Array(",\"value\":".utf8))
-                    appendJSONNumber(f.value, to: &buffer)
+                for (i, f) in customers[r].topFactors.enumerated() {
+                    buffer.reserve(factorBytes.feature.count + 1)
+                    if i > 0 { buffer.append(0x2C) }
+                    buffer.append(factorBytes.feature)
+                    buffer.appendJSONString(f.feature)
+                    buffer.reserve(factorBytes.contribution.count + factorBytes.value.count + 2 * NumberFormatting.maximumBytes + 1)
+                    buffer.append(factorBytes.contribution)
+                    buffer.appendJSONNumber(f.contribution ?? .nan)
+                    buffer.append(factorBytes.value)
+                    buffer.appendJSONNumber(f.value)
                     buffer.append(0x7D)
                 }
+                buffer.reserve(1)
                 buffer.append(0x5D)
                 return true
             case 5:
+                buffer.reserve(1)
                 buffer.append(0x5B)
-                for (i, rule) in c.alerts.enumerated() {
-                    buffer.append(contentsOf: Array(i == 0 ? "{\"rule\":".utf8 : ",{\"rule\":".utf8))
-                    JSONText.appendString(rule.rule, to: &buffer)
-                    buffer.append(contentsOf: Array(",\"severity\":".utf8))
-                    JSONText.appendString(rule.severity.rawValue, to: &buffer)
-                    buffer.append(contentsOf: Array(",\"metric\":".utf8))
-                    JSONText.appendString(rule.metric.rawValue, to: &buffer)
-                    buffer.append(contentsOf: Array(",\"detail\":".utf8))
-                    JSONText.appendString(rule.detail, to: &buffer)
-                    buffer.append(contentsOf: Array(",\"values\":{".utf8))
-                    for (j, name) in rule.values.keys.sorted().enumerated() {
+                for (i, rule) in customers[r].alerts.enumerated() {
+                    buffer.reserve(alertBytes.rule.count + 1)
+                    if i > 0 { buffer.append(0x2C) }
+                    buffer.append(alertBytes.rule)
+                    buffer.appendJSONString(rule.rule)
+                    buffer.reserve(alertBytes.severity.count)
+                    buffer.append(alertBytes.severity)
+                    buffer.appendJSONString(rule.severity.rawValue)
+                    buffer.reserve(alertBytes.metric.count)
+                    buffer.append(alertBytes.metric)
+                    buffer.appendJSONString(rule.metric.rawValue)
+                    buffer.reserve(alertBytes.detail.count)
+                    buffer.append(alertBytes.detail)
+                    buffer.appendJSONString(rule.detail)
+                    buffer.reserve(alertBytes.values.count)
+                    buffer.append(alertBytes.values)
+                    // In name order: each time the smallest name after the last one written
+                    // (a rule has a few values; no sorted copy of the names per alert).
+                    var written: String?
+                    for j in 0..<rule.values.count {
+                        var next: (name: String, value: Double)?
+                        for (name, value) in rule.values where written.map({ name > $0 }) ?? true {
+                            if next.map({ name < $0.name }) ?? true { next = (name, value) }
+                        }
+                        guard let next else { break }
+                        buffer.reserve(1)
                         if j > 0 { buffer.append(0x2C) }
-                        JSONText.appendString(name, to: &buffer)
+                        buffer.appendJSONString(next.name)
+                        buffer.reserve(NumberFormatting.maximumBytes + 1)
                         buffer.append(0x3A)
-                        appendJSONNumber(rule.values[name], to: &buffer)
+                        buffer.appendJSONNumber(next.value)
+                        written = next.name
                     }
-                    buffer.append(contentsOf: Array("}}".utf8))
+                    buffer.reserve(2)
+                    buffer.append(0x7D)
+                    buffer.append(0x7D)
                 }
+                buffer.reserve(1)
                 buffer.append(0x5D)
                 return true
             default:
@@ -270,10 +296,13 @@ struct ChurnCommand: ParsableCommand {
         return table
     }
 
-    /// A number, or null when missing or not finite.
-    static func appendJSONNumber(_ v: Double?, to buffer: inout [UInt8]) {
-        if let v, v.isFinite { NumberFormatting.append(v, to: &buffer) } else { buffer.append(contentsOf: Array("null".utf8)) }
-    }
+    /// The fixed parts of a `top_factors` object.
+    static let factorBytes = (feature: Array("{\"feature\":".utf8), contribution: Array(",\"contribution\":".utf8),
+                              value: Array(",\"value\":".utf8))
+    /// The fixed parts of an `alerts` object.
+    static let alertBytes = (rule: Array("{\"rule\":".utf8), severity: Array(",\"severity\":".utf8),
+                             metric: Array(",\"metric\":".utf8), detail: Array(",\"detail\":".utf8),
+                             values: Array(",\"values\":{".utf8))
 
     /// Everything but the customers, for `--format json`.
     struct Report: Encodable {

@@ -44,7 +44,7 @@ struct OutputTable {
     var cell: @Sendable (_ row: Int, _ column: Int) -> Cell
     /// For JSON only: a cell's value as ready-made JSON (an array or object where CSV and the
     /// table show joined text); nil keeps `cell`'s value.
-    var jsonCell: (@Sendable (_ row: Int, _ column: Int, _ buffer: inout [UInt8]) -> Bool)? = nil
+    var jsonCell: (@Sendable (_ row: Int, _ column: Int, _ buffer: inout RawBytes) -> Bool)? = nil
 
     /// Writes the table in `format` to `sink`. An aligned table shows the first `tableLimit` rows.
     func write(_ format: OutputFormat, to sink: ByteSink, tableLimit: Int = 50) throws {
@@ -58,7 +58,8 @@ struct OutputTable {
     /// The spelling of a boolean cell, the same in CSV, JSON and tables.
     static let trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
 
-    func writeCSV(to sink: ByteSink) throws {
+    /// - Parameter rowsPerBlock: rows formatted at a time by one thread (see ``writeRows(_:bytesPerRow:rowsPerBlock:to:format:)``).
+    func writeCSV(to sink: ByteSink, rowsPerBlock: Int = 32_768) throws {
         var header: [UInt8] = []
         for (k, name) in columns.enumerated() {
             if k > 0 { header.append(0x2C) }
@@ -66,37 +67,81 @@ struct OutputTable {
         }
         header.append(0x0A)
         try sink.write(header)
-        // Blocks of rows formatted on two threads (blocks 0, 2, 4, ... and 1, 3, 5, ...), each
-        // written as soon as its turn comes, so writing overlaps the formatting of the next block.
-        let block = 32_768
-        let blocks = (rowCount + block - 1) / block
         let width = columns.count
         let cell = self.cell
-        let rowCount = self.rowCount
+        try Self.writeRows(rowCount, bytesPerRow: 16 * width, rowsPerBlock: rowsPerBlock, to: sink) { r, buffer in
+            // Room for every number and date cell of the row and its separators; text cells
+            // reserve their own.
+            buffer.reserve(width * NumberFormatting.maximumBytes + 1)
+            for c in 0..<width {
+                if c > 0 { buffer.append(0x2C) }
+                switch cell(r, c) {
+                case .text(let s): buffer.appendCSVField(s)
+                case .int(let v): buffer.advance(by: NumberFormatting.write(v, at: buffer.end))
+                case .number(let v): buffer.advance(by: NumberFormatting.write(v, at: buffer.end))
+                case .date(let d): buffer.advance(by: NumberFormatting.write(d, at: buffer.end))
+                case .bool(let b): buffer.appendCSVField(b ? "true" : "false")
+                case .empty: break
+                }
+            }
+            buffer.append(0x0A)
+        }
+    }
+
+    /// `[` and one object per row (`\n  {"column":value,...}`, rows separated by commas), then
+    /// `\n]\n` (`]\n` without rows).
+    /// - Parameter rowsPerBlock: rows formatted at a time by one thread.
+    func writeJSON(to sink: ByteSink, rowsPerBlock: Int = 32_768) throws {
+        try sink.write([0x5B])
+        let keys = columns.map { name -> [UInt8] in
+            var k: [UInt8] = []
+            JSONText.appendString(name, to: &k)
+            k.append(0x3A)
+            return k
+        }
+        let keyBytes = keys.reduce(0) { $0 + $1.count }
+        let cell = self.cell, jsonCell = self.jsonCell
+        try Self.writeRows(rowCount, bytesPerRow: keyBytes + 16 * columns.count, rowsPerBlock: rowsPerBlock, to: sink) { r, buffer in
+            buffer.reserve(5)
+            if r > 0 { buffer.append(0x2C) }
+            buffer.append(0x0A)
+            buffer.append(0x20)
+            buffer.append(0x20)
+            buffer.append(0x7B)
+            for k in 0..<keys.count {
+                // Room for the separator, the key and a number or date cell (and the closing
+                // brace); text and ready-made cells reserve their own.
+                buffer.reserve(keys[k].count + NumberFormatting.maximumBytes + 4)
+                if k > 0 { buffer.append(0x2C) }
+                buffer.append(keys[k])
+                if let jsonCell, jsonCell(r, k, &buffer) { continue }
+                Self.appendJSON(cell(r, k), to: &buffer)
+            }
+            buffer.reserve(1)
+            buffer.append(0x7D)
+        }
+        try sink.write(Array((rowCount > 0 ? "\n]\n" : "]\n").utf8))
+    }
+
+    /// Formats rows `0..<rowCount` with `format` and writes them to `sink` in order. Blocks of
+    /// rows are formatted on two threads (blocks 0, 2, 4, ... and 1, 3, 5, ...), each written as
+    /// soon as its turn comes, so writing overlaps the formatting of the next block.
+    /// - Parameters:
+    ///   - bytesPerRow: a guess of a row's size, for the first capacity of the buffers.
+    ///   - block: rows per block (small blocks are for tests of the ordering).
+    ///   - format: appends row `r`; called from two threads at once, so it must only read shared state.
+    static func writeRows(_ rowCount: Int, bytesPerRow: Int, rowsPerBlock block: Int, to sink: ByteSink,
+                          format: @escaping @Sendable (_ row: Int, _ buffer: inout RawBytes) -> Void) throws {
+        precondition(block >= 1, "at least one row per block")
+        let blocks = (rowCount + block - 1) / block
         let turns = OrderedWrites(sink: sink)
         @Sendable func formatBlocks(_ first: Int) {
-            var buffer = RawBytes(capacity: block * 16 * width)
+            var buffer = RawBytes(capacity: block * bytesPerRow)
             defer { buffer.deallocate() }
             for b in stride(from: first, to: blocks, by: 2) {
                 buffer.removeAll()
                 if !turns.failed {
-                    for r in (b * block)..<min(rowCount, (b + 1) * block) {
-                        // Room for every number and date cell of the row and its separators;
-                        // text cells reserve their own.
-                        buffer.reserve(width * NumberFormatting.maximumBytes + 1)
-                        for c in 0..<width {
-                            if c > 0 { buffer.append(0x2C) }
-                            switch cell(r, c) {
-                            case .text(let s): buffer.appendCSVField(s)
-                            case .int(let v): buffer.advance(by: NumberFormatting.write(v, at: buffer.end))
-                            case .number(let v): buffer.advance(by: NumberFormatting.write(v, at: buffer.end))
-                            case .date(let d): buffer.advance(by: NumberFormatting.write(d, at: buffer.end))
-                            case .bool(let b): buffer.appendCSVField(b ? "true" : "false")
-                            case .empty: break
-                            }
-                        }
-                        buffer.append(0x0A)
-                    }
+                    for r in (b * block)..<min(rowCount, (b + 1) * block) { format(r, &buffer) }
                 }
                 turns.write(buffer.bytes, turn: b)
             }
@@ -118,47 +163,24 @@ struct OutputTable {
         if let error = turns.error { throw error }
     }
 
-    func writeJSON(to sink: ByteSink) throws {
-        var buffer: [UInt8] = []
-        buffer.append(0x5B)
-        let keys = columns.map { name -> [UInt8] in
-            var k: [UInt8] = []
-            JSONText.appendString(name, to: &k)
-            k.append(0x3A)
-            return k
-        }
-        for r in 0..<rowCount {
-            buffer.append(contentsOf: r == 0 ? Array("\n  {".utf8) : Array(",\n  {".utf8))
-            for k in columns.indices {
-                if k > 0 { buffer.append(0x2C) }
-                buffer.append(contentsOf: keys[k])
-                if let jsonCell, jsonCell(r, k, &buffer) { continue }
-                appendJSON(cell(r, k), to: &buffer)
-            }
-            buffer.append(0x7D)
-            if buffer.count > 1 << 20 {
-                try sink.write(buffer)
-                buffer.removeAll(keepingCapacity: true)
-            }
-        }
-        buffer.append(contentsOf: Array((rowCount > 0 ? "\n]\n" : "]\n").utf8))
-        try sink.write(buffer)
-    }
-
-    func appendJSON(_ value: Cell, to buffer: inout [UInt8]) {
+    /// Appends `value` as JSON: text quoted and escaped, a number (null when not finite), a date
+    /// as "yyyy-MM-dd", a boolean, or null when empty. Needs room for ``NumberFormatting/maximumBytes``
+    /// + 2 bytes reserved; text reserves its own.
+    static func appendJSON(_ value: Cell, to buffer: inout RawBytes) {
         switch value {
-        case .text(let s): JSONText.appendString(s, to: &buffer)
-        case .int(let v): NumberFormatting.append(v, to: &buffer)
-        case .number(let v):
-            if v.isFinite { NumberFormatting.append(v, to: &buffer) } else { buffer.append(contentsOf: Array("null".utf8)) }
+        case .text(let s): buffer.appendJSONString(s)
+        case .int(let v): buffer.advance(by: NumberFormatting.write(v, at: buffer.end))
+        case .number(let v): buffer.appendJSONNumber(v)
         case .date(let d):
             buffer.append(0x22)
-            NumberFormatting.append(d, to: &buffer)
+            buffer.advance(by: NumberFormatting.write(d, at: buffer.end))
             buffer.append(0x22)
-        case .bool(let b): buffer.append(contentsOf: b ? Self.trueBytes : Self.falseBytes)
-        case .empty: buffer.append(contentsOf: Array("null".utf8))
+        case .bool(let b): buffer.append(b ? trueBytes : falseBytes)
+        case .empty: buffer.append(nullBytes)
         }
     }
+
+    static let nullBytes = Array("null".utf8)
 
     func writeTable(to sink: ByteSink, limit: Int) throws {
         let shown = min(rowCount, limit)
@@ -248,6 +270,31 @@ struct RawBytes {
     mutating func advance(by n: Int) { count += n }
 
     mutating func removeAll() { count = 0 }
+
+    /// Appends `bytes` into room already reserved.
+    @inline(__always)
+    mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { b in
+            if let source = b.baseAddress { end.update(from: source, count: b.count) }
+        }
+        count += bytes.count
+    }
+
+    /// Appends `text` as a JSON string, as ``JSONText/appendString(_:to:)`` does.
+    mutating func appendJSONString(_ text: String) {
+        var copy = text
+        copy.withUTF8 { utf8 in
+            reserve(JSONText.maximumBytes(escaping: utf8.count))
+            count += JSONText.write(utf8, at: end)
+        }
+    }
+
+    /// Appends `v` as ``NumberFormatting`` writes it, or `null` when it is not finite, into room
+    /// already reserved (``NumberFormatting/maximumBytes``).
+    @inline(__always)
+    mutating func appendJSONNumber(_ v: Double) {
+        if v.isFinite { advance(by: NumberFormatting.write(v, at: end)) } else { append(OutputTable.nullBytes) }
+    }
 
     /// Appends `text` as one CSV field as ``CSVFormatting/appendField(_:to:)`` does: quoted,
     /// quotes doubled, when it holds a comma, quote or line break.
@@ -391,22 +438,42 @@ final class ByteSink {
 /// JSON text escaping.
 enum JSONText {
     static func appendString(_ s: String, to buffer: inout [UInt8]) {
-        buffer.append(0x22)
-        for b in s.utf8 {
-            switch b {
-            case 0x22: buffer.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: buffer.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: buffer.append(contentsOf: [0x5C, 0x6E])
-            case 0x0D: buffer.append(contentsOf: [0x5C, 0x72])
-            case 0x09: buffer.append(contentsOf: [0x5C, 0x74])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                buffer.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
-            default: buffer.append(b)
+        var copy = s
+        copy.withUTF8 { utf8 in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumBytes(escaping: utf8.count)) { scratch in
+                guard let base = scratch.baseAddress else { return }
+                buffer.append(contentsOf: UnsafeBufferPointer(start: base, count: write(utf8, at: base)))
             }
         }
-        buffer.append(0x22)
     }
+
+    /// The most bytes ``write(_:at:)`` stores for `count` bytes of text (each may become `\u00XX`).
+    static func maximumBytes(escaping count: Int) -> Int { 6 * count + 2 }
+
+    /// Writes `utf8` as a quoted JSON string at `p`: quote, backslash, line feed, carriage return
+    /// and tab escaped with a backslash, other control bytes as `\u00XX`. Returns the count of bytes.
+    static func write(_ utf8: UnsafeBufferPointer<UInt8>, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        var i = 0
+        @inline(__always) func put(_ b: UInt8) { p[i] = b; i += 1 }
+        put(0x22)
+        for b in utf8 {
+            switch b {
+            case 0x22: put(0x5C); put(0x22)
+            case 0x5C: put(0x5C); put(0x5C)
+            case 0x0A: put(0x5C); put(0x6E)
+            case 0x0D: put(0x5C); put(0x72)
+            case 0x09: put(0x5C); put(0x74)
+            case 0..<0x20:
+                put(0x5C); put(0x75); put(0x30); put(0x30)
+                put(hexDigits[Int(b >> 4)]); put(hexDigits[Int(b & 15)])
+            default: put(b)
+            }
+        }
+        put(0x22)
+        return i
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
 /// Fast number formatting for large outputs. Each value is written by one function on raw

@@ -106,6 +106,11 @@ public struct ChurnFeatureBuilder: Sendable {
         var ids: [String] = []
         var values: [Double] = []
         var labels: [UInt8] = []
+        // Room for every customer up front: growing by doubling would copy the matrix about
+        // twice and hold the old and new buffers at once (pages never written are never mapped).
+        ids.reserveCapacity(history.customerCount)
+        values.reserveCapacity(history.customerCount * width)
+        labels.reserveCapacity(history.customerCount)
         var row = [Double](repeating: 0, count: width)
         var gaps: [Double] = []
         var windowCount = [Int](repeating: 0, count: options.windowDays.count)

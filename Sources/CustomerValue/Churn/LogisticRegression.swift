@@ -105,20 +105,27 @@ public struct LogisticRegression: Sendable, Codable, Hashable {
         let parts = n * k >= parallelWorkThreshold ? 2 : 1
         let activeColumns = active
         let values = m.values
+        // The factor of the last Hessian, and whether the next pass must compute a new one.
+        var factor: CholeskyDecomposition?
+        var needsHessian = true
+        var lastLargest = Double.infinity
 
         while iterations < options.maxIterations {
             iterations += 1
-            let current = theta
+            let current = theta, withHessian = needsHessian || factor == nil
             let partials = parallelParts(count: n, parts: parts) { range in
-                Self.pass(values: values, labels: labels, d: d, columns: activeColumns, shift: shift, scale: scale, theta: current, rows: range)
+                Self.pass(values: values, labels: labels, d: d, columns: activeColumns, shift: shift, scale: scale, theta: current,
+                          rows: range, withHessian: withHessian)
             }
             // Layout of a pass result: [loss, gradient (k), Hessian upper triangle (k(k+1)/2)].
-            var total = [Double](repeating: 0, count: 1 + k + k * (k + 1) / 2)
+            var total = [Double](repeating: 0, count: partials[0].count)
             for p in partials { for t in total.indices { total[t] += p[t] } }
             var loss = total[0]
             for t in 1..<k { loss += 0.5 * options.l2 * theta[t] * theta[t] }
             if loss > previous * (1 + 1e-12) + 1e-12 {
-                // The full Newton step overshot (possible far from the optimum): halve it.
+                // The step overshot (possible far from the optimum): halve it, with a fresh
+                // Hessian from the next accepted point on.
+                needsHessian = true
                 for t in 0..<k { step[t] *= 0.5; theta[t] = accepted[t] - step[t] }
                 if step.allSatisfy({ abs($0) < options.tolerance }) { theta = accepted; converged = true; break }
                 continue
@@ -126,28 +133,38 @@ public struct LogisticRegression: Sendable, Codable, Hashable {
             accepted = theta
             previous = loss
             objective = loss
-            var hessian = Matrix(rows: k, columns: k)
             var gradient = [Double](repeating: 0, count: k)
-            var offset = 1 + k
-            for a in 0..<k {
-                gradient[a] = total[1 + a] + (a > 0 ? options.l2 * theta[a] : 0)
-                for b in a..<k {
-                    let h = total[offset] + (a == b && a > 0 ? options.l2 : 0)
-                    hessian[a, b] = h
-                    hessian[b, a] = h
-                    offset += 1
+            for a in 0..<k { gradient[a] = total[1 + a] + (a > 0 ? options.l2 * theta[a] : 0) }
+            if withHessian {
+                var hessian = Matrix(rows: k, columns: k)
+                var offset = 1 + k
+                for a in 0..<k {
+                    for b in a..<k {
+                        let h = total[offset] + (a == b && a > 0 ? options.l2 : 0)
+                        hessian[a, b] = h
+                        hessian[b, a] = h
+                        offset += 1
+                    }
+                }
+                do {
+                    factor = try CholeskyDecomposition(hessian)
+                } catch {
+                    throw ChurnLearnerError("logistic regression: the Newton system is singular (separable or collinear features with l2 = 0); use l2 > 0")
                 }
             }
-            let cholesky: CholeskyDecomposition
-            do {
-                cholesky = try CholeskyDecomposition(hessian)
-            } catch {
-                throw ChurnLearnerError("logistic regression: the Newton system is singular (separable or collinear features with l2 = 0); use l2 > 0")
-            }
-            step = cholesky.solve(gradient)
+            guard let factor else { continue }
+            step = factor.solve(gradient)
             var largest = 0.0
             for t in 0..<k { theta[t] -= step[t]; largest = max(largest, abs(step[t])) }
-            if largest < options.tolerance { converged = true; break }
+            // A chord step (below) converges linearly, not quadratically: it must be smaller for
+            // the weights to be as close to the optimum as after a Newton step of the tolerance.
+            if largest < (withHessian ? options.tolerance : options.tolerance * 1e-3) { converged = true; break }
+            // Close to the optimum the Hessian hardly changes from one step to the next, so the
+            // last one is kept (a chord step: a gradient pass, a small fraction of a Hessian
+            // pass) for as long as each step shrinks to a quarter of the one before; the fixed
+            // point, a zero gradient, is the same.
+            needsHessian = !(largest < Self.chordFrom && (!withHessian ? largest < 0.25 * lastLargest : true))
+            lastLargest = largest
         }
         var weights = [Double](repeating: 0, count: d)
         for (a, j) in active.enumerated() { weights[j] = theta[a + 1] }
@@ -155,40 +172,131 @@ public struct LogisticRegression: Sendable, Codable, Hashable {
                                   standardizedCoefficients: weights, iterations: iterations, converged: converged, objective: objective)
     }
 
-    /// Loss, gradient and Hessian (upper triangle) of the unpenalised log-likelihood over `rows`.
+    /// Largest standardised step below which the Newton iterations keep their Hessian.
+    static let chordFrom = 0.05
+
+    /// Rows per block of a pass: the block's standardised columns stay in the L1 cache.
+    static let blockRows = 64
+
+    /// Loss, gradient and, `withHessian`, the Hessian (upper triangle) of the unpenalised
+    /// log-likelihood over `rows`.
+    ///
+    /// Rows go by blocks of ``blockRows``: the block's standardised values are laid out by column
+    /// (z_a of every row of the block contiguous), so η, the gradient Σ r_i z_i and the Hessian
+    /// Σ w_i z_i z_iᵀ are sums along contiguous columns, two rows of the Hessian by two columns at
+    /// a time on SIMD lanes.
     private static func pass(values: [Double], labels: [UInt8], d: Int, columns: [Int], shift: [Double], scale: [Double],
-                             theta: [Double], rows: Range<Int>) -> [Double] {
+                             theta: [Double], rows: Range<Int>, withHessian: Bool) -> [Double] {
         let k = theta.count
-        var out = [Double](repeating: 0, count: 1 + k + k * (k + 1) / 2)
-        var z = [Double](repeating: 0, count: k)
-        z[0] = 1
+        let B = blockRows
+        var out = [Double](repeating: 0, count: 1 + k + (withHessian ? k * (k + 1) / 2 : 0))
+        // z: k columns of B values (column 0 all ones); wz: the same times w_i; then η, r.
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: (2 * k + 2) * B)
+        defer { scratch.deallocate() }
+        let z = scratch, wz = scratch + k * B, eta = scratch + 2 * k * B, residual = eta + B
+        // Upper triangle in full k × k layout while summing (row a, columns a..<k), packed at the end.
+        let hessian = UnsafeMutablePointer<Double>.allocate(capacity: withHessian ? k * k : 1)
+        defer { hessian.deallocate() }
+        if withHessian { hessian.initialize(repeating: 0, count: k * k) }
+        for i in 0..<B { z[i] = 1 }
+        var loss = 0.0
         values.withUnsafeBufferPointer { v in
+        columns.withUnsafeBufferPointer { columns in
+        shift.withUnsafeBufferPointer { shift in
+        scale.withUnsafeBufferPointer { scale in
         out.withUnsafeMutableBufferPointer { o in
-        z.withUnsafeMutableBufferPointer { z in
-            var loss = 0.0
-            for i in rows {
-                let base = i * d
-                var eta = theta[0]
+            guard let first = v.baseAddress else { return }
+            var start = rows.lowerBound
+            while start < rows.upperBound {
+                let count = min(B, rows.upperBound - start)
+                // Standardise the block into z row by row (each row read once, in order: read
+                // column by column, the block's rows would be fetched again for every column);
+                // pad a short block with zeros.
+                for i in 0..<count {
+                    let row = first + (start + i) * d
+                    for a in 1..<k { z[a * B + i] = (row[columns[a - 1]] - shift[a - 1]) * scale[a - 1] }
+                }
+                if count < B { for a in 1..<k { for i in count..<B { z[a * B + i] = 0 } } }
+                for i in 0..<B { eta[i] = theta[0] }
                 for a in 1..<k {
-                    let x = (v[base + columns[a - 1]] - shift[a - 1]) * scale[a - 1]
-                    z[a] = x
-                    eta += theta[a] * x
+                    let t = theta[a], za = z + a * B
+                    for i in 0..<B { eta[i] += t * za[i] }
                 }
-                let y = Double(labels[i])
-                // log(1 + e^η) = max(η, 0) + log1p(e^−|η|): no overflow for large |η|.
-                loss += max(eta, 0) + Foundation.log1p(Foundation.exp(-abs(eta))) - y * eta
-                let p = 1 / (1 + Foundation.exp(-eta))
-                let r = p - y, w = p * (1 - p)
-                var offset = 1 + k
-                for a in 0..<k {
-                    o[1 + a] += r * z[a]
-                    let wa = w * z[a]
-                    for b in a..<k { o[offset] += wa * z[b]; offset += 1 }
+                for i in 0..<count {
+                    let e = eta[i]
+                    let y = Double(labels[start + i])
+                    // log(1 + e^η) = max(η, 0) + log1p(e^−|η|): no overflow for large |η|.
+                    loss += max(e, 0) + Foundation.log1p(Foundation.exp(-abs(e))) - y * e
+                    let p = 1 / (1 + Foundation.exp(-e))
+                    residual[i] = p - y
+                    eta[i] = p * (1 - p)   // from here on: the weight w_i
                 }
+                for i in count..<B { residual[i] = 0; eta[i] = 0 }
+                for a in 0..<k { o[1 + a] += Self.dot(residual, z + a * B, B) }
+                if withHessian {
+                    for a in 0..<k {
+                        let za = z + a * B, wza = wz + a * B
+                        for i in 0..<B { wza[i] = eta[i] * za[i] }
+                    }
+                    Self.accumulateUpperProducts(wz, z, k: k, B: B, into: hessian)
+                }
+                start += count
             }
             o[0] = loss
-        }}}
+            if withHessian {
+                var offset = 1 + k
+                for a in 0..<k { for b in a..<k { o[offset] = hessian[a * k + b]; offset += 1 } }
+            }
+        }}}}}
         return out
+    }
+
+    /// Σ_i x_i y_i over `n` values (a multiple of 4), in four SIMD lanes.
+    @inline(__always)
+    private static func dot(_ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) -> Double {
+        var sum = SIMD4<Double>()
+        var i = 0
+        while i < n {
+            sum += SIMD4(x[i], x[i + 1], x[i + 2], x[i + 3]) * SIMD4(y[i], y[i + 1], y[i + 2], y[i + 3])
+            i += 4
+        }
+        return sum.sum()
+    }
+
+    /// h[a·k + b] += Σ_i u[a][i] · z[b][i] for a ≤ b (columns of `B` values, B a multiple of 4):
+    /// tiles of two rows by two columns, so four loads feed four products.
+    private static func accumulateUpperProducts(_ u: UnsafeMutablePointer<Double>, _ z: UnsafeMutablePointer<Double>,
+                                                k: Int, B: Int, into h: UnsafeMutablePointer<Double>) {
+        var a = 0
+        while a < k {
+            let two = a + 1 < k
+            let u0 = u + a * B, u1 = two ? u0 + B : u0
+            // Columns b ≥ a; with two rows, (a + 1, a) is below the diagonal and simply not kept.
+            var b = a
+            while b < k {
+                let pair = b + 1 < k
+                let z0 = z + b * B, z1 = pair ? z0 + B : z0
+                var s00 = SIMD4<Double>(), s01 = SIMD4<Double>(), s10 = SIMD4<Double>(), s11 = SIMD4<Double>()
+                var i = 0
+                while i < B {
+                    let x0 = SIMD4(u0[i], u0[i + 1], u0[i + 2], u0[i + 3]), x1 = SIMD4(u1[i], u1[i + 1], u1[i + 2], u1[i + 3])
+                    let y0 = SIMD4(z0[i], z0[i + 1], z0[i + 2], z0[i + 3]), y1 = SIMD4(z1[i], z1[i + 1], z1[i + 2], z1[i + 3])
+                    s00 += x0 * y0
+                    s01 += x0 * y1
+                    s10 += x1 * y0
+                    s11 += x1 * y1
+                    i += 4
+                }
+                h[a * k + b] += s00.sum()
+                if pair { h[a * k + b + 1] += s01.sum() }
+                if two {
+                    if b >= a + 1 { h[(a + 1) * k + b] += s10.sum() }
+                    if pair { h[(a + 1) * k + b + 1] += s11.sum() }
+                }
+                b += 2
+            }
+            a += 2
+        }
     }
 
     /// The logit b + Σ_j w_j z_j of one row of raw feature values.

@@ -162,55 +162,75 @@ public struct WarningRules: Sendable, Hashable, Codable {
 
     /// The alerts of every customer with a purchase on or before `asOf` who trips at least one rule,
     /// in customer order.
-    /// - Complexity: O(rules × (periods + tickets + events + answers)).
+    /// - Complexity: O(rules × (periods + tickets + events + answers)); two threads (halves of
+    ///   the customers) for large histories.
     public func evaluate(history: TransactionHistory, activity: CustomerActivity, asOf: CalendarDay) -> [ChurnAlert] {
+        let n = history.customerCount
+        let parts = n * max(rules.count, 1) >= parallelWorkThreshold ? 2 : 1
+        let halves = parallelParts(count: n, parts: parts) { range in
+            evaluate(customers: range, history: history, activity: activity, cut: asOf.ordinal)
+        }
+        return halves.count == 1 ? halves[0] : halves.flatMap { $0 }
+    }
+
+    /// The alerts of the customers in `range`, in customer order.
+    func evaluate(customers range: Range<Int>, history: TransactionHistory, activity: CustomerActivity, cut: Int32) -> [ChurnAlert] {
         var alerts: [ChurnAlert] = []
         var gaps: [Double] = []
-        let cut = asOf.ordinal
-        for c in 0..<history.customerCount {
+        var tripped: [TrippedRule] = []
+        // The action of a rule is that of the first rule of its name.
+        let actions = rules.map { rule in rules.first { $0.name == rule.name }?.action ?? rule.action }
+        // The numbers of each rule, without its texts: reading them per customer costs no reference counting.
+        let settings = rules.map { Settings(metric: $0.metric, threshold: $0.threshold, window: Int32($0.windowDays)) }
+        for c in range {
             let periods = history.periods(of: c)
             guard let first = periods.first, history.periodDay[first] <= cut else { continue }
-            var tripped: [TrippedRule] = []
-            for rule in rules {
-                if let hit = check(rule, customer: c, history: history, activity: activity, cut: cut, gaps: &gaps) {
-                    tripped.append(hit)
-                }
+            tripped.removeAll(keepingCapacity: true)
+            var worst: AlertSeverity?
+            var top = 0
+            for k in settings.indices {
+                guard let found = check(settings[k], customer: c, history: history, activity: activity, cut: cut, gaps: &gaps) else { continue }
+                let rule = rules[k]
+                // The first tripped rule of the highest severity gives the action.
+                if worst.map({ rule.severity > $0 }) ?? true { worst = rule.severity; top = k }
+                tripped.append(TrippedRule(rule: rule.name, metric: rule.metric, severity: rule.severity, values: found.values, detail: found.detail))
             }
-            // The first tripped rule of the highest severity gives the action.
-            guard let worst = tripped.map(\.severity).max(), let top = tripped.first(where: { $0.severity == worst }) else { continue }
-            let action = rules.first { $0.name == top.rule }?.action ?? top.metric.defaultAction
-            alerts.append(ChurnAlert(customer: c, severity: worst, rules: tripped, action: action))
+            guard let worst else { continue }
+            alerts.append(ChurnAlert(customer: c, severity: worst, rules: tripped, action: actions[top]))
         }
         return alerts
     }
 
-    /// Counts in the last window (cut − w, cut] and the previous one (cut − 2w, cut − w].
-    @inline(__always)
-    static func windows(_ days: some Sequence<Int32>, cut: Int32, window: Int32) -> (last: Double, previous: Double) {
-        var last = 0.0, previous = 0.0
-        for day in days where day <= cut {
-            let age = cut - day
-            if age < window { last += 1 } else if age < 2 * window { previous += 1 }
-        }
-        return (last, previous)
+    /// A rule's metric, threshold and window.
+    struct Settings {
+        var metric: WarningMetric
+        var threshold: Double
+        var window: Int32
     }
 
-    func check(_ rule: WarningRule, customer c: Int, history: TransactionHistory, activity: CustomerActivity,
-               cut: Int32, gaps: inout [Double]) -> TrippedRule? {
-        let w = Int32(rule.windowDays)
-        let t = rule.threshold
-        func hit(_ values: [String: Double], _ detail: String) -> TrippedRule {
-            TrippedRule(rule: rule.name, metric: rule.metric, severity: rule.severity, values: values, detail: detail)
-        }
+    /// Whether customer `c` trips the rule of `settings` at `cut`: the observed values and their
+    /// description, or nil.
+    func check(_ settings: Settings, customer c: Int, history: TransactionHistory, activity: CustomerActivity,
+               cut: Int32, gaps: inout [Double]) -> (values: [String: Double], detail: String)? {
+        let w = settings.window
+        let t = settings.threshold
         func n(_ v: Double) -> String { NumberText.plain((v * 100).rounded() / 100) }
-        switch rule.metric {
+        // Counts in the last window (cut − w, cut] and the previous one (cut − 2w, cut − w]
+        // (plain loops: a closure over the history or activity would retain each of their arrays).
+        var last = 0.0, previous = 0.0
+        @inline(__always) func count(_ day: Int32) {
+            guard day <= cut else { return }
+            let age = cut - day
+            if age < w { last += 1 } else if age < 2 * w { previous += 1 }
+        }
+        switch settings.metric {
         case .purchaseFrequencyDecline:
-            let (last, previous) = Self.windows(history.periods(of: c).lazy.map { history.periodDay[$0] }, cut: cut, window: w)
+            for p in history.periods(of: c) { count(history.periodDay[p]) }
             guard previous >= 1 else { return nil }
             let decline = (previous - last) / previous
             guard decline >= t else { return nil }
-            return hit(["last_window": last, "previous_window": previous, "decline": decline],
-                       "purchases \(n(last)) in the last \(w) days vs \(n(previous)) in the \(w) before (decline \(n(decline * 100))% ≥ \(n(t * 100))%)")
+            return (["last_window": last, "previous_window": previous, "decline": decline],
+                    "purchases \(n(last)) in the last \(w) days vs \(n(previous)) in the \(w) before (decline \(n(decline * 100))% ≥ \(n(t * 100))%)")
         case .recencyOverMedianGap:
             gaps.removeAll(keepingCapacity: true)
             var lastDay = Int32.min
@@ -224,40 +244,37 @@ public struct WarningRules: Sendable, Hashable, Codable {
             let median = ChurnFeatureBuilder.median(&gaps)
             let recency = Double(cut - lastDay)
             guard recency > t * median else { return nil }
-            return hit(["recency_days": recency, "median_gap_days": median, "factor": t],
-                       "\(n(recency)) days since the last purchase > \(n(t)) × the median gap of \(n(median)) days")
+            return (["recency_days": recency, "median_gap_days": median, "factor": t],
+                    "\(n(recency)) days since the last purchase > \(n(t)) × the median gap of \(n(median)) days")
         case .complaintsUp:
-            let days = activity.tickets(of: c).lazy.filter { activity.ticketIsComplaint[$0] }.map { activity.ticketDay[$0] }
-            let (last, previous) = Self.windows(days, cut: cut, window: w)
+            for k in activity.tickets(of: c) where activity.ticketIsComplaint[k] { count(activity.ticketDay[k]) }
             guard last - previous >= t else { return nil }
-            return hit(["last_window": last, "previous_window": previous],
-                       "complaints \(n(last)) in the last \(w) days vs \(n(previous)) in the \(w) before")
+            return (["last_window": last, "previous_window": previous],
+                    "complaints \(n(last)) in the last \(w) days vs \(n(previous)) in the \(w) before")
         case .unresolvedComplaints:
             var open = 0.0
             for k in activity.tickets(of: c) where activity.ticketIsComplaint[k] && activity.ticketDay[k] <= cut && activity.ticketResolvedDay[k] > cut {
                 open += 1
             }
             guard open >= t, open > 0 else { return nil }
-            return hit(["unresolved": open], "\(n(open)) complaint\(open == 1 ? "" : "s") not resolved by the as-of date")
+            return (["unresolved": open], "\(n(open)) complaint\(open == 1 ? "" : "s") not resolved by the as-of date")
         case .engagementDecline:
-            let days = activity.events(of: c).lazy.filter {
-                let kind = activity.eventKind[$0]
-                return kind == .login || kind == .emailOpen || kind == .emailClick
-            }.map { activity.eventDay[$0] }
-            let (last, previous) = Self.windows(days, cut: cut, window: w)
+            for e in activity.events(of: c) {
+                let kind = activity.eventKind[e]
+                if kind == .login || kind == .emailOpen || kind == .emailClick { count(activity.eventDay[e]) }
+            }
             guard previous >= 1 else { return nil }
             let decline = (previous - last) / previous
             guard decline >= t else { return nil }
-            return hit(["last_window": last, "previous_window": previous, "decline": decline],
-                       "logins, opens and clicks \(n(last)) in the last \(w) days vs \(n(previous)) before (decline \(n(decline * 100))% ≥ \(n(t * 100))%)")
+            return (["last_window": last, "previous_window": previous, "decline": decline],
+                    "logins, opens and clicks \(n(last)) in the last \(w) days vs \(n(previous)) before (decline \(n(decline * 100))% ≥ \(n(t * 100))%)")
         case .cartAbandonsUp:
-            let days = activity.events(of: c).lazy.filter { activity.eventKind[$0] == .cartAbandon }.map { activity.eventDay[$0] }
-            let (last, previous) = Self.windows(days, cut: cut, window: w)
+            for e in activity.events(of: c) where activity.eventKind[e] == .cartAbandon { count(activity.eventDay[e]) }
             guard last >= 1, last >= t * max(previous, 1) else { return nil }
-            return hit(["last_window": last, "previous_window": previous, "factor": t],
-                       "cart abandons \(n(last)) in the last \(w) days ≥ \(n(t)) × \(n(max(previous, 1))) (previous window \(n(previous)))")
+            return (["last_window": last, "previous_window": previous, "factor": t],
+                    "cart abandons \(n(last)) in the last \(w) days ≥ \(n(t)) × \(n(max(previous, 1))) (previous window \(n(previous)))")
         case .detractorNPS, .lowCSAT:
-            let nps = rule.metric == .detractorNPS
+            let nps = settings.metric == .detractorNPS
             var lowest = Double.infinity
             for s in activity.surveys(of: c) {
                 let day = activity.surveyDay[s]
@@ -267,7 +284,7 @@ public struct WarningRules: Sendable, Hashable, Codable {
             }
             guard lowest <= t else { return nil }
             let what = nps ? "NPS" : "CSAT"
-            return hit([nps ? "nps" : "csat": lowest], "\(what) answer \(n(lowest)) ≤ \(n(t)) in the last \(w) days")
+            return ([nps ? "nps" : "csat": lowest], "\(what) answer \(n(lowest)) ≤ \(n(t)) in the last \(w) days")
         }
     }
 }

@@ -107,18 +107,21 @@ public struct CustomerActivity: Sendable {
         let n = history.customerCount
         var activity = CustomerActivity(customerCount: n)
         let ids = history.identifiers
-        // On the cell's bytes: no String per row (the side files hold millions of rows).
-        func customer(_ row: TableRow) -> Int? {
-            guard let index = row.mapping.indexes["customer_id"] else { return nil }
+        // On the cell's bytes: no String per row (the side files hold millions of rows). Field
+        // indexes and value slots are looked up by name once per file part (`SideFileColumns`), not per row.
+        func customer(_ row: TableRow, _ index: Int?) -> Int? {
+            guard let index else { return nil }
             return row.reader.withField(index) { ids.find(TransactionLoader.trimmed($0)) }.map(Int.init)
         }
-        func cell(_ row: TableRow, _ role: String, equalsOneOf values: [[UInt8]]) -> Bool {
-            guard let index = row.mapping.indexes[role] else { return false }
+        func cell(_ row: TableRow, _ index: Int?, equalsOneOf values: [[UInt8]]) -> Bool {
+            guard let index else { return false }
             return row.reader.withField(index) { raw in
                 let bytes = TransactionLoader.trimmed(raw)
                 return values.contains { equalsIgnoringASCIICase(bytes, $0) }
             }
         }
+        func dayAt(_ row: TableRow, _ slot: Int?) -> CalendarDay? { slot.flatMap { row.day(slot: $0) } }
+        func numberAt(_ row: TableRow, _ slot: Int?) -> Double? { slot.flatMap { row.number(slot: $0) } }
         let complaintNames: [[UInt8]] = [Array("complaint".utf8), Array("投诉".utf8)]
         let resolvedNames: [[UInt8]] = ["resolved", "closed", "done", "已解决", "已关闭", "已完成"].map { Array($0.utf8) }
         func read(_ schema: FileSchema, _ visit: @escaping (TableRow) throws -> Void) throws -> Bool {
@@ -136,20 +139,25 @@ public struct CustomerActivity: Sendable {
         }
 
         // Tickets.
-        struct TicketRows { var customer: [Int32] = [], day: [Int32] = [], complaint: [Bool] = [], resolved: [Int32] = [] }
+        struct TicketRows {
+            var customer: [Int32] = [], day: [Int32] = [], complaint: [Bool] = [], resolved: [Int32] = []
+            var columns: SideFileColumns?
+        }
         if let parts = try readParts(.tickets, { TicketRows() }, { part, row in
-            guard let c = customer(row), let day = row.day("created_at") else { return }
+            let columns = part.columns ?? SideFileColumns(row, fields: ["customer_id", "status", "type"], slots: ["created_at", "resolved_at"])
+            part.columns = columns
+            guard let c = customer(row, columns.fields.0), let day = dayAt(row, columns.slots.0) else { return }
             let resolved: Int32
-            if let r = row.day("resolved_at") {
+            if let r = dayAt(row, columns.slots.1) {
                 resolved = r.ordinal
-            } else if cell(row, "status", equalsOneOf: resolvedNames) {
+            } else if cell(row, columns.fields.1, equalsOneOf: resolvedNames) {
                 resolved = .min
             } else {
                 resolved = .max
             }
             part.customer.append(Int32(c))
             part.day.append(day.ordinal)
-            part.complaint.append(cell(row, "type", equalsOneOf: complaintNames))
+            part.complaint.append(cell(row, columns.fields.2, equalsOneOf: complaintNames))
             part.resolved.append(resolved)
         }) {
             activity.available.insert(.tickets)
@@ -166,12 +174,14 @@ public struct CustomerActivity: Sendable {
         }
 
         // Events.
-        struct EventRows { var customer: [Int32] = [], day: [Int32] = [], kind: [EventKind] = [] }
+        struct EventRows { var customer: [Int32] = [], day: [Int32] = [], kind: [EventKind] = [], columns: SideFileColumns? }
         if let parts = try readParts(.events, { EventRows() }, { part, row in
-            guard let c = customer(row), let day = row.day("timestamp") else { return }
+            let columns = part.columns ?? SideFileColumns(row, fields: ["customer_id", "event"], slots: ["timestamp"])
+            part.columns = columns
+            guard let c = customer(row, columns.fields.0), let day = dayAt(row, columns.slots.0) else { return }
             part.customer.append(Int32(c))
             part.day.append(day.ordinal)
-            let kind = row.mapping.indexes["event"].map { index in
+            let kind = columns.fields.1.map { index in
                 row.reader.withField(index) { EventKind(bytes: TransactionLoader.trimmed($0)) }
             } ?? .other
             part.kind.append(kind)
@@ -189,13 +199,15 @@ public struct CustomerActivity: Sendable {
         }
 
         // Surveys.
-        struct SurveyRows { var customer: [Int32] = [], day: [Int32] = [], nps: [Double] = [], csat: [Double] = [] }
+        struct SurveyRows { var customer: [Int32] = [], day: [Int32] = [], nps: [Double] = [], csat: [Double] = [], columns: SideFileColumns? }
         if let parts = try readParts(.surveys, { SurveyRows() }, { part, row in
-            guard let c = customer(row), let day = row.day("date") else { return }
+            let columns = part.columns ?? SideFileColumns(row, fields: ["customer_id"], slots: ["date", "nps", "csat"])
+            part.columns = columns
+            guard let c = customer(row, columns.fields.0), let day = dayAt(row, columns.slots.0) else { return }
             part.customer.append(Int32(c))
             part.day.append(day.ordinal)
-            part.nps.append(row.number("nps") ?? .nan)
-            part.csat.append(row.number("csat") ?? .nan)
+            part.nps.append(numberAt(row, columns.slots.1) ?? .nan)
+            part.csat.append(numberAt(row, columns.slots.2) ?? .nan)
         }) {
             activity.available.insert(.surveys)
             var surveys = Grouping(customerCount: n)
@@ -216,12 +228,19 @@ public struct CustomerActivity: Sendable {
         var interners = attributeNames.map { _ in CategoryInterner() }
         var codes = [[Int32]](repeating: [Int32](repeating: -1, count: n), count: attributeNames.count)
         var seen = [Bool](repeating: false, count: n)
+        var customerColumns: SideFileColumns?
+        var attributeFields: [Int?] = []
         if try read(.customers, { row in
-            guard let c = customer(row), !seen[c] else { return }
+            let columns = customerColumns ?? SideFileColumns(row, fields: ["customer_id"], slots: ["registered_at"])
+            if customerColumns == nil {
+                customerColumns = columns
+                attributeFields = attributeNames.map { row.mapping.indexes[$0] }
+            }
+            guard let c = customer(row, columns.fields.0), !seen[c] else { return }
             seen[c] = true
-            if let day = row.day("registered_at") { registered[c] = day.ordinal }
-            for (k, name) in attributeNames.enumerated() {
-                guard let index = row.mapping.indexes[name] else { continue }
+            if let day = dayAt(row, columns.slots.0) { registered[c] = day.ordinal }
+            for k in attributeFields.indices {
+                guard let index = attributeFields[k] else { continue }
                 codes[k][c] = interners[k].code(row, field: index)
             }
         }) {
@@ -253,6 +272,22 @@ public struct CustomerActivity: Sendable {
     @inline(__always) public func events(of c: Int) -> Range<Int> { eventStart[c]..<eventStart[c + 1] }
     /// Survey answers of customer `c`.
     @inline(__always) public func surveys(of c: Int) -> Range<Int> { surveyStart[c]..<surveyStart[c + 1] }
+}
+
+/// Where a side file's columns are in its rows: field indexes (cells read as bytes) and value
+/// slots (dates and numbers the profiler parsed), looked up by role name once per file part
+/// rather than per row; up to three of each, nil for a column the file lacks.
+struct SideFileColumns {
+    var fields: (Int?, Int?, Int?)
+    var slots: (Int?, Int?, Int?)
+
+    init(_ row: TableRow, fields: [String], slots: [String]) {
+        precondition(fields.count <= 3 && slots.count <= 3, "at most three fields and three slots")
+        let f = fields.map { row.mapping.indexes[$0] } + [nil, nil, nil]
+        let s = slots.map { row.slot($0) } + [nil, nil, nil]
+        self.fields = (f[0], f[1], f[2])
+        self.slots = (s[0], s[1], s[2])
+    }
 }
 
 /// Whether `bytes` equal `text`, ASCII letters compared without case.
