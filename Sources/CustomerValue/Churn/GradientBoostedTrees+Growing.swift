@@ -169,7 +169,7 @@ struct TreeGrower {
         let splittable = { (count: Int, depth: Int) in depth < maxDepth && count >= 2 * minLeaf }
         let root = addNode(leafValue(g, h), n)
         var level = [Pending(start: 0, end: n, g: g, h: h, node: root,
-                             histogram: splittable(n, 0) ? histogram(0..<n, g: g, h: h) : nil)]
+                             histogram: splittable(n, 0) ? histograms([(0..<n, g, h)])[0] : nil)]
         var leaves: [Pending] = []
         var depth = 0
         while !level.isEmpty {
@@ -184,13 +184,11 @@ struct TreeGrower {
                 }
             }
             let mids = partition(splits.map { (level[$0.index].start..<level[$0.index].end, $0.split.feature, $0.split.bin) })
-            var next: [Pending] = []
+            // The children, and the histograms of the smaller ones that will be split, all in one batch.
+            var children: [(left: Pending, right: Pending, needLeft: Bool, needRight: Bool, leftSmaller: Bool)] = []
+            var jobs: [(range: Range<Int>, g: Double, h: Double)] = []
             for (k, (index, split)) in splits.enumerated() {
-                var p = level[index]
-                p.histogram = nil
-                // Taken out of `level` so the subtraction below mutates it in place (no copy).
-                var large = level[index].histogram ?? []
-                level[index].histogram = nil
+                let p = level[index]
                 let mid = mids[k]
                 let countLeft = mid - p.start, countRight = p.end - mid
                 let gRight = p.g - split.gLeft, hRight = p.h - split.hLeft
@@ -202,14 +200,29 @@ struct TreeGrower {
                 let rightNode = addNode(leafValue(gRight, hRight), countRight)
                 tree.left[p.node] = Int32(leftNode)
                 tree.right[p.node] = Int32(rightNode)
-                var left = Pending(start: p.start, end: mid, g: split.gLeft, h: split.hLeft, node: leftNode, histogram: nil)
-                var right = Pending(start: mid, end: p.end, g: gRight, h: hRight, node: rightNode, histogram: nil)
+                let left = Pending(start: p.start, end: mid, g: split.gLeft, h: split.hLeft, node: leftNode, histogram: nil)
+                let right = Pending(start: mid, end: p.end, g: gRight, h: hRight, node: rightNode, histogram: nil)
                 let needLeft = splittable(countLeft, depth + 1), needRight = splittable(countRight, depth + 1)
+                let leftSmaller = countLeft <= countRight
                 if needLeft || needRight {
-                    // Build the smaller child's histogram; the larger one's is the parent's minus it.
-                    let leftSmaller = countLeft <= countRight
-                    let small = leftSmaller ? histogram(p.start..<mid, g: split.gLeft, h: split.hLeft)
-                                            : histogram(mid..<p.end, g: gRight, h: hRight)
+                    let small = leftSmaller ? left : right
+                    jobs.append((small.start..<small.end, small.g, small.h))
+                }
+                children.append((left, right, needLeft, needRight, leftSmaller))
+            }
+            var built = histograms(jobs)
+            var next: [Pending] = []
+            var job = 0
+            for (k, (index, _)) in splits.enumerated() {
+                var (left, right, needLeft, needRight, leftSmaller) = children[k]
+                if needLeft || needRight {
+                    // The smaller child's histogram was built; the larger one's is the parent's minus it.
+                    let small = built[job]
+                    built[job] = []
+                    job += 1
+                    // Taken out of `level` so the subtraction mutates it in place (no copy).
+                    var large = level[index].histogram ?? []
+                    level[index].histogram = nil
                     if leftSmaller ? needRight : needLeft {
                         large.withUnsafeMutableBufferPointer { l in
                             small.withUnsafeBufferPointer { s in for k in 0..<l.count { l[k] -= s[k] } }
@@ -223,6 +236,7 @@ struct TreeGrower {
                         left.histogram = needLeft ? large : nil
                     }
                 }
+                level[index].histogram = nil
                 next.append(left)
                 next.append(right)
             }
@@ -316,41 +330,62 @@ struct TreeGrower {
         (range.lowerBound + range.count * part / parts)..<(range.lowerBound + range.count * (part + 1) / parts)
     }
 
-    /// Gradient, Hessian and count histogram of the rows `order[range]`, whose sums are `g`, `h`
-    /// and `range.count`: slot k at `3k`. Two threads, each over half the rows, for large nodes;
-    /// the common bins filled in last from the totals.
-    func histogram(_ range: Range<Int>, g: Double, h: Double) -> [Double] {
+    /// Gradient, Hessian and count histograms of the rows `order[job.range]` of each job, whose
+    /// sums are `job.g`, `job.h` and `job.range.count`: slot k at `3k`. The jobs' rows, taken end
+    /// to end, are cut in two halves built on two threads (a job across the cut gets a part
+    /// from each, added in a fixed order): one hand-off per level of a tree, not per node. The
+    /// common bins are filled in last from the totals.
+    func histograms(_ jobs: [(range: Range<Int>, g: Double, h: Double)]) -> [[Double]] {
         let size = 3 * slotOffset[d]
-        let parts = range.count * d >= parallelWorkThreshold ? 2 : 1
+        let total = jobs.reduce(0) { $0 + $1.range.count }
+        let parts = total * d >= parallelWorkThreshold ? 2 : 1
         let (gradientPairs, order, rowSlots) = (gradientPairs, order, rowSlots)
-        var pieces = parallelParts(count: range.count, parts: parts) { local in
-            var out = [Double](repeating: 0, count: size)
-            let rows = (range.lowerBound + local.lowerBound)..<(range.lowerBound + local.upperBound)
-            out.withUnsafeMutableBufferPointer { hist in
+        let pieces = parallelParts(count: total, parts: parts) { span -> [(job: Int, histogram: [Double])] in
+            var out: [(job: Int, histogram: [Double])] = []
             gradientPairs.withUnsafeBufferPointer { gh in
             order.withUnsafeBufferPointer { o in
-                rowSlots.accumulate(rows: rows, order: o, gradientPairs: gh, into: hist)
-            }}}
+                var at = 0
+                for (j, job) in jobs.enumerated() {
+                    let lo = max(at, span.lowerBound), hi = min(at + job.range.count, span.upperBound)
+                    if lo < hi {
+                        var histogram = [Double](repeating: 0, count: size)
+                        histogram.withUnsafeMutableBufferPointer { hist in
+                            let first = job.range.lowerBound - at
+                            rowSlots.accumulate(rows: (first + lo)..<(first + hi), order: o, gradientPairs: gh, into: hist)
+                        }
+                        out.append((j, histogram))
+                    }
+                    at += job.range.count
+                }
+            }}
             return out
         }
-        guard var total = pieces.first else { return [Double](repeating: 0, count: size) }
-        if pieces.count > 1 {
-            let other = pieces.removeLast()
-            total.withUnsafeMutableBufferPointer { t in
-                other.withUnsafeBufferPointer { o in for k in 0..<size { t[k] += o[k] } }
+        var result = [[Double]](repeating: [], count: jobs.count)
+        for piece in pieces {
+            for (j, histogram) in piece {
+                if result[j].isEmpty {
+                    result[j] = histogram
+                } else {
+                    result[j].withUnsafeMutableBufferPointer { t in
+                        histogram.withUnsafeBufferPointer { o in for k in 0..<size { t[k] += o[k] } }
+                    }
+                }
             }
         }
-        total.withUnsafeMutableBufferPointer { t in
-            for f in 0..<d {
-                var sg = 0.0, sh = 0.0, sc = 0.0
-                for k in slotOffset[f]..<slotOffset[f + 1] { sg += t[3 * k]; sh += t[3 * k + 1]; sc += t[3 * k + 2] }
-                let common = 3 * (slotOffset[f] + commonBin[f])
-                t[common] = g - sg
-                t[common + 1] = h - sh
-                t[common + 2] = Double(range.count) - sc
+        for (j, job) in jobs.enumerated() {
+            if result[j].isEmpty { result[j] = [Double](repeating: 0, count: size) }
+            result[j].withUnsafeMutableBufferPointer { t in
+                for f in 0..<d {
+                    var sg = 0.0, sh = 0.0, sc = 0.0
+                    for k in slotOffset[f]..<slotOffset[f + 1] { sg += t[3 * k]; sh += t[3 * k + 1]; sc += t[3 * k + 2] }
+                    let common = 3 * (slotOffset[f] + commonBin[f])
+                    t[common] = job.g - sg
+                    t[common + 1] = job.h - sh
+                    t[common + 2] = Double(job.range.count) - sc
+                }
             }
         }
-        return total
+        return result
     }
 }
 
