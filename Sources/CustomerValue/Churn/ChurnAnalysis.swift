@@ -176,13 +176,12 @@ public struct ChurnAnalysis: Sendable {
         var importance: [String: [FeatureImportance]] = [:]
         func explained(_ name: String, _ model: ChurnModel) {
             lap("\(name) training")
-            let probability = model.predict(test)
-            lap("\(name) prediction")
-            // Only the first model's factors are shown.
-            let factors = !scores.isEmpty ? [] : model.topRaisingFactors(test, k: 3).map { row in
+            // Only the first model's factors are shown; the trees score and explain a row in one walk.
+            let (probability, top) = scores.isEmpty ? model.predictWithTopRaisingFactors(test, k: 3) : (model.predict(test), [])
+            lap(top.isEmpty ? "\(name) prediction" : "\(name) prediction and explanations")
+            let factors = top.map { row in
                 row.map { ChurnFactor(feature: $0.feature, contribution: $0.contribution, value: $0.value) }
             }
-            if !factors.isEmpty { lap("\(name) explanations") }
             scores.append(ChurnModelScores(model: name, probability: probability, topFactors: factors))
             importance[name] = Array(model.globalImportance.prefix(15))
         }

@@ -74,4 +74,22 @@ struct FeatureBinning: Sendable, Codable, Hashable {
         }
         return Array(pieces.joined())
     }
+
+    /// The rows of `m` (its rows `rows`, in that order, when given) recoded as bins,
+    /// column-major: feature j of row i at `j · n + i`.
+    /// - Complexity: O(n × d × log bins), on two threads for large matrices.
+    func binnedColumns(_ m: FeatureMatrix, rows picked: [Int]? = nil) -> [UInt8] {
+        let n = picked?.count ?? m.rowCount, d = m.columnCount
+        var out = [UInt8](repeating: 0, count: n * d)
+        out.withUnsafeMutableBufferPointer { o in
+            let columns = UncheckedBox(o)
+            _ = parallelParts(count: n, parts: n * d >= parallelWorkThreshold ? 2 : 1) { rows in
+                for i in rows {
+                    let row = picked?[i] ?? i
+                    for j in 0..<d { columns.value[j * n + i] = bin(m[row, j], feature: j) }
+                }
+            }
+        }
+        return out
+    }
 }

@@ -2,24 +2,35 @@ import Foundation
 
 /// The training state of ``GradientBoostedTrees``: binned rows, current scores, gradients, and
 /// the row order that each tree partitions in place (a node owns a contiguous range of it).
+///
+/// A histogram has one slot (gradient sum, Hessian sum, row count) per bin of every feature, the
+/// bins of feature f at slots `slotOffset[f] ..< slotOffset[f + 1]`. Each row lists only the
+/// slots of its features whose bin is not that feature's most common bin (``RowSlots``): most
+/// churn features are zero for most customers, and one-hot columns are zero for all but one of
+/// their group, so a row holds a fraction of its d bins. The common bin's sums are the node's
+/// totals minus the feature's other bins (LightGBM's treatment of the most frequent bin, Ke et
+/// al. 2017, §4, and its row-wise multi-value bins).
 struct TreeGrower {
     let n: Int
     let d: Int
-    /// Histogram slots per feature (the largest bin count).
-    let width: Int
     let options: GradientBoostedTrees.Options
     let featureNames: [String]
     let binning: FeatureBinning
     let binCounts: [Int]
-    let binned: [UInt8]
-    /// The same bins column-major (feature f of row i at `f · n + i`): partitioning a node reads
+    /// First histogram slot of each feature, and the slot count at the end (d + 1 entries).
+    let slotOffset: [Int]
+    /// Per feature, its most common bin over the training rows.
+    let commonBin: [Int]
+    /// The bins column-major (feature f of row i at `f · n + i`): partitioning a node reads
     /// one feature of its rows, a contiguous byte run here instead of one cache line per row.
     let binnedColumns: [UInt8]
+    /// Per row, the slots of its uncommon bins.
+    let rowSlots: RowSlots
     let labels: [UInt8]
     let baseScore: Double
     var scores: [Double]
-    var gradients: [Double]
-    var hessians: [Double]
+    /// g_i at `2i`, h_i at `2i + 1`: one cache line per row read while building a histogram.
+    var gradientPairs: [Double]
     var order: [Int32]
     var scratch: [Int32]
 
@@ -38,22 +49,28 @@ struct TreeGrower {
         featureNames = matrix.featureNames
         binning = FeatureBinning(matrix, rows: picked, maxBins: min(256, max(2, options.bins)))
         binCounts = binning.upperBounds.map(\.count)
-        width = binCounts.max() ?? 1
-        binned = binning.binned(matrix, rows: picked)
-        var columns = [UInt8](repeating: 0, count: binned.count)
-        let (rows, width) = (n, matrix.columnCount)
-        binned.withUnsafeBufferPointer { b in
-            columns.withUnsafeMutableBufferPointer { c in
-                for i in 0..<rows { for f in 0..<width { c[f * rows + i] = b[i * width + f] } }
+        var offsets = [0]
+        for count in binCounts { offsets.append(offsets[offsets.count - 1] + count) }
+        slotOffset = offsets
+        let columns = binning.binnedColumns(matrix, rows: picked)
+        binnedColumns = columns
+        let (rows, bins) = (n, binCounts)
+        commonBin = columns.withUnsafeBufferPointer { c in
+            (0..<bins.count).map { f in
+                var tally = [Int](repeating: 0, count: bins[f])
+                for i in 0..<rows { tally[Int(c[f * rows + i])] += 1 }
+                // The first of equally common bins, so the choice does not depend on anything else.
+                var best = 0
+                for b in tally.indices where tally[b] > tally[best] { best = b }
+                return best
             }
         }
-        binnedColumns = columns
+        rowSlots = RowSlots(columns: columns, rows: n, slotOffset: offsets, commonBin: commonBin)
         self.labels = labels
         let positives = Double(labels.reduce(0) { $0 + Int($1) })
         baseScore = Foundation.log(positives / (Double(n) - positives))
         scores = [Double](repeating: baseScore, count: n)
-        gradients = [Double](repeating: 0, count: n)
-        hessians = [Double](repeating: 0, count: n)
+        gradientPairs = [Double](repeating: 0, count: 2 * n)
         order = (0..<n).map { Int32(truncatingIfNeeded: $0) }
         scratch = order
     }
@@ -94,13 +111,24 @@ struct TreeGrower {
                                     validationRows: nv, options: options)
     }
 
-    /// g_i = p_i − y_i and h_i = p_i(1 − p_i) of the log-loss at the current scores.
+    /// g_i = p_i − y_i and h_i = p_i(1 − p_i) of the log-loss at the current scores, on two
+    /// threads for large matrices.
     mutating func computeGradients() {
-        for i in 0..<n {
-            let p = 1 / (1 + Foundation.exp(-scores[i]))
-            gradients[i] = p - Double(labels[i])
-            hessians[i] = max(p * (1 - p), 1e-16)
-        }
+        let n = n
+        let parts = n * 8 >= parallelWorkThreshold ? 2 : 1
+        scores.withUnsafeBufferPointer { s in
+        labels.withUnsafeBufferPointer { y in
+        gradientPairs.withUnsafeMutableBufferPointer { gh in
+            let buffers = UncheckedBox((s, y, gh))
+            _ = parallelParts(count: n, parts: parts) { rows in
+                let (s, y, gh) = buffers.value
+                for i in rows {
+                    let p = 1 / (1 + Foundation.exp(-s[i]))
+                    gh[2 * i] = p - Double(y[i])
+                    gh[2 * i + 1] = max(p * (1 - p), 1e-16)
+                }
+            }
+        }}}
     }
 
     /// A node waiting to be split: its rows `order[start..<end]`, sums, and histogram (nil when
@@ -136,27 +164,32 @@ struct TreeGrower {
             return tree.value.count - 1
         }
         var g = 0.0, h = 0.0
-        for i in 0..<n { g += gradients[i]; h += hessians[i] }
+        for i in 0..<n { g += gradientPairs[2 * i]; h += gradientPairs[2 * i + 1] }
         let (maxDepth, minLeaf) = (options.maxDepth, options.minSamplesLeaf)
         let splittable = { (count: Int, depth: Int) in depth < maxDepth && count >= 2 * minLeaf }
         let root = addNode(leafValue(g, h), n)
         var level = [Pending(start: 0, end: n, g: g, h: h, node: root,
-                             histogram: splittable(n, 0) ? histogram(0..<n) : nil)]
+                             histogram: splittable(n, 0) ? histograms([(0..<n, g, h)])[0] : nil)]
         var leaves: [Pending] = []
         var depth = 0
         while !level.isEmpty {
-            var next: [Pending] = []
+            // Every node's split first, then all partitions of the level at once (two threads).
+            var splits: [(index: Int, split: Split)] = []
             for index in level.indices {
-                var p = level[index]
-                p.histogram = nil
-                // Taken out of `level` so the subtraction below mutates it in place (no copy).
-                var large = level[index].histogram ?? []
-                level[index].histogram = nil
-                guard !large.isEmpty, let split = bestSplit(large, p) else {
-                    leaves.append(p)
-                    continue
+                if let histogram = level[index].histogram, let split = bestSplit(histogram, level[index]) {
+                    splits.append((index, split))
+                } else {
+                    level[index].histogram = nil
+                    leaves.append(level[index])
                 }
-                let mid = partition(p.start..<p.end, feature: split.feature, bin: split.bin)
+            }
+            let mids = partition(splits.map { (level[$0.index].start..<level[$0.index].end, $0.split.feature, $0.split.bin) })
+            // The children, and the histograms of the smaller ones that will be split, all in one batch.
+            var children: [(left: Pending, right: Pending, needLeft: Bool, needRight: Bool, leftSmaller: Bool)] = []
+            var jobs: [(range: Range<Int>, g: Double, h: Double)] = []
+            for (k, (index, split)) in splits.enumerated() {
+                let p = level[index]
+                let mid = mids[k]
                 let countLeft = mid - p.start, countRight = p.end - mid
                 let gRight = p.g - split.gLeft, hRight = p.h - split.hLeft
                 tree.feature[p.node] = Int32(split.feature)
@@ -167,13 +200,29 @@ struct TreeGrower {
                 let rightNode = addNode(leafValue(gRight, hRight), countRight)
                 tree.left[p.node] = Int32(leftNode)
                 tree.right[p.node] = Int32(rightNode)
-                var left = Pending(start: p.start, end: mid, g: split.gLeft, h: split.hLeft, node: leftNode, histogram: nil)
-                var right = Pending(start: mid, end: p.end, g: gRight, h: hRight, node: rightNode, histogram: nil)
+                let left = Pending(start: p.start, end: mid, g: split.gLeft, h: split.hLeft, node: leftNode, histogram: nil)
+                let right = Pending(start: mid, end: p.end, g: gRight, h: hRight, node: rightNode, histogram: nil)
                 let needLeft = splittable(countLeft, depth + 1), needRight = splittable(countRight, depth + 1)
+                let leftSmaller = countLeft <= countRight
                 if needLeft || needRight {
-                    // Build the smaller child's histogram; the larger one's is the parent's minus it.
-                    let leftSmaller = countLeft <= countRight
-                    let small = histogram(leftSmaller ? p.start..<mid : mid..<p.end)
+                    let small = leftSmaller ? left : right
+                    jobs.append((small.start..<small.end, small.g, small.h))
+                }
+                children.append((left, right, needLeft, needRight, leftSmaller))
+            }
+            var built = histograms(jobs)
+            var next: [Pending] = []
+            var job = 0
+            for (k, (index, _)) in splits.enumerated() {
+                var (left, right, needLeft, needRight, leftSmaller) = children[k]
+                if needLeft || needRight {
+                    // The smaller child's histogram was built; the larger one's is the parent's minus it.
+                    let small = built[job]
+                    built[job] = []
+                    job += 1
+                    // Taken out of `level` so the subtraction mutates it in place (no copy).
+                    var large = level[index].histogram ?? []
+                    level[index].histogram = nil
                     if leftSmaller ? needRight : needLeft {
                         large.withUnsafeMutableBufferPointer { l in
                             small.withUnsafeBufferPointer { s in for k in 0..<l.count { l[k] -= s[k] } }
@@ -187,6 +236,7 @@ struct TreeGrower {
                         left.histogram = needLeft ? large : nil
                     }
                 }
+                level[index].histogram = nil
                 next.append(left)
                 next.append(right)
             }
@@ -211,7 +261,7 @@ struct TreeGrower {
         histogram.withUnsafeBufferPointer { hist in
             for f in 0..<d {
                 var gl = 0.0, hl = 0.0, cl = 0
-                let offset = f * width * 3
+                let offset = 3 * slotOffset[f]
                 for b in 0..<(binCounts[f] - 1) {
                     let k = offset + 3 * b
                     gl += hist[k]; hl += hist[k + 1]; cl += Int(hist[k + 2])
@@ -231,59 +281,188 @@ struct TreeGrower {
         return best
     }
 
-    /// Reorders `order[range]` stably so rows with bin ≤ `bin` of `feature` come first; returns
-    /// where the others start.
-    mutating func partition(_ range: Range<Int>, feature: Int, bin: Int) -> Int {
-        var front = range.lowerBound, back = 0
-        let threshold = UInt8(bin), column = feature * n
-        binnedColumns.withUnsafeBufferPointer { bn in
+    /// Reorders each `order[range]` stably so rows with bin ≤ `bin` of `feature` come first;
+    /// returns where the others start, per job. Each range is cut in two halves partitioned on
+    /// two threads (rows going left to the front of the half's `scratch`, the others to its back
+    /// in reverse), then the four runs are copied back in order: the same order as one pass.
+    mutating func partition(_ jobs: [(range: Range<Int>, feature: Int, bin: Int)]) -> [Int] {
+        let total = jobs.reduce(0) { $0 + $1.range.count }
+        let parts = total >= parallelWorkThreshold / 4 ? 2 : 1
+        let n = n
+        return binnedColumns.withUnsafeBufferPointer { bn in
         order.withUnsafeMutableBufferPointer { o in
         scratch.withUnsafeMutableBufferPointer { s in
-            for r in range {
-                let i = o[r]
-                if bn[column + Int(i)] <= threshold { o[front] = i; front += 1 } else { s[back] = i; back += 1 }
+            let buffers = UncheckedBox((bn, o, s))
+            // Rows sent left, per job and half.
+            let lefts = parallelParts(count: parts, parts: parts) { part -> [Int] in
+                let (bn, o, s) = buffers.value
+                return jobs.map { job in
+                    let half = Self.half(job.range, part.lowerBound, of: parts)
+                    let threshold = UInt8(job.bin), column = job.feature * n
+                    var front = half.lowerBound, back = half.upperBound
+                    for r in half {
+                        let i = o[r]
+                        if bn[column + Int(i)] <= threshold { s[front] = i; front += 1 } else { back -= 1; s[back] = i }
+                    }
+                    return front - half.lowerBound
+                }
             }
-            for k in 0..<back { o[front + k] = s[k] }
+            return jobs.indices.map { j in
+                let range = jobs[j].range
+                var at = range.lowerBound
+                for part in 0..<parts {
+                    let half = Self.half(range, part, of: parts)
+                    for r in half.lowerBound..<(half.lowerBound + lefts[part][j]) { o[at] = s[r]; at += 1 }
+                }
+                let mid = at
+                for part in 0..<parts {
+                    let half = Self.half(range, part, of: parts)
+                    var r = half.upperBound
+                    while r > half.lowerBound + lefts[part][j] { r -= 1; o[at] = s[r]; at += 1 }
+                }
+                return mid
+            }
         }}}
-        return front
     }
 
-    /// Gradient, Hessian and count histograms of the rows `order[range]`: slot (f, b) at
-    /// `3 · (f · width + b)`. Two threads, each over half the rows, for large nodes.
-    func histogram(_ range: Range<Int>) -> [Double] {
-        let size = d * width * 3
-        let parts = range.count * d >= parallelWorkThreshold ? 2 : 1
-        let (binned, gradients, hessians, order, d, width) = (binned, gradients, hessians, order, d, width)
-        var pieces = parallelParts(count: range.count, parts: parts) { local in
-            var out = [Double](repeating: 0, count: size)
-            out.withUnsafeMutableBufferPointer { hist in
-            binned.withUnsafeBufferPointer { bn in
-            gradients.withUnsafeBufferPointer { gr in
-            hessians.withUnsafeBufferPointer { he in
+    /// Part `part` of `range` cut into `parts` nearly equal pieces.
+    static func half(_ range: Range<Int>, _ part: Int, of parts: Int) -> Range<Int> {
+        (range.lowerBound + range.count * part / parts)..<(range.lowerBound + range.count * (part + 1) / parts)
+    }
+
+    /// Gradient, Hessian and count histograms of the rows `order[job.range]` of each job, whose
+    /// sums are `job.g`, `job.h` and `job.range.count`: slot k at `3k`. The jobs' rows, taken end
+    /// to end, are cut in two halves built on two threads (a job across the cut gets a part
+    /// from each, added in a fixed order): one hand-off per level of a tree, not per node. The
+    /// common bins are filled in last from the totals.
+    func histograms(_ jobs: [(range: Range<Int>, g: Double, h: Double)]) -> [[Double]] {
+        let size = 3 * slotOffset[d]
+        let total = jobs.reduce(0) { $0 + $1.range.count }
+        let parts = total * d >= parallelWorkThreshold ? 2 : 1
+        let (gradientPairs, order, rowSlots) = (gradientPairs, order, rowSlots)
+        let pieces = parallelParts(count: total, parts: parts) { span -> [(job: Int, histogram: [Double])] in
+            var out: [(job: Int, histogram: [Double])] = []
+            gradientPairs.withUnsafeBufferPointer { gh in
             order.withUnsafeBufferPointer { o in
-                for r in (range.lowerBound + local.lowerBound)..<(range.lowerBound + local.upperBound) {
-                    let i = Int(o[r])
-                    let g = gr[i], h = he[i]
-                    let base = i * d
-                    var offset = 0
-                    for f in 0..<d {
-                        let k = offset + 3 * Int(bn[base + f])
-                        hist[k] += g
-                        hist[k + 1] += h
-                        hist[k + 2] += 1
-                        offset += 3 * width
+                var at = 0
+                for (j, job) in jobs.enumerated() {
+                    let lo = max(at, span.lowerBound), hi = min(at + job.range.count, span.upperBound)
+                    if lo < hi {
+                        var histogram = [Double](repeating: 0, count: size)
+                        histogram.withUnsafeMutableBufferPointer { hist in
+                            let first = job.range.lowerBound - at
+                            rowSlots.accumulate(rows: (first + lo)..<(first + hi), order: o, gradientPairs: gh, into: hist)
+                        }
+                        out.append((j, histogram))
                     }
+                    at += job.range.count
                 }
-            }}}}}
+            }}
             return out
         }
-        guard var total = pieces.first else { return [Double](repeating: 0, count: size) }
-        if pieces.count > 1 {
-            let other = pieces.removeLast()
-            total.withUnsafeMutableBufferPointer { t in
-                other.withUnsafeBufferPointer { o in for k in 0..<size { t[k] += o[k] } }
+        var result = [[Double]](repeating: [], count: jobs.count)
+        for piece in pieces {
+            for (j, histogram) in piece {
+                if result[j].isEmpty {
+                    result[j] = histogram
+                } else {
+                    result[j].withUnsafeMutableBufferPointer { t in
+                        histogram.withUnsafeBufferPointer { o in for k in 0..<size { t[k] += o[k] } }
+                    }
+                }
             }
         }
-        return total
+        for (j, job) in jobs.enumerated() {
+            if result[j].isEmpty { result[j] = [Double](repeating: 0, count: size) }
+            result[j].withUnsafeMutableBufferPointer { t in
+                for f in 0..<d {
+                    var sg = 0.0, sh = 0.0, sc = 0.0
+                    for k in slotOffset[f]..<slotOffset[f + 1] { sg += t[3 * k]; sh += t[3 * k + 1]; sc += t[3 * k + 2] }
+                    let common = 3 * (slotOffset[f] + commonBin[f])
+                    t[common] = job.g - sg
+                    t[common + 1] = job.h - sh
+                    t[common + 2] = Double(job.range.count) - sc
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// Per training row, the histogram slots of its features whose bin is not the feature's most
+/// common one, rows one after another (compressed sparse rows): row i's slots are
+/// `slots[start[i] ..< start[i + 1]]`. Two bytes a slot when the histogram has at most 65,536
+/// slots, else four.
+struct RowSlots: Sendable {
+    enum Storage: Sendable {
+        case narrow([UInt16])
+        case wide([UInt32])
+    }
+    let start: [Int]
+    let storage: Storage
+
+    /// - Parameters:
+    ///   - columns: the bins column-major, `rows` per column.
+    ///   - slotOffset: first slot of each feature, then the slot count.
+    ///   - commonBin: the bin per feature left out.
+    init(columns: [UInt8], rows n: Int, slotOffset: [Int], commonBin: [Int]) {
+        let d = commonBin.count
+        var start = [Int](repeating: 0, count: n + 1)
+        columns.withUnsafeBufferPointer { c in
+            for i in 0..<n {
+                var k = 0
+                for f in 0..<d where Int(c[f * n + i]) != commonBin[f] { k += 1 }
+                start[i + 1] = start[i] + k
+            }
+        }
+        func collect<S: FixedWidthInteger & UnsignedInteger>(_: S.Type) -> [S] {
+            var slots = [S](repeating: 0, count: start[n])
+            columns.withUnsafeBufferPointer { c in
+            slots.withUnsafeMutableBufferPointer { s in
+                var k = 0
+                for i in 0..<n {
+                    for f in 0..<d {
+                        let b = Int(c[f * n + i])
+                        if b != commonBin[f] { s[k] = S(truncatingIfNeeded: slotOffset[f] + b); k += 1 }
+                    }
+                }
+            }}
+            return slots
+        }
+        self.start = start
+        storage = slotOffset[d] <= 1 << 16 ? .narrow(collect(UInt16.self)) : .wide(collect(UInt32.self))
+    }
+
+    /// Adds g, h and 1 of each row `order[r]`, r in `rows`, to its slots of `hist`.
+    func accumulate(rows: Range<Int>, order: UnsafeBufferPointer<Int32>, gradientPairs: UnsafeBufferPointer<Double>,
+                    into hist: UnsafeMutableBufferPointer<Double>) {
+        start.withUnsafeBufferPointer { start in
+            switch storage {
+            case .narrow(let slots):
+                slots.withUnsafeBufferPointer { Self.accumulate(rows, order, start, $0, gradientPairs, hist) }
+            case .wide(let slots):
+                slots.withUnsafeBufferPointer { Self.accumulate(rows, order, start, $0, gradientPairs, hist) }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func accumulate<S: FixedWidthInteger & UnsignedInteger>(
+        _ rows: Range<Int>, _ order: UnsafeBufferPointer<Int32>, _ start: UnsafeBufferPointer<Int>, _ slots: UnsafeBufferPointer<S>,
+        _ gh: UnsafeBufferPointer<Double>, _ hist: UnsafeMutableBufferPointer<Double>
+    ) {
+        for r in rows {
+            let i = Int(order[r])
+            let g = gh[2 * i], h = gh[2 * i + 1]
+            var k = start[i]
+            let end = start[i + 1]
+            while k < end {
+                let s = 3 * Int(slots[k])
+                hist[s] += g
+                hist[s + 1] += h
+                hist[s + 2] += 1
+                k += 1
+            }
+        }
     }
 }
