@@ -124,8 +124,7 @@ func fitModel(_ model: ModelName, _ input: ModelInput, penalty: Double) throws -
         guard let monetary = input.monetary else {
             throw CLIError("gg needs monetary values: give transactions, or a summary with a monetary_value column")
         }
-        let frequency = input.customerIDs.indices.map { input.data.frequency[Int(input.data.historyOfCustomer[$0])] }
-        return try GammaGamma.fit(frequency: frequency, monetary: monetary, options: options).report
+        return try GammaGamma.fit(input.data, monetary: monetary, options: options).report
     case .bgbb:
         throw CLIError("bgbb is a discrete-time model: fit it with `cva fit --model bgbb` on transactions (with --period) or on a CSV of frequency,recency,n[,count]")
     case .sbg:
