@@ -16,7 +16,7 @@ struct PredictCommand: ParsableCommand {
             summary input without --observation-end. P(purchase by t | alive) = 1 − ((α+T)/(α+T+t))^(r+x) for \
             bgnbd and mbgnbd (a customer alive at T drops out only at a purchase, after it); for pnbd, where a \
             customer can die before buying, E[λ/(λ+μ)(1 − e^(−(λ+μ)t))] over λ ~ Gamma(r+x, α+T), \
-            μ ~ Gamma(s, β+T), by quadrature (absolute error about 1e−10), which tends to E[λ/(λ+μ)] < 1, so a \
+            μ ~ Gamma(s, β+T), by quadrature, t solved to within 0.01 day, which tends to E[λ/(λ+μ)] < 1, so a \
             p_alive a little above 0.5 may still give no date. CLV follows lifetimes: monthly \
             steps over --clv-months, each month's expected purchases × expected spend, discounted at --discount-rate.
             --model bgbb (BG/BB, discrete opportunities): customer_id, frequency, recency, n, p_alive, expected_purchases \
