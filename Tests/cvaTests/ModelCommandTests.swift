@@ -102,6 +102,66 @@ struct ModelCommandTests {
         #expect(dated > 0 && gone > 0, "dated \(dated), gone \(gone)")
     }
 
+    /// yyyy-MM-dd in UTC.
+    static var isoDay: DateFormatter {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        return formatter
+    }
+
+    /// A summary CSV has no dates: with --observation-end the next purchase dates count from
+    /// that day, the same as from the transactions the summary was made of (whose observation
+    /// end is their last day) but for the recency and T the summary rounds to 8 decimals, which
+    /// may move a date by a day; without it the column is empty and standard error says why, once.
+    @Test(arguments: ["bgnbd", "pnbd"])
+    func summaryInputDatesCountFromTheObservationEnd(model: String) throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data").path
+        let summary = folder.appendingPathComponent("summary.csv").path
+        #expect(try CLI.run(["generate", "--customers", "1500", "--seed", "5", "--only", "transactions", "--out", data]).status == 0)
+        #expect(try CLI.run(["summary", data, "--unit", "week", "--format", "csv", "--out", summary]).status == 0)
+        // The observation end of the transactions: their last day, the latest last_purchase.
+        let rows = try String(contentsOfFile: summary, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let lastPurchase = try #require(rows.first?.firstIndex(of: "last_purchase"))
+        let end = try #require(rows.dropFirst().map { String($0[lastPurchase]) }.max())
+        let saved = folder.appendingPathComponent("m.json").path
+        #expect(try CLI.run(["fit", data, "--model", model, "--format", "json", "--save", saved]).status == 0)
+        let fromTransactions = try CLI.run(["predict", data, "--model-file", saved, "--format", "csv"])
+        let dated = try CLI.run(["predict", summary, "--model-file", saved, "--format", "csv", "--observation-end", end])
+        let undated = try CLI.run(["predict", summary, "--model-file", saved, "--format", "csv"])
+        for run in [fromTransactions, dated, undated] { #expect(run.status == 0, "\(run.stderr)") }
+        func dates(_ run: CommandLineTests.Run) -> [String: String] {
+            var byCustomer: [String: String] = [:]
+            for line in run.stdout.split(separator: "\n").dropFirst() {
+                let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+                byCustomer[String(cells[0])] = String(cells[cells.count - 1])
+            }
+            return byCustomer
+        }
+        let expected = dates(fromTransactions), got = dates(dated), empty = dates(undated)
+        #expect(got.count == 1500 && expected.count == 1500 && empty.count == 1500)
+        #expect(expected.values.contains { !$0.isEmpty })
+        for (customer, day) in expected {
+            let other = got[customer] ?? "missing"
+            if day.isEmpty || other.isEmpty {
+                #expect(day == other, "\(customer): \(day) vs \(other)")
+            } else {
+                let a = try #require(Self.isoDay.date(from: day)), b = try #require(Self.isoDay.date(from: other))
+                #expect(abs(a.timeIntervalSince(b)) <= 86_400, "\(customer): \(day) vs \(other)")
+                #expect(other > end, "\(customer): \(other) not after \(end)")
+            }
+        }
+        #expect(empty.values.allSatisfy { $0.isEmpty })
+        #expect(dated.stderr.isEmpty || !dated.stderr.contains("next_purchase_date"), "\(dated.stderr)")
+        #expect(undated.stderr.components(separatedBy: "next_purchase_date is empty").count == 2, "\(undated.stderr)")
+        #expect(undated.stderr.contains("--observation-end"))
+        let bad = try CLI.run(["predict", summary, "--model-file", saved, "--format", "csv", "--observation-end", "2024-13-40"])
+        #expect(bad.status != 0 && bad.stderr.contains("--observation-end 2024-13-40"), "\(bad.stderr)")
+    }
+
     /// BG/BB end to end on the donation data of Fader, Hardie & Shang (2010), one row per
     /// history with a count: the published estimates (α 1.204, β 0.750, γ 0.657, δ 2.783).
     @Test func bgbbFitsTheDonationSummary() throws {
