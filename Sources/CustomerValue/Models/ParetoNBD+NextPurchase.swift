@@ -148,7 +148,8 @@ private struct NextPurchaseIntegral {
         let left = (m - a) / 6 * (fa + 4 * flm + fm)
         let right = (b - m) / 6 * (fm + 4 * frm + fb)
         let delta = left + right - whole
-        if depth <= 0 || abs(delta) <= 15 * eps { return left + right + delta / 15 }
+        // A non-finite h (overflow at extreme parameters) ends the subdivision at once.
+        if depth <= 0 || abs(delta) <= 15 * eps || !delta.isFinite { return left + right + delta / 15 }
         return simpson(a, m, fa, flm, fm, left, eps / 2, depth: depth - 1)
             + simpson(m, b, fm, frm, fb, right, eps / 2, depth: depth - 1)
     }
