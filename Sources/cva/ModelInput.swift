@@ -16,17 +16,20 @@ struct ModelInput {
     var observationEnd: CalendarDay?
     var unit: TimeUnit
 
-    /// Reads `input`: a summary CSV when its header has frequency, recency and T, otherwise
-    /// transactions (a file or a data set folder), summarised in `unit` up to `calibrationEnd`.
+    /// Reads `input`: a summary CSV when its header has frequency, recency and T (its observation
+    /// end is `--observation-end`, when given), otherwise transactions (a file or a data set
+    /// folder), summarised in `unit` up to `calibrationEnd`.
     static func load(_ input: String, transactions: TransactionOptions, unit: TimeUnit, calibrationEnd: String?) throws -> ModelInput {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
             throw CLIError("\(input): no such file or folder")
         }
         if !isDirectory.boolValue, try isSummaryFile(input) {
+            // A summary has no dates: the day its T is counted to comes from --observation-end, if given.
+            let end = try transactions.observationEnd.map { try parseDay($0, flag: "--observation-end") }
             let file = try SummaryFile(path: input)
             return ModelInput(customerIDs: file.customerIDs, data: try file.purchaseData(file: input),
-                              monetary: file.monetary, observationEnd: nil, unit: unit)
+                              monetary: file.monetary, observationEnd: end, unit: unit)
         }
         let path = try transactionsPath(input)
         let history = try loadTransactions(path: path, options: transactions, quarantine: nil)
@@ -124,8 +127,7 @@ func fitModel(_ model: ModelName, _ input: ModelInput, penalty: Double) throws -
         guard let monetary = input.monetary else {
             throw CLIError("gg needs monetary values: give transactions, or a summary with a monetary_value column")
         }
-        let frequency = input.customerIDs.indices.map { input.data.frequency[Int(input.data.historyOfCustomer[$0])] }
-        return try GammaGamma.fit(frequency: frequency, monetary: monetary, options: options).report
+        return try GammaGamma.fit(input.data, monetary: monetary, options: options).report
     case .bgbb:
         throw CLIError("bgbb is a discrete-time model: fit it with `cva fit --model bgbb` on transactions (with --period) or on a CSV of frequency,recency,n[,count]")
     case .sbg:

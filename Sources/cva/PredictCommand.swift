@@ -12,11 +12,11 @@ struct PredictCommand: ParsableCommand {
             expected_spend and clv need a spend model (--spend-model gg, or a model file holding one); \
             next_purchase_date is the observation end plus the time t by which the probability of at least one \
             purchase, p_alive × P(purchase by t | alive), reaches 50%, rounded up to a whole day; it is empty when \
-            that never happens (always when p_alive ≤ 0.5: the customer is more likely gone than not) and for \
-            summary input without --observation-end. P(purchase by t | alive) = 1 − ((α+T)/(α+T+t))^(r+x) for \
+            that never happens (always when p_alive ≤ 0.5: the customer is more likely gone than not), and for \
+            summary input without --observation-end (with it, the dates count from that day). P(purchase by t | alive) = 1 − ((α+T)/(α+T+t))^(r+x) for \
             bgnbd and mbgnbd (a customer alive at T drops out only at a purchase, after it); for pnbd, where a \
             customer can die before buying, E[λ/(λ+μ)(1 − e^(−(λ+μ)t))] over λ ~ Gamma(r+x, α+T), \
-            μ ~ Gamma(s, β+T), by quadrature (absolute error about 1e−10), which tends to E[λ/(λ+μ)] < 1, so a \
+            μ ~ Gamma(s, β+T), by quadrature, t solved to within 0.01 day, which tends to E[λ/(λ+μ)] < 1, so a \
             p_alive a little above 0.5 may still give no date. CLV follows lifetimes: monthly \
             steps over --clv-months, each month's expected purchases × expected spend, discounted at --discount-rate.
             --model bgbb (BG/BB, discrete opportunities): customer_id, frequency, recency, n, p_alive, expected_purchases \
@@ -91,7 +91,12 @@ struct PredictCommand: ParsableCommand {
             if let spend, let p = spend["p"], let q = spend["q"], let v = spend["v"] {
                 gg = GammaGamma(parameters: .init(p: p, q: q, v: v))
             }
-            let observationEnd = data.observationEnd ?? saved?.observationEnd
+            // A summary's dates count from --observation-end alone (a model file's observation
+            // end is that of the data it was fitted on, not necessarily this summary's).
+            let observationEnd = data.observationEnd
+            if observationEnd == nil {
+                Console.note("note: next_purchase_date is empty: \(input) is a summary, which has no dates; give --observation-end DATE (the day its T is counted to) for the dates")
+            }
             func table<Model: PurchaseModel>(_ model: Model) -> OutputTable {
                 let p = CustomerPredictions.compute(data: data.data, monetary: data.monetary, model: model, spend: gg,
                                                     horizon: horizon, months: clvMonths, discountRate: discountRate,

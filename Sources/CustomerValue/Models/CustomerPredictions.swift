@@ -19,8 +19,9 @@ public struct CustomerPredictions: Sendable {
     public var lifetimeValue: [Double]?
     /// Days after the observation end by which the probability of at least one purchase,
     /// P(alive) × P(purchase by then | alive), reaches 50%
-    /// (``PurchaseModel/timeToPurchase(probability:probabilityAlive:frequency:age:)``); +∞ when it
-    /// never does (always when P(alive) ≤ 0.5: the customer is more likely gone than not).
+    /// (``PurchaseModel/timeToPurchase(probability:probabilityAlive:frequency:age:tolerance:)``, to
+    /// within 0.01 day where it is solved numerically, as for Pareto/NBD); +∞ when it never does
+    /// (always when P(alive) ≤ 0.5: the customer is more likely gone than not).
     public var daysToNextPurchase: [Double]
 
     /// Predictions for every customer of `data`.
@@ -41,8 +42,11 @@ public struct CustomerPredictions: Sendable {
         let parts = m >= 10_000 ? 2 : 1
         let withCLV = spend != nil
         // Per history: alive, expected, discounted purchases (CLV at spend 1), wait in days.
+        // To 0.01 day (a date is the day it falls in, rounded up): cheap for models that solve for it.
+        let dayTolerance = 0.01 / unit.days
         let daysUntilLikely: @Sendable (Double, Double, Double) -> Double = { alive, x, T in
-            model.timeToPurchase(probability: 0.5, probabilityAlive: alive, frequency: x, age: T).map { $0 * unit.days } ?? .infinity
+            model.timeToPurchase(probability: 0.5, probabilityAlive: alive, frequency: x, age: T, tolerance: dayTolerance)
+                .map { $0 * unit.days } ?? .infinity
         }
         let results = ParallelResults<[Double]>(count: parts)
         if model.expectedPurchasesIfAlive(in: 1, frequency: 0, age: 0) != nil {

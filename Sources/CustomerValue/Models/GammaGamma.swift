@@ -68,73 +68,110 @@ public struct GammaGamma: Sendable, Codable, Hashable {
     ///   - frequency: repeat transactions x per customer.
     ///   - monetary: mean spend m_x of the repeat transactions per customer.
     /// - Throws: ``FitError`` with fewer than 10 usable customers, or when spend does not vary.
+    /// - Complexity: O(customers) once, then O(bins) per step of the optimizer (``SpendMoments``).
     public static func fit(frequency: [Double], monetary: [Double], options: FitOptions = .init()) throws -> (model: GammaGamma, report: FitReport) {
-        // The repeat buyers with a positive mean spend.
+        precondition(frequency.count == monetary.count, "columns of different lengths")
+        let moments = SpendMoments(count: frequency.count, frequency: frequency, history: nil, monetary: monetary)
+        return try fit(moments, options: options) { repeatBuyers(frequency: frequency, monetary: monetary) }
+    }
+
+    /// Fits the model on the repeat buyers with positive mean spend among the customers of
+    /// purchase data, read in place (x of customer i is that of its history).
+    /// - Parameters:
+    ///   - data: the customers' histories.
+    ///   - monetary: mean spend m_x of each customer's repeat transactions, in customer order.
+    /// - Throws: ``FitError`` with fewer than 10 usable customers, or when spend does not vary.
+    /// - Complexity: O(customers) once, then O(bins) per step of the optimizer (``SpendMoments``).
+    public static func fit(_ data: PurchaseData, monetary: [Double], options: FitOptions = .init()) throws -> (model: GammaGamma, report: FitReport) {
+        precondition(data.customers == monetary.count, "one mean spend per customer")
+        let moments = SpendMoments(count: data.customers, frequency: data.frequency, history: data.historyOfCustomer,
+                                   monetary: monetary)
+        return try fit(moments, options: options) {
+            repeatBuyers(frequency: data.historyOfCustomer.map { data.frequency[Int($0)] }, monetary: monetary)
+        }
+    }
+
+    /// The per-customer likelihood of the repeat buyers (x > 0, 0 < m_x < ∞).
+    private static func repeatBuyers(frequency: [Double], monetary: [Double]) -> GammaGammaLikelihood {
         var xs: [Double] = [], ms: [Double] = []
-        xs.reserveCapacity(frequency.count)
-        ms.reserveCapacity(frequency.count)
-        var sumM = 0.0
         for (x, m) in zip(frequency, monetary) where x > 0 && m > 0 && m.isFinite {
             xs.append(x)
             ms.append(m)
-            sumM += m
         }
-        let customers = xs.count
+        return GammaGammaLikelihood(frequency: xs, monetary: ms, weight: 1)
+    }
+
+    /// The fit from the repeat buyers' moments: L-BFGS on the likelihood of the bins (equal to the
+    /// customers' up to rounding), or on the customers themselves (`perCustomer`) when some
+    /// x m_x is too small or too large for the bins.
+    private static func fit(_ moments: SpendMoments, options: FitOptions,
+                            perCustomer: () -> GammaGammaLikelihood) throws -> (model: GammaGamma, report: FitReport) {
+        let customers = moments.customers
         guard customers >= 10 else {
             throw FitError("gg: \(customers) customers with a repeat purchase and a positive spend; the Gamma-Gamma model needs at least 10")
         }
         let n = Double(customers)
-        let meanM = sumM / n
-        let variance = ms.reduce(0) { $0 + ($1 - meanM) * ($1 - meanM) } / n
-        guard variance > 0 else {
+        let meanM = moments.sumM / n
+        guard moments.largestM > moments.smallestM else {
             throw FitError("gg: every repeat buyer has the same mean spend (\(meanM)); the spread of spend across customers cannot be estimated")
         }
-        let likelihood = GammaGammaLikelihood(frequency: xs, monetary: ms, weight: 1)
-        // Many customers: start from the maximum of every k-th customer's likelihood, weighted by k.
-        var warmStart: MaximumLikelihood.WarmStart?
-        let step = customers / 25_000
-        if step >= 4 {
-            let picked = Swift.stride(from: 0, to: customers, by: step)
-            let small = GammaGammaLikelihood(frequency: picked.map { xs[$0] }, monetary: picked.map { ms[$0] },
-                                             weight: Double(step))
-            warmStart = .init(logLikelihood: small.evaluate, description: "every \(step)th customer")
-        }
+        let likelihood = moments.unusual ? perCustomer() : GammaGammaLikelihood(moments)
         // Starts: shape p from the spend's coefficient of variation, and γ from the population
-        // mean pγ/(q−1) = mean spend, for q = 3, 2 and 5.
+        // mean pγ/(q−1) = mean spend, for q = 3, 2 and 5. (The one-pass variance may lose digits
+        // when spend hardly varies; the clamp of cv² keeps the start finite.)
+        let variance = max(0, moments.sumMSquared / n - meanM * meanM)
         let cv2 = variance / (meanM * meanM)
         let p0 = min(max(1 / max(cv2, 1e-3), 0.5), 50)
         let starts: [[Double]] = [[p0, 3, 2 * meanM / p0], [1, 2, meanM], [5, 5, 4 * meanM / 5]]
-        // With a warm start, Newton's method on all the data: the customer sums depend on γ
-        // alone, and one pass at the subsample's γ gives them as power series in γ around it
-        // (``CustomerSums/Expansion``), so the Newton steps need no further pass unless γ moves
-        // out of the series' range.
-        if let warmStart {
-            let series = GammaGammaSeries(likelihood)
-            if let report = MaximumLikelihood.fitByNewton(
-                model: "gg", names: parameterNames, customers: customers, starts: starts, options: options,
-                warmStart: warmStart, secondOrder: series.secondOrder) {
-                return (GammaGamma(parameters: Parameters(report.estimates)), report)
-            }
-        }
         let report = try MaximumLikelihood.fit(
             model: "gg", names: parameterNames, customers: customers, starts: starts, options: options,
-            warmStart: warmStart, hessian: likelihood.hessian, logLikelihood: likelihood.evaluate)
+            hessian: likelihood.hessian, logLikelihood: likelihood.evaluate)
         return (GammaGamma(parameters: Parameters(report.estimates)), report)
     }
 }
 
 /// The Gamma-Gamma log-likelihood of customers (x, m_x), each counted `weight` times, and its
-/// gradient with respect to (p, q, γ). Per customer and evaluation only log(γ + x m_x) and
-/// 1/(γ + x m_x) are computed; the log Γ and ψ terms depend on x alone and are summed over the
-/// few distinct x with their counts; Σ log m_x and Σ x (log x + log m_x) never change.
+/// gradient with respect to (p, q, γ). The log Γ and ψ terms depend on x alone and are summed
+/// over the few distinct x with their counts; Σ log m_x and Σ x (log x + log m_x) never change;
+/// the sums in γ come from the customers (log(γ + x m_x) and 1/(γ + x m_x) per customer and
+/// evaluation) or from their ``SpendMoments`` (per bin).
 struct GammaGammaLikelihood: Sendable {
     let n: Double
     let weight: Double
     let distinct: DistinctCounts
-    let sums: CustomerSums
     let sumLogM: Double
     let sumXLogXM: Double
+    private let source: Source
 
+    /// Where the sums in γ come from.
+    private enum Source: Sendable {
+        case customers(CustomerSums)
+        case moments(SpendMoments)
+    }
+
+    /// The customers' sums at γ (with the squares for the Hessian).
+    func sums(at v: Double, squares: Bool = false) -> CustomerSums.Sums {
+        switch source {
+        case .customers(let sums): return sums.evaluate(v: v, squares: squares)
+        case .moments(let moments): return moments.sums(at: v, squares: squares)
+        }
+    }
+
+    /// The likelihood of the repeat buyers summarised by `moments` (weight 1).
+    init(_ moments: SpendMoments) {
+        distinct = moments.distinct
+        n = Double(moments.customers)
+        weight = 1
+        // At γ = 0 the sums are Σ log(x m_x) and Σ x log(x m_x); log m_x = log(x m_x) − log x.
+        let atZero = moments.sums(at: 0)
+        var sumLogX = 0.0
+        for (x, count) in zip(distinct.values, distinct.counts) { sumLogX += count * Double.log(x) }
+        sumLogM = atZero.log - sumLogX
+        sumXLogXM = atZero.xLog
+        source = .moments(moments)
+    }
+
+    /// The likelihood of the customers (x, m_x), x > 0 and m_x > 0 each.
     init(frequency xs: [Double], monetary ms: [Double], weight: Double) {
         // x m_x, Σ log m_x and Σ x log m_x on two threads for many customers; Σ x log x by distinct x.
         let count = xs.count
@@ -169,12 +206,12 @@ struct GammaGammaLikelihood: Sendable {
         self.weight = weight
         self.sumLogM = sumLogM
         self.sumXLogXM = sumXLogX + sumXLogM
-        sums = CustomerSums(x: xs, xm: xms)
+        source = .customers(CustomerSums(x: xs, xm: xms))
     }
 
     /// log L at θ = (p, q, γ), with ∂/∂θ written into `gradient`.
     func evaluate(_ theta: [Double], _ gradient: inout [Double]) -> Double {
-        evaluate(theta, &gradient, sums: sums.evaluate(v: theta[2]))
+        evaluate(theta, &gradient, sums: sums(at: theta[2]))
     }
 
     /// log L and its gradient at θ from the customer sums at γ = θ[2] (`s.log`, `s.xLog`,
@@ -206,7 +243,7 @@ extension GammaGammaLikelihood {
     /// ∂²/∂q² = ψ′(px+q) − ψ′(q), ∂²/∂q∂γ = 1/γ − 1/(γ+x m_x), ∂²/∂γ² = −q/γ² + (px+q)/(γ+x m_x)²,
     /// summed over customers (times the weight).
     func hessian(_ theta: [Double]) -> Matrix {
-        hessian(theta, sums: sums.evaluate(v: theta[2], squares: true))
+        hessian(theta, sums: sums(at: theta[2], squares: true))
     }
 
     /// The Hessian at θ from the customer sums at γ = θ[2] (`s.inverse`, `s.xInverse` and their squares).
@@ -234,6 +271,11 @@ extension GammaGammaLikelihood {
 struct DistinctCounts: Sendable {
     var values: [Double] = []
     var counts: [Double] = []
+
+    init(values: [Double], counts: [Double]) {
+        self.values = values
+        self.counts = counts
+    }
 
     init(_ column: [Double]) {
         // Whole numbers from 0 to 100,000 (purchase counts) by table, others by dictionary.

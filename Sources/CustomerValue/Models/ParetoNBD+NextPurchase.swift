@@ -37,40 +37,68 @@ extension ParetoNBD {
     }
 
     /// Time t after T by which the probability of at least one purchase,
-    /// P(alive) · F(t) (``probabilityOfPurchaseIfAlive(within:frequency:age:)``), reaches `probability` q.
+    /// P(alive) · F(t) (``probabilityOfPurchaseIfAlive(within:frequency:age:)``), reaches `probability` q,
+    /// to within about 1e−9 of the model's unit
+    /// (``timeToPurchase(probability:probabilityAlive:frequency:age:tolerance:)``).
+    public func timeToPurchase(probability q: Double, probabilityAlive alive: Double, frequency x: Double, age T: Double) -> Double? {
+        timeToPurchase(probability: q, probabilityAlive: alive, frequency: x, age: T, tolerance: 1e-9)
+    }
+
+    /// Time t after T by which the probability of at least one purchase,
+    /// P(alive) · F(t) (``probabilityOfPurchaseIfAlive(within:frequency:age:)``), reaches `probability` q,
+    /// to within `tolerance`.
     ///
     /// F rises to E[λ/(λ+μ)] < 1, so there is no such time when P(alive) · E[λ/(λ+μ)] ≤ q (in
-    /// particular whenever P(alive) ≤ q). Solved in y = (A/(A+t))^(a+s) by Newton steps on
-    /// ∫_y^1 h = q (a+s) / (a P(alive)), kept inside a shrinking bracket, each step integrating h
-    /// over the interval moved; then t = A (y^(−1/(a+s)) − 1).
+    /// particular whenever P(alive) ≤ q). Solved in y = (A/(A+t))^(a+s) for
+    /// G(y) = ∫_y^1 h = q (a+s) / (a P(alive)) by Newton steps (G′ = −h) kept inside a shrinking
+    /// bracket; then t = A (y^(−1/(a+s)) − 1). h is monotone between 1 and c^(−s), so G(0) lies
+    /// between them and the root between 1 − target / max h and 1 − target / min h: G(0) is
+    /// integrated only when the target falls between h's extremes (where A ≈ B it rarely does).
+    /// Each G(y) is integrated (adaptive Simpson) only as closely as `tolerance` needs: an error ε
+    /// in G moves t by about ε (A+t) / ((a+s) y h(y)), so ε is held to a quarter of `tolerance`
+    /// in t, and the steps stop once a step moves t by less than half of it (Newton's error is
+    /// then far smaller). `cva predict` asks for 0.01 day: its dates are whole days, rounded up.
     /// - Parameters:
     ///   - probability: q, 0 < q < 1.
     ///   - probabilityAlive: P(alive) of the history, from ``probabilityAlive(frequency:recency:age:)``.
     ///   - x: repeat purchases, T: age.
+    ///   - tolerance: the accuracy wanted of t, in the model's unit, > 0.
     /// - Returns: t in the model's unit, or nil when the probability never reaches q.
-    public func timeToPurchase(probability q: Double, probabilityAlive alive: Double, frequency x: Double, age T: Double) -> Double? {
+    public func timeToPurchase(probability q: Double, probabilityAlive alive: Double, frequency x: Double, age T: Double,
+                               tolerance: Double) -> Double? {
         precondition(q > 0 && q < 1, "the probability must be in (0, 1)")
+        precondition(tolerance > 0, "the tolerance must be positive")
         guard alive > q else { return nil }
         let g = NextPurchaseIntegral(self, frequency: x, age: T)
         let target = q / (alive * g.share)
-        // G(y) = ∫_y^1 h, decreasing from G(0) to G(1) = 0.
-        let whole = g.integral(from: 0, to: 1)
-        guard whole > target else { return nil }
-        var (low, high) = (0.0, 1.0)          // G(low) > target > G(high)
-        var y = max(0, 1 - target)            // the root when h ≡ 1 (α = β)
-        var value = g.integral(from: y, to: 1)
+        // G(y) = ∫_y^1 h, decreasing from G(0) to G(1) = 0, with (1−y) min h ≤ G(y) ≤ (1−y) max h.
+        let (hLow, hHigh) = (min(1, g.hAtZero), max(1, g.hAtZero))
+        guard target < hHigh else { return nil }
+        if target >= hLow {
+            guard g.integral(from: 0, to: 1) > target else { return nil }
+        }
+        var (low, high) = (max(0, 1 - target / hLow), 1 - target / hHigh)   // G(low) ≥ target ≥ G(high)
+        var y = 0.5 * (low + high)
+        // t = A (y^(−1/k) − 1) = A · expm1(−log(y)/k): no cancellation for small t.
+        func time(_ y: Double) -> Double { g.A * Double.expMinusOne(-Double.log(y) / g.k) }
         for _ in 0..<100 {
-            let gap = value - target
+            guard y > 0 else { break }
+            let t = time(y)
+            let hy = g.h(y)
+            // dt/dy = −(A+t)/(k y): an error ε in G is one of ε / h(y) in y.
+            let epsilon = 0.25 * tolerance * g.k * y * min(hLow, hy) / (g.A + t)
+            let gap = g.integral(from: y, to: 1, tolerance: epsilon) - target
             if gap > 0 { low = y } else { high = y }
-            if abs(gap) <= 1e-12 * target || high - low <= 1e-15 { break }
-            var next = y + gap / g.h(y)
+            var next = y + gap / hy
             if !(next > low && next < high) { next = 0.5 * (low + high) }
-            value -= g.integral(from: y, to: next)
+            if next > 0, abs(time(next) - t) <= 0.5 * tolerance || high - low <= 1e-15 {
+                y = next
+                break
+            }
             y = next
         }
         guard y > 0 else { return nil }
-        // t = A (y^(−1/k) − 1) = A · expm1(−log(y)/k): no cancellation for small t.
-        return g.A * Double.expMinusOne(-Double.log(y) / g.k)
+        return time(y)
     }
 }
 
@@ -81,6 +109,8 @@ private struct NextPurchaseIntegral {
     let A: Double, k: Double, share: Double, c: Double, s: Double
     /// Absolute tolerance of ∫ h, scaled by h's largest value.
     let tolerance: Double
+    /// h(0) = c^(−s).
+    let hAtZero: Double
 
     init(_ model: ParetoNBD, frequency x: Double, age T: Double) {
         let p = model.parameters
@@ -90,7 +120,8 @@ private struct NextPurchaseIntegral {
         share = a / k
         c = A / (p.beta + T)
         s = p.s
-        tolerance = 1e-10 * max(1, Double.exp(-s * Double.log(c)))
+        hAtZero = Double.exp(-s * Double.log(c))
+        tolerance = 1e-10 * max(1, hAtZero)
     }
 
     /// (c + (1−c) y^(1/k))^(−s): c and 1 are both positive, so the base is too.
@@ -99,13 +130,14 @@ private struct NextPurchaseIntegral {
         return Double.exp(-s * Double.log(c + (1 - c) * w))
     }
 
-    /// ∫_lower^upper h (negative when upper < lower), adaptive Simpson.
-    func integral(from lower: Double, to upper: Double) -> Double {
+    /// ∫_lower^upper h (negative when upper < lower), adaptive Simpson to an absolute error of
+    /// about `tolerance` (by default about 1e−10 of h's largest value).
+    func integral(from lower: Double, to upper: Double, tolerance: Double? = nil) -> Double {
         if lower == upper { return 0 }
-        if upper < lower { return -integral(from: upper, to: lower) }
+        if upper < lower { return -integral(from: upper, to: lower, tolerance: tolerance) }
         let (fa, fm, fb) = (h(lower), h(0.5 * (lower + upper)), h(upper))
         let whole = (upper - lower) / 6 * (fa + 4 * fm + fb)
-        return simpson(lower, upper, fa, fm, fb, whole, tolerance, depth: 50)
+        return simpson(lower, upper, fa, fm, fb, whole, tolerance ?? self.tolerance, depth: 50)
     }
 
     private func simpson(_ a: Double, _ b: Double, _ fa: Double, _ fm: Double, _ fb: Double,
@@ -116,7 +148,8 @@ private struct NextPurchaseIntegral {
         let left = (m - a) / 6 * (fa + 4 * flm + fm)
         let right = (b - m) / 6 * (fm + 4 * frm + fb)
         let delta = left + right - whole
-        if depth <= 0 || abs(delta) <= 15 * eps { return left + right + delta / 15 }
+        // A non-finite h (overflow at extreme parameters) ends the subdivision at once.
+        if depth <= 0 || abs(delta) <= 15 * eps || !delta.isFinite { return left + right + delta / 15 }
         return simpson(a, m, fa, flm, fm, left, eps / 2, depth: depth - 1)
             + simpson(m, b, fm, frm, fb, right, eps / 2, depth: depth - 1)
     }

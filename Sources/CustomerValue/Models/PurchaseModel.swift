@@ -12,6 +12,10 @@ public protocol PurchaseModel: Sendable {
     /// P(purchase by then | alive), reaches `probability` q (0 < q < 1); nil when it never does
     /// (always when P(alive) ≤ q). The probability if alive depends on (x, T) alone.
     func timeToPurchase(probability q: Double, probabilityAlive alive: Double, frequency x: Double, age T: Double) -> Double?
+    /// ``timeToPurchase(probability:probabilityAlive:frequency:age:)`` to within `tolerance` (in
+    /// the model's unit, > 0) where the model solves for it numerically; exact otherwise.
+    func timeToPurchase(probability q: Double, probabilityAlive alive: Double, frequency x: Double, age T: Double,
+                        tolerance: Double) -> Double?
     /// Expected purchases in (T, T+t] of a customer known to be alive at T, when the model's
     /// conditional expectation is P(alive) times a function of (x, T, t) alone (the recency t_x
     /// acts only through P(alive)); nil for a model without that factorisation. Lets every
@@ -22,6 +26,12 @@ public protocol PurchaseModel: Sendable {
 extension PurchaseModel {
     /// No factorisation unless the model says so.
     public func expectedPurchasesIfAlive(in t: Double, frequency x: Double, age T: Double) -> Double? { nil }
+
+    /// A closed form: exact, whatever the tolerance.
+    public func timeToPurchase(probability q: Double, probabilityAlive alive: Double, frequency x: Double, age T: Double,
+                               tolerance: Double) -> Double? {
+        timeToPurchase(probability: q, probabilityAlive: alive, frequency: x, age: T)
+    }
 }
 
 extension BGNBD: PurchaseModel {}

@@ -77,6 +77,29 @@ struct NextPurchaseProbabilityTests {
         }
     }
 
+    /// With a tolerance of 0.01 day (cva predict's, weeks here) the time is within 0.01 day of
+    /// the one solved to 1e−9 weeks, and exists exactly when it does: histories from one-time
+    /// buyers to x = 500 (a + s ≈ 500, where y = (A/(A+t))^(a+s) is tiny), A/B above and below 1,
+    /// P(alive) just above ½ (a root near y = 0, found only through G(0)) and near 1.
+    @Test(arguments: [
+        (ParetoNBD.Parameters(r: 0.5534, alpha: 10.5802, s: 0.6061, beta: 11.6562), 0.0, 38.86, 0.999),
+        (ParetoNBD.Parameters(r: 0.5534, alpha: 10.5802, s: 0.6061, beta: 11.6562), 3, 38.86, 0.9),
+        (ParetoNBD.Parameters(r: 0.5534, alpha: 10.5802, s: 0.6061, beta: 11.6562), 500, 38.86, 0.97),
+        (ParetoNBD.Parameters(r: 0.5534, alpha: 10.5802, s: 0.6061, beta: 11.6562), 500, 2, 0.51),
+        (ParetoNBD.Parameters(r: 2, alpha: 3, s: 0.3, beta: 80), 1, 20, 0.6),
+        (ParetoNBD.Parameters(r: 2, alpha: 80, s: 2.5, beta: 3), 10, 20, 0.95),
+        (ParetoNBD.Parameters(r: 0.8, alpha: 5, s: 0.2, beta: 40), 0, 10, 0.7),
+    ])
+    func loosenedToleranceStaysWithinAHundredthOfADay(parameters: ParetoNBD.Parameters, x: Double, T: Double, alive: Double) {
+        let model = ParetoNBD(parameters: parameters)
+        let tight = model.timeToPurchase(probability: 0.5, probabilityAlive: alive, frequency: x, age: T)
+        let loose = model.timeToPurchase(probability: 0.5, probabilityAlive: alive, frequency: x, age: T, tolerance: 0.01 / 7)
+        #expect((tight == nil) == (loose == nil), "tight \(String(describing: tight)), loose \(String(describing: loose))")
+        if let tight, let loose {
+            #expect(abs(tight - loose) * 7 <= 0.01, "\(tight * 7) vs \(loose * 7) days")
+        }
+    }
+
     @Test func noTimeWhenProbablyGoneOrNeverLikely() {
         // x = 50, t_x = 30, T = 38.86: P(alive) 0.00354 (ParetoNBDTests' mpmath table).
         let gone = Self.pareto.probabilityAlive(frequency: 50, recency: 30, age: 38.86)
