@@ -14,19 +14,19 @@ extension ParetoNBD {
     ///     F(t) = E[λ/(λ+μ) · (1 − e^(−(λ+μ)t))] = ∫₀^t E[λ e^(−λw)] E[e^(−μw)] dw
     ///          = ∫₀^t (a/A) (A/(A+w))^(a+1) (B/(B+w))^s dw,   a = r+x, A = α+T, B = β+T.
     ///
-    /// With y = (A/(A+w))^(a+s) this is (a/(a+s)) ∫_{y(t)}^1 h(y) dy, h(y) = (c + (1−c) y^(1/(a+s)))^(−s),
-    /// c = A/B: a bounded, monotone integrand between 1 and c^(−s) (no endpoint singularity),
-    /// integrated by adaptive Simpson to an absolute error below about 1e−10 (relative to
-    /// max(1, c^(−s))). At α = β it is (a/(a+s)) (1 − (A/(A+t))^(a+s)); as t → ∞ it tends to
-    /// (a/(a+s)) · 2F1(s, 1; a+s+1; 1 − c) = E[λ/(λ+μ)] < 1.
+    /// With v = 1 − (A/(A+w))^a (dv = (a/A) (A/(A+w))^(a+1) dw) this is F(t) = ∫₀^v(t) g(v) dv,
+    /// g(v) = (B/(B+w(v)))^s, w(v) = A ((1−v)^(−1/a) − 1): an integrand between 0 and 1, falling
+    /// from g(0) = 1, whatever the parameters (a fit at the boundary s, β → ∞ included, where
+    /// g → e^(−(s/β) w)), integrated by adaptive Simpson to an absolute error of about 1e−10.
+    /// At α = β it is (a/(a+s)) (1 − (A/(A+t))^(a+s)); as t → ∞ it tends to
+    /// (a/(a+s)) · 2F1(s, 1; a+s+1; 1 − A/B) = E[λ/(λ+μ)] < 1.
     /// - Parameters:
     ///   - t: horizon in the model's unit, t ≥ 0 (+∞ gives the limit).
     ///   - x: repeat purchases ≥ 0, T: age ≥ 0.
     public func probabilityOfPurchaseIfAlive(within t: Double, frequency x: Double, age T: Double) -> Double {
         guard t > 0 else { return 0 }
         let g = NextPurchaseIntegral(self, frequency: x, age: T)
-        let lower = t.isInfinite ? 0 : Double.exp(-g.k * Double.log(onePlus: t / g.A))
-        return g.share * g.integral(from: lower, to: 1)
+        return g.integral(from: 0, to: g.v(t))
     }
 
     /// Probability of at least one purchase in (T, T+t] of a customer with history (x, t_x, T):
@@ -49,15 +49,13 @@ extension ParetoNBD {
     /// to within `tolerance`.
     ///
     /// F rises to E[λ/(λ+μ)] < 1, so there is no such time when P(alive) · E[λ/(λ+μ)] ≤ q (in
-    /// particular whenever P(alive) ≤ q). Solved in y = (A/(A+t))^(a+s) for
-    /// G(y) = ∫_y^1 h = q (a+s) / (a P(alive)) by Newton steps (G′ = −h) kept inside a shrinking
-    /// bracket; then t = A (y^(−1/(a+s)) − 1). h is monotone between 1 and c^(−s), so G(0) lies
-    /// between them and the root between 1 − target / max h and 1 − target / min h: G(0) is
-    /// integrated only when the target falls between h's extremes (where A ≈ B it rarely does).
-    /// Each G(y) is integrated (adaptive Simpson) only as closely as `tolerance` needs: an error ε
-    /// in G moves t by about ε (A+t) / ((a+s) y h(y)), so ε is held to a quarter of `tolerance`
-    /// in t, and the steps stop once a step moves t by less than half of it (Newton's error is
-    /// then far smaller). `cva predict` asks for 0.01 day: its dates are whole days, rounded up.
+    /// particular whenever P(alive) ≤ q). Solved in v for G(v) = ∫₀^v g = q / P(alive), then
+    /// t = w(v). As g falls from g(0) = 1, G is concave with G(v) ≤ v: the root is at v ≥ q / P(alive),
+    /// and Newton steps from there (G′ = g) never pass it, so they climb to it from the left; a step
+    /// past v = 1 means there is no root (checked with G(1) = E[λ/(λ+μ)]). G at each new point is
+    /// G at the last one plus the integral between them, each held to a share of `tolerance`: an
+    /// error ε in G moves t by ε (A+t) / (a (1−v) g(v)). `cva predict` asks for 0.01 day: its
+    /// dates are whole days, rounded up.
     /// - Parameters:
     ///   - probability: q, 0 < q < 1.
     ///   - probabilityAlive: P(alive) of the history, from ``probabilityAlive(frequency:recency:age:)``.
@@ -70,86 +68,79 @@ extension ParetoNBD {
         precondition(tolerance > 0, "the tolerance must be positive")
         guard alive > q else { return nil }
         let g = NextPurchaseIntegral(self, frequency: x, age: T)
-        let target = q / (alive * g.share)
-        // G(y) = ∫_y^1 h, decreasing from G(0) to G(1) = 0, with (1−y) min h ≤ G(y) ≤ (1−y) max h.
-        let (hLow, hHigh) = (min(1, g.hAtZero), max(1, g.hAtZero))
-        guard target < hHigh else { return nil }
-        if target >= hLow {
-            guard g.integral(from: 0, to: 1) > target else { return nil }
+        let target = q / alive
+        // The integral's error allowed at v: a tenth of `tolerance` in t, and never below 1e−14.
+        func epsilon(_ v: Double, _ gv: Double) -> Double {
+            max(1e-14, 0.1 * tolerance * g.a * (1 - v) * gv / (g.A + g.time(v)))
         }
-        var (low, high) = (max(0, 1 - target / hLow), 1 - target / hHigh)   // G(low) ≥ target ≥ G(high)
-        var y = 0.5 * (low + high)
-        // t = A (y^(−1/k) − 1) = A · expm1(−log(y)/k): no cancellation for small t.
-        func time(_ y: Double) -> Double { g.A * Double.expMinusOne(-Double.log(y) / g.k) }
-        for _ in 0..<100 {
-            guard y > 0 else { break }
-            let t = time(y)
-            let hy = g.h(y)
-            // dt/dy = −(A+t)/(k y): an error ε in G is one of ε / h(y) in y.
-            let epsilon = 0.25 * tolerance * g.k * y * min(hLow, hy) / (g.A + t)
-            let gap = g.integral(from: y, to: 1, tolerance: epsilon) - target
-            if gap > 0 { low = y } else { high = y }
-            var next = y + gap / hy
-            if !(next > low && next < high) { next = 0.5 * (low + high) }
-            if next > 0, abs(time(next) - t) <= 0.5 * tolerance || high - low <= 1e-15 {
-                y = next
-                break
-            }
-            y = next
+        var v = target
+        var gv = g.g(v)
+        var area = g.integral(from: 0, to: v, tolerance: epsilon(v, gv))
+        for _ in 0..<200 {
+            guard gv > 0 else { break }
+            let next = v + (target - area) / gv
+            guard next < 1 else { break }
+            let gNext = g.g(next)
+            area += g.integral(from: v, to: next, tolerance: epsilon(next, gNext))
+            let moved = g.time(next) - g.time(v)
+            (v, gv) = (next, gNext)
+            if moved <= 0.5 * tolerance { return g.time(v) }
         }
-        guard y > 0 else { return nil }
-        return time(y)
+        // A step past v = 1 (or a flat g): no root unless G(1) exceeds the target after all
+        // (then the last point is within the integration error of it).
+        let total = area + g.integral(from: v, to: 1)
+        return total > target ? g.time(v) : nil
     }
 }
 
 /// The integral behind Pareto/NBD's probability of a next purchase if alive (see
-/// ``ParetoNBD/probabilityOfPurchaseIfAlive(within:frequency:age:)``).
+/// ``ParetoNBD/probabilityOfPurchaseIfAlive(within:frequency:age:)``), in v = 1 − (A/(A+w))^a.
 private struct NextPurchaseIntegral {
-    /// α+T, a+s, a/(a+s), A/B, s.
-    let A: Double, k: Double, share: Double, c: Double, s: Double
-    /// Absolute tolerance of ∫ h, scaled by h's largest value.
-    let tolerance: Double
-    /// h(0) = c^(−s).
-    let hAtZero: Double
+    /// a = r+x, A = α+T, B = β+T, s.
+    let a: Double, A: Double, B: Double, s: Double
 
     init(_ model: ParetoNBD, frequency x: Double, age T: Double) {
         let p = model.parameters
-        let a = p.r + x
+        a = p.r + x
         A = p.alpha + T
-        k = a + p.s
-        share = a / k
-        c = A / (p.beta + T)
+        B = p.beta + T
         s = p.s
-        hAtZero = Double.exp(-s * Double.log(c))
-        tolerance = 1e-10 * max(1, hAtZero)
     }
 
-    /// (c + (1−c) y^(1/k))^(−s): c and 1 are both positive, so the base is too.
-    func h(_ y: Double) -> Double {
-        let w = y <= 0 ? 0 : Double.exp(Double.log(y) / k)
-        return Double.exp(-s * Double.log(c + (1 - c) * w))
+    /// v(t) = 1 − (A/(A+t))^a, written so that small t loses nothing (1 at t = ∞).
+    func v(_ t: Double) -> Double {
+        t.isInfinite ? 1 : -Double.expMinusOne(-a * Double.log(onePlus: t / A))
     }
 
-    /// ∫_lower^upper h (negative when upper < lower), adaptive Simpson to an absolute error of
-    /// about `tolerance` (by default about 1e−10 of h's largest value).
-    func integral(from lower: Double, to upper: Double, tolerance: Double? = nil) -> Double {
+    /// w(v) = A ((1−v)^(−1/a) − 1), the time of v (∞ at v = 1).
+    func time(_ v: Double) -> Double {
+        v >= 1 ? .infinity : A * Double.expMinusOne(-Double.log(onePlus: -v) / a)
+    }
+
+    /// g(v) = (B/(B+w(v)))^s, in (0, 1]; 0 at v = 1.
+    func g(_ v: Double) -> Double {
+        v >= 1 ? 0 : Double.exp(-s * Double.log(onePlus: time(v) / B))
+    }
+
+    /// ∫_lower^upper g (negative when upper < lower), adaptive Simpson to an absolute error of
+    /// about `tolerance` (1e−10 by default; g ≤ 1).
+    func integral(from lower: Double, to upper: Double, tolerance: Double = 1e-10) -> Double {
         if lower == upper { return 0 }
         if upper < lower { return -integral(from: upper, to: lower, tolerance: tolerance) }
-        let (fa, fm, fb) = (h(lower), h(0.5 * (lower + upper)), h(upper))
+        let (fa, fm, fb) = (g(lower), g(0.5 * (lower + upper)), g(upper))
         let whole = (upper - lower) / 6 * (fa + 4 * fm + fb)
-        return simpson(lower, upper, fa, fm, fb, whole, tolerance ?? self.tolerance, depth: 50)
+        return simpson(lower, upper, fa, fm, fb, whole, tolerance, depth: 50)
     }
 
     private func simpson(_ a: Double, _ b: Double, _ fa: Double, _ fm: Double, _ fb: Double,
                          _ whole: Double, _ eps: Double, depth: Int) -> Double {
         let m = 0.5 * (a + b)
         let (lm, rm) = (0.5 * (a + m), 0.5 * (m + b))
-        let (flm, frm) = (h(lm), h(rm))
+        let (flm, frm) = (g(lm), g(rm))
         let left = (m - a) / 6 * (fa + 4 * flm + fm)
         let right = (b - m) / 6 * (fm + 4 * frm + fb)
         let delta = left + right - whole
-        // A non-finite h (overflow at extreme parameters) ends the subdivision at once.
-        if depth <= 0 || abs(delta) <= 15 * eps || !delta.isFinite { return left + right + delta / 15 }
+        if depth <= 0 || abs(delta) <= 15 * eps { return left + right + delta / 15 }
         return simpson(a, m, fa, flm, fm, left, eps / 2, depth: depth - 1)
             + simpson(m, b, fm, frm, fb, right, eps / 2, depth: depth - 1)
     }

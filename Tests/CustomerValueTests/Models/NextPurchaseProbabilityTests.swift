@@ -100,6 +100,26 @@ struct NextPurchaseProbabilityTests {
         }
     }
 
+    /// At the boundary a fit can run to (s, β → ∞ with s/β = μ fixed) the dropout rate is μ for
+    /// everyone and F(t) = ∫₀^t (a/A)(A/(A+w))^(a+1) e^(−μw) dw; with μ = 1e−6 per week that is
+    /// 1 − (A/(A+t))^a (no dropout) to within μ t (hand derivation). (B/(B+w))^s = e^(−s log(1+w/B))
+    /// is where the integral lives, so nothing like (A/B)^(−s) (here about 10^(6·10)) is formed.
+    @Test(arguments: [(0.0, 38.86, 5.0), (3, 38.86, 2), (500, 52, 0.05)])
+    func boundaryFitWithoutHeterogeneousDropout(x: Double, T: Double, t: Double) throws {
+        let model = ParetoNBD(parameters: .init(r: 0.5534, alpha: 10.5802, s: 1e6, beta: 1e12))
+        let (a, A) = (0.5534 + x, 10.5802 + T)
+        let expected = -Double.expMinusOne(-a * Double.log(onePlus: t / A))
+        let got = model.probabilityOfPurchaseIfAlive(within: t, frequency: x, age: T)
+        #expect(got.isFinite && abs(got - expected) <= 1e-6 * t + 1e-9, "\(got) vs \(expected)")
+        // The time of a 50% chance when alive for sure: (A/(A+t))^a = ½, t = A (2^(1/a) − 1). The
+        // dropout (μ t) and P(alive) = 1 − 1e−6 move F by at most μ t + 1e−6, so the time by at
+        // most that over the density F′(t) = (a/A)(A/(A+t))^(a+1) there.
+        let time = try #require(model.timeToPurchase(probability: 0.5, probabilityAlive: 0.999_999, frequency: x, age: T))
+        let exact = A * Double.expMinusOne(Double.log(2) / a)
+        let density = a / A * Double.exp((a + 1) * -Double.log(onePlus: exact / A))
+        #expect(abs(time - exact) <= (1e-6 * exact + 1e-6) / density, "\(time) vs \(exact)")
+    }
+
     @Test func noTimeWhenProbablyGoneOrNeverLikely() {
         // x = 50, t_x = 30, T = 38.86: P(alive) 0.00354 (ParetoNBDTests' mpmath table).
         let gone = Self.pareto.probabilityAlive(frequency: 50, recency: 30, age: 38.86)
