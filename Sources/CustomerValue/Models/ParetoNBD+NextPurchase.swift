@@ -69,27 +69,30 @@ extension ParetoNBD {
         guard alive > q else { return nil }
         let g = NextPurchaseIntegral(self, frequency: x, age: T)
         let target = q / alive
-        // The integral's error allowed at v: a tenth of `tolerance` in t, and never below 1e−14.
-        func epsilon(_ v: Double, _ gv: Double) -> Double {
-            max(1e-14, 0.1 * tolerance * g.a * (1 - v) * gv / (g.A + g.time(v)))
+        // The integral's error allowed at v (time t, integrand gv): a tenth of `tolerance` in t,
+        // and never below 1e−14.
+        func epsilon(_ v: Double, _ t: Double, _ gv: Double) -> Double {
+            max(1e-14, 0.1 * tolerance * g.a * (1 - v) * gv / (g.A + t))
         }
         var v = target
-        var gv = g.g(v)
-        var area = g.integral(from: 0, to: v, tolerance: epsilon(v, gv))
+        var t = g.time(v)
+        var gv = g.g(time: t)
+        var area = g.integral(from: 0, to: v, tolerance: epsilon(v, t, gv))
         for _ in 0..<200 {
             guard gv > 0 else { break }
             let next = v + (target - area) / gv
             guard next < 1 else { break }
-            let gNext = g.g(next)
-            area += g.integral(from: v, to: next, tolerance: epsilon(next, gNext))
-            let moved = g.time(next) - g.time(v)
-            (v, gv) = (next, gNext)
-            if moved <= 0.5 * tolerance { return g.time(v) }
+            let tNext = g.time(next)
+            let gNext = g.g(time: tNext)
+            area += g.integral(from: v, to: next, tolerance: epsilon(next, tNext, gNext))
+            let moved = tNext - t
+            (v, t, gv) = (next, tNext, gNext)
+            if moved <= 0.5 * tolerance { return t }
         }
         // A step past v = 1 (or a flat g): no root unless G(1) exceeds the target after all
         // (then the last point is within the integration error of it).
         let total = area + g.integral(from: v, to: 1)
-        return total > target ? g.time(v) : nil
+        return total > target ? t : nil
     }
 }
 
@@ -118,8 +121,11 @@ private struct NextPurchaseIntegral {
     }
 
     /// g(v) = (B/(B+w(v)))^s, in (0, 1]; 0 at v = 1.
-    func g(_ v: Double) -> Double {
-        v >= 1 ? 0 : Double.exp(-s * Double.log(onePlus: time(v) / B))
+    func g(_ v: Double) -> Double { g(time: time(v)) }
+
+    /// g at the time w = w(v): (B/(B+w))^s, 0 at w = ∞.
+    func g(time w: Double) -> Double {
+        w.isInfinite ? 0 : Double.exp(-s * Double.log(onePlus: w / B))
     }
 
     /// ∫_lower^upper g (negative when upper < lower), adaptive Simpson to an absolute error of
