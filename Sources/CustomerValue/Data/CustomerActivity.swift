@@ -161,14 +161,11 @@ public struct CustomerActivity: Sendable {
             part.resolved.append(resolved)
         }) {
             activity.available.insert(.tickets)
-            var tickets = Grouping(customerCount: n)
-            for part in parts { for c in part.customer { tickets.add(Int(c)) } }
-            let order = tickets.finish()
-            let day = parts.flatMap(\.day), complaint = parts.flatMap(\.complaint), resolved = parts.flatMap(\.resolved)
+            let tickets = CustomerGrouping(customerCount: n, parts: parts, customer: \.customer)
             activity.ticketStart = tickets.start
-            activity.ticketDay = order.map { day[$0] }
-            activity.ticketIsComplaint = order.map { complaint[$0] }
-            activity.ticketResolvedDay = order.map { resolved[$0] }
+            activity.ticketDay = tickets.arrange(parts, \.day)
+            activity.ticketIsComplaint = tickets.arrange(parts, \.complaint)
+            activity.ticketResolvedDay = tickets.arrange(parts, \.resolved)
         } else {
             activity.notes.append("no tickets file: complaint features and the complaint rules are skipped")
         }
@@ -187,13 +184,10 @@ public struct CustomerActivity: Sendable {
             part.kind.append(kind)
         }) {
             activity.available.insert(.events)
-            var events = Grouping(customerCount: n)
-            for part in parts { for c in part.customer { events.add(Int(c)) } }
-            let order = events.finish()
-            let day = parts.flatMap(\.day), kind = parts.flatMap(\.kind)
+            let events = CustomerGrouping(customerCount: n, parts: parts, customer: \.customer)
             activity.eventStart = events.start
-            activity.eventDay = order.map { day[$0] }
-            activity.eventKind = order.map { kind[$0] }
+            activity.eventDay = events.arrange(parts, \.day)
+            activity.eventKind = events.arrange(parts, \.kind)
         } else {
             activity.notes.append("no events file: engagement features and the engagement and cart-abandon rules are skipped")
         }
@@ -210,14 +204,11 @@ public struct CustomerActivity: Sendable {
             part.csat.append(numberAt(row, columns.slots.2) ?? .nan)
         }) {
             activity.available.insert(.surveys)
-            var surveys = Grouping(customerCount: n)
-            for part in parts { for c in part.customer { surveys.add(Int(c)) } }
-            let order = surveys.finish()
-            let day = parts.flatMap(\.day), nps = parts.flatMap(\.nps), csat = parts.flatMap(\.csat)
+            let surveys = CustomerGrouping(customerCount: n, parts: parts, customer: \.customer)
             activity.surveyStart = surveys.start
-            activity.surveyDay = order.map { day[$0] }
-            activity.surveyNPS = order.map { nps[$0] }
-            activity.surveyCSAT = order.map { csat[$0] }
+            activity.surveyDay = surveys.arrange(parts, \.day)
+            activity.surveyNPS = surveys.arrange(parts, \.nps)
+            activity.surveyCSAT = surveys.arrange(parts, \.csat)
         } else {
             activity.notes.append("no surveys file: survey features and the NPS and CSAT rules are skipped")
         }
@@ -347,29 +338,44 @@ struct CategoryInterner {
     }
 }
 
-/// Counting sort of rows by customer: rows are added in file order, then `finish` returns the
-/// permutation that groups them by customer (file order kept within a customer).
-struct Grouping {
-    var start: [Int]
-    var customerOfRow: [Int32] = []
+/// Counting sort of a side file's rows by customer: the rows of the parts, taken in file order,
+/// grouped by customer with file order kept within a customer (the compressed-sparse-row layout
+/// of ``CustomerActivity``). One instance serves every column of the file.
+struct CustomerGrouping {
+    /// Row offsets, `customerCount + 1` entries: the rows of customer `c` are `start[c]..<start[c + 1]`.
+    let start: [Int]
+    /// For each grouped position, the row's index in file order (across the parts).
+    let order: [Int]
 
-    init(customerCount: Int) { start = [Int](repeating: 0, count: customerCount + 1) }
-
-    mutating func add(_ c: Int) {
-        start[c + 1] += 1
-        customerOfRow.append(Int32(c))
-    }
-
-    /// Turns the counts into offsets and returns, for each grouped position, the row in file order.
-    mutating func finish() -> [Int] {
+    /// Groups the rows of `parts`, whose customer indexes (each `0..<customerCount`) `customer` gives.
+    /// - Complexity: O(rows + customers).
+    init<Part>(customerCount: Int, parts: [Part], customer: (Part) -> [Int32]) {
+        var start = [Int](repeating: 0, count: customerCount + 1)
+        var rows = 0
+        for part in parts {
+            let customers = customer(part)
+            for c in customers { start[Int(c) + 1] += 1 }
+            rows += customers.count
+        }
         for k in 1..<start.count { start[k] += start[k - 1] }
         var next = start
-        var order = [Int](repeating: 0, count: customerOfRow.count)
-        for (row, c) in customerOfRow.enumerated() {
-            order[next[Int(c)]] = row
-            next[Int(c)] += 1
+        var order = [Int](repeating: 0, count: rows)
+        var row = 0
+        for part in parts {
+            for c in customer(part) {
+                order[next[Int(c)]] = row
+                next[Int(c)] += 1
+                row += 1
+            }
         }
-        customerOfRow = []
-        return order
+        self.start = start
+        self.order = order
+    }
+
+    /// One column of the parts (one value per row, in file order) in grouped order.
+    /// - Complexity: O(rows).
+    func arrange<Part, Value>(_ parts: [Part], _ column: (Part) -> [Value]) -> [Value] {
+        let values = parts.flatMap(column)
+        return order.map { values[$0] }
     }
 }
