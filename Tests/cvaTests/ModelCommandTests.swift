@@ -8,8 +8,7 @@ struct ModelCommandTests {
     @Test func fitAndPredictOnGeneratedData() throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let data = folder.appendingPathComponent("data").path
-        #expect(try CLI.run(["generate", "--customers", "3000", "--seed", "9", "--only", "transactions", "--out", data]).status == 0)
+        let data = try GeneratedDataSet.transactions3000Seed9.path
 
         let fit = try CLI.run(["fit", data, "--format", "json", "--save", folder.appendingPathComponent("m.json").path])
         #expect(fit.status == 0, "\(fit.stderr)")
@@ -49,8 +48,7 @@ struct ModelCommandTests {
     @Test func paretoNBDFitAndPredict() throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let data = folder.appendingPathComponent("data").path
-        #expect(try CLI.run(["generate", "--customers", "1500", "--seed", "5", "--only", "transactions", "--out", data]).status == 0)
+        let data = try GeneratedDataSet.transactions1500Seed5.path
         let saved = folder.appendingPathComponent("pnbd.json").path
         let fit = try CLI.run(["fit", data, "--model", "pnbd", "--format", "json", "--save", saved])
         #expect(fit.status == 0, "\(fit.stderr)")
@@ -79,10 +77,7 @@ struct ModelCommandTests {
     /// Generated data (the known truths are in the library's NextPurchaseProbabilityTests).
     @Test(arguments: ["bgnbd", "mbgnbd", "pnbd"])
     func nextPurchaseDateOnlyForLikelyBuyers(model: String) throws {
-        let folder = try CLI.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let data = folder.appendingPathComponent("data").path
-        #expect(try CLI.run(["generate", "--customers", "1500", "--seed", "5", "--only", "transactions", "--out", data]).status == 0)
+        let data = try GeneratedDataSet.transactions1500Seed5.path
         let predict = try CLI.run(["predict", data, "--model", model, "--format", "csv"])
         #expect(predict.status == 0, "\(predict.stderr)")
         let lines = predict.stdout.split(separator: "\n")
@@ -119,9 +114,8 @@ struct ModelCommandTests {
     func summaryInputDatesCountFromTheObservationEnd(model: String) throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let data = folder.appendingPathComponent("data").path
+        let data = try GeneratedDataSet.transactions1500Seed5.path
         let summary = folder.appendingPathComponent("summary.csv").path
-        #expect(try CLI.run(["generate", "--customers", "1500", "--seed", "5", "--only", "transactions", "--out", data]).status == 0)
         #expect(try CLI.run(["summary", data, "--unit", "week", "--format", "csv", "--out", summary]).status == 0)
         // The observation end of the transactions: their last day, the latest last_purchase.
         let rows = try String(contentsOfFile: summary, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
@@ -252,10 +246,7 @@ struct ModelCommandTests {
 
 extension ModelCommandTests {
     @Test func validateComparesModelsOnTheHoldout() throws {
-        let folder = try CLI.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let data = folder.appendingPathComponent("data").path
-        #expect(try CLI.run(["generate", "--customers", "2000", "--seed", "4", "--only", "transactions", "--out", data]).status == 0)
+        let data = try GeneratedDataSet.transactions2000Seed4.path
         let run = try CLI.run(["validate", data, "--calibration-end", "2024-12-31", "--format", "json"])
         #expect(run.status == 0, "\(run.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
@@ -309,8 +300,7 @@ extension ModelCommandTests {
     @Test func bgbbFromTransactions() throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let data = folder.appendingPathComponent("data").path
-        #expect(try CLI.run(["generate", "--customers", "2000", "--seed", "4", "--only", "transactions", "--out", data]).status == 0)
+        let data = try GeneratedDataSet.transactions2000Seed4.path
         let saved = folder.appendingPathComponent("bgbb.json").path
         let fit = try CLI.run(["fit", data, "--model", "bgbb", "--period", "month", "--format", "json", "--save", saved])
         #expect(fit.status == 0, "\(fit.stderr)")
