@@ -2,21 +2,19 @@ import Foundation
 import Yams
 
 /// A warning-rule file that cannot be used, with the file and line of the problem.
-public struct WarningRuleError: Error, CustomStringConvertible, Sendable, Hashable {
+public struct WarningRuleError: SettingsFileError, Sendable, Hashable {
+    /// What is wrong and what was expected.
     public var message: String
+    /// The warning-rule file, when the error comes from one.
     public var file: String?
+    /// The 1-based line in ``file``, when known.
     public var line: Int?
 
+    /// An error with its message and, when from a file, the file and line.
     public init(_ message: String, file: String? = nil, line: Int? = nil) {
         self.message = message
         self.file = file
         self.line = line
-    }
-
-    /// `file:line: message`, or the message alone.
-    public var description: String {
-        guard let file else { return message }
-        return line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)"
     }
 }
 

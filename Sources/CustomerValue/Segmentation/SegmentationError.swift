@@ -1,7 +1,7 @@
 /// Error for segmentation settings or a segment file that cannot be used: weights that do not
 /// sum to 1, thresholds out of order, a malformed or unreachable segment, a bin count outside
 /// 3–10. Names the file and line when it comes from a file.
-public struct SegmentationError: Error, CustomStringConvertible, Sendable, Hashable {
+public struct SegmentationError: SettingsFileError, Sendable, Hashable {
     /// What is wrong and what was expected.
     public var message: String
     /// The segment file, when the error comes from one.
@@ -14,11 +14,5 @@ public struct SegmentationError: Error, CustomStringConvertible, Sendable, Hasha
         self.message = message
         self.file = file
         self.line = line
-    }
-
-    /// `file:line: message`, or the message alone.
-    public var description: String {
-        guard let file else { return message }
-        return line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)"
     }
 }
