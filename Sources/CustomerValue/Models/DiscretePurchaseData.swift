@@ -94,12 +94,7 @@ public struct DiscretePurchaseData: Sendable {
         var frequency: [Double] = [], recency: [Double] = [], periods: [Double] = [], counts: [Double] = [], lines: [Int] = []
         while try reader.next() {
             if reader.isBlankLine { continue }
-            func number(_ k: Int, _ name: String) throws -> Double {
-                guard k < reader.fieldCount, let v = reader.withField(k, { AmountParser.parse(TransactionLoader.trimmed($0)) }) else {
-                    throw ModelInputError("\(path): line \(reader.line), column \(name): expected a number, got \"\(k < reader.fieldCount ? reader.string(k) : "")\"")
-                }
-                return v
-            }
+            func number(_ k: Int, _ name: String) throws -> Double { try reader.modelNumber(k, column: name, path: path) }
             frequency.append(try number(f, "frequency"))
             recency.append(try number(r, "recency"))
             periods.append(try number(p, "n"))

@@ -36,13 +36,7 @@ public struct SummaryFile: Sendable {
         var monetary: [Double] = [], counts: [Double] = []
         while try reader.next() {
             if reader.isBlankLine { continue }
-            func number(_ k: Int, _ name: String) throws -> Double {
-                // Parsed from the bytes: a String per cell would dominate on large files.
-                guard k < reader.fieldCount, let v = reader.withField(k, { AmountParser.parse(TransactionLoader.trimmed($0)) }) else {
-                    throw ModelInputError("\(path): line \(reader.line), column \(name): expected a number, got \"\(k < reader.fieldCount ? reader.string(k) : "")\"")
-                }
-                return v
-            }
+            func number(_ k: Int, _ name: String) throws -> Double { try reader.modelNumber(k, column: name, path: path) }
             customerIDs.append(id.map { reader.string($0) } ?? String(reader.line - 1))
             frequency.append(try number(f, "frequency"))
             recency.append(try number(r, "recency"))
@@ -59,5 +53,21 @@ public struct SummaryFile: Sendable {
     public func purchaseData(file: String) throws -> PurchaseData {
         try PurchaseData(frequency: frequency, recency: recency, age: age, counts: counts,
                          rowLabel: { "\(file): line \(lines[$0])" })
+    }
+}
+
+extension CSVReader {
+    /// Field `k` of the current row of a model input file (a summary or BG/BB data) as a number,
+    /// parsed from its bytes: a String per cell would dominate on large files.
+    /// - Parameters:
+    ///   - column: the column's name, for the message.
+    ///   - path: the file's path, for the message.
+    /// - Throws: ``ModelInputError`` naming the file, line and column when the cell is missing or
+    ///   not a number.
+    func modelNumber(_ k: Int, column: String, path: String) throws -> Double {
+        guard k < fieldCount, let v = withField(k, { AmountParser.parse(TransactionLoader.trimmed($0)) }) else {
+            throw ModelInputError("\(path): line \(line), column \(column): expected a number, got \"\(k < fieldCount ? string(k) : "")\"")
+        }
+        return v
     }
 }
