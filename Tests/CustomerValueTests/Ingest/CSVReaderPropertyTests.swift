@@ -169,11 +169,23 @@ struct CSVReaderPropertyTests {
 
     // MARK: - (c) Truncation
 
+    /// The cuts tried in a file of `count` bytes whose records end at `recordEnds`: every byte of a
+    /// file of up to 48 bytes; in a longer one, every byte within 3 of a record end (where a line
+    /// end, a CRLF pair or the last field is cut), every fifth byte from a phase that changes with
+    /// the length (so the tables together cut at every offset class, through multi-byte characters
+    /// and quoted line breaks alike), and the whole file.
+    static func cuts(count: Int, recordEnds: [Int]) -> [Int] {
+        guard count > 48 else { return Array(0...count) }
+        return (0...count).filter { cut in
+            cut % 5 == count % 5 || cut == count || recordEnds.contains { abs($0 - cut) <= 3 }
+        }
+    }
+
     @Test(.timeLimit(.minutes(1))) func validFileCutAtAnyByteStillReads() async {
         let table = Self.field.array(of: 1...4).array(of: 1...5)
         await propertyCheck(count: 60, input: table, Gen.bool) { table, crlf in
             let (bytes, ends) = Self.csv(table, delimiter: ",", lineEnd: crlf ? "\r\n" : "\n", finalLineEnd: true)
-            for cut in 0...bytes.count {
+            for cut in Self.cuts(count: bytes.count, recordEnds: ends) {
                 // A new file for each cut: truncating and rewriting one file is ~100× slower here.
                 do {
                     let records = try Self.withFile(Array(bytes[..<cut])) {
