@@ -23,6 +23,7 @@ public struct ChurnAnalysisOptions: Sendable, Hashable {
     public var bands: RiskBands
     public var rules: WarningRules
 
+    /// Creates the value from its parts; each property's comment gives its meaning and domain.
     public init(cutoff: CalendarDay? = nil, features: ChurnFeatureOptions = .init(), models: [ChurnModelKind] = [.btyd],
                 bands: RiskBands = .standard, rules: WarningRules = .standard) {
         self.cutoff = cutoff
@@ -70,6 +71,7 @@ public struct ChurnFactor: Sendable, Hashable, Codable {
     /// The customer's value of the feature.
     public var value: Double
 
+    /// Creates the value from its parts; each property's comment gives its meaning and domain.
     public init(feature: String, contribution: Double?, value: Double) {
         self.feature = feature
         self.contribution = contribution

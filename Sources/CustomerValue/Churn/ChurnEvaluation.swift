@@ -44,6 +44,7 @@ public struct ChurnEvaluation: Sendable, Codable, Hashable {
         /// tp / (tp + fn); nil without positives.
         public var recall: Double?
 
+        /// Encodes the snake_case JSON fields of the output contract.
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(threshold, forKey: .threshold)

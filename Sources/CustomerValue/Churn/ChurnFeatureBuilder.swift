@@ -9,6 +9,7 @@ public struct ChurnFeatureOptions: Sendable, Hashable, Codable {
     /// Window (days) of the trend features and of the ticket, event and survey counts.
     public var trendWindowDays: Int
 
+    /// Creates the value from its parts; each property's comment gives its meaning and domain.
     public init(horizonDays: Int = 90, windowDays: [Int] = [30, 90, 180, 365], trendWindowDays: Int = 90) {
         self.horizonDays = horizonDays
         self.windowDays = windowDays
@@ -23,6 +24,7 @@ public struct ChurnFeatureOptions: Sendable, Hashable, Codable {
 /// Bad settings or dates for churn analysis (cutoff outside the data, horizon past its end, ...).
 public struct ChurnError: Error, CustomStringConvertible, Sendable {
     public var message: String
+    /// An error with its message.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
@@ -54,6 +56,8 @@ public struct ChurnFeatureBuilder: Sendable {
     public var activity: CustomerActivity
     public var options: ChurnFeatureOptions
 
+    /// A builder of the churn features of the customers of `history`, with their side data
+    /// `activity` (loaded for the same history, so indexed alike).
     public init(history: TransactionHistory, activity: CustomerActivity, options: ChurnFeatureOptions = .init()) {
         self.history = history
         self.activity = activity

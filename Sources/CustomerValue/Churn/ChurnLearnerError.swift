@@ -3,6 +3,7 @@ public struct ChurnLearnerError: Error, CustomStringConvertible, Sendable, Hasha
     /// What went wrong, in words a user can act on.
     public var message: String
 
+    /// An error with its message.
     public init(_ message: String) { self.message = message }
 
     public var description: String { message }

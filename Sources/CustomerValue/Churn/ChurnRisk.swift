@@ -23,6 +23,7 @@ public struct RiskBands: Sendable, Hashable, Codable {
         p >= thresholds[1] ? .high : (p >= thresholds[0] ? .medium : .low)
     }
 
+    /// A risk band: low, medium or high, by the two probability thresholds.
     public enum Band: String, Sendable, Hashable, Codable {
         case low, medium, high
     }

@@ -25,6 +25,7 @@ public struct LogisticRegression: Sendable, Codable, Hashable {
         /// Convergence: the largest change of a standardised weight in the last step.
         public var tolerance: Double
 
+        /// Creates the value from its parts; each property's comment gives its meaning and domain.
         public init(l2: Double = 1.0, maxIterations: Int = 100, tolerance: Double = 1e-8) {
             self.l2 = l2
             self.maxIterations = maxIterations

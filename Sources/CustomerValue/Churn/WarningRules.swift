@@ -5,6 +5,7 @@ public enum AlertSeverity: String, Sendable, Hashable, Codable, CaseIterable, Co
     case low, medium, high
 
     var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+    /// Orders low < medium < high.
     public static func < (a: AlertSeverity, b: AlertSeverity) -> Bool { a.rank < b.rank }
 }
 
@@ -100,6 +101,7 @@ public struct WarningRule: Sendable, Hashable, Codable {
     public var severity: AlertSeverity
     public var action: LocalizedText
 
+    /// Creates the value from its parts; each property's comment gives its meaning and domain.
     public init(metric: WarningMetric, name: String? = nil, threshold: Double? = nil, windowDays: Int = 90,
                 severity: AlertSeverity? = nil, action: LocalizedText? = nil) {
         self.metric = metric
@@ -141,6 +143,7 @@ public struct ChurnAlert: Sendable, Hashable, Codable {
 public struct WarningRules: Sendable, Hashable, Codable {
     public var rules: [WarningRule]
 
+    /// Creates the value from its parts; each property's comment gives its meaning and domain.
     public init(rules: [WarningRule]) { self.rules = rules }
 
     /// One rule per metric with its defaults (90-day windows).

@@ -98,8 +98,11 @@ public struct CalendarDay: Hashable, Comparable, Sendable, Codable, CustomString
 
     public var description: String { iso }
 
+    /// Orders days by date.
     public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool { lhs.ordinal < rhs.ordinal }
 
+    /// Decodes a `yyyy-MM-dd` string, as ``encode(to:)`` writes it.
+    /// - Throws: `DecodingError.dataCorrupted` for any other text.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
@@ -110,6 +113,7 @@ public struct CalendarDay: Hashable, Comparable, Sendable, Codable, CustomString
         self = day
     }
 
+    /// Encodes the day as one `yyyy-MM-dd` string.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(iso)

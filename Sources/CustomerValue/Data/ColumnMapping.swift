@@ -5,6 +5,7 @@ public struct ColumnRole: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Header names recognised for it, compared after ``ColumnMapping/normalize(_:)``.
     public var aliases: [String]
 
+    /// Creates the value from its parts; each property's comment gives its meaning and domain.
     public init(name: String, aliases: [String]) {
         self.name = name
         self.aliases = aliases

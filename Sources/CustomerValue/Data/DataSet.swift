@@ -66,6 +66,7 @@ public struct DataSetProfile: Sendable, Codable {
     /// CSV files with no known name (not read).
     public var unrecognized: [String]
 
+    /// Creates the value from its parts; each property's comment gives its meaning and domain.
     public init(transactions: TransactionFileReport?, files: [TableFileReport], unusable: [UnusableFile], unrecognized: [String]) {
         self.transactions = transactions
         self.files = files
@@ -124,6 +125,7 @@ public struct TableReadOptions: Sendable, Hashable {
     /// Role → header name (or 1-based number).
     public var columns: [String: String]
 
+    /// Creates the value from its parts; each property's comment gives its meaning and domain.
     public init(delimiter: UInt8? = nil, encoding: TextEncoding? = nil, dateFormat: String? = nil, columns: [String: String] = [:]) {
         self.delimiter = delimiter
         self.encoding = encoding

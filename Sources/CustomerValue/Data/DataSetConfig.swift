@@ -32,6 +32,7 @@ public struct DataSetConfig: Sendable, Hashable {
         /// Column role → header name (or 1-based number).
         public var columns: [String: String] = [:]
 
+        /// Creates the value from its parts; each property's comment gives its meaning and domain.
         public init(file: String? = nil, encoding: String? = nil, delimiter: String? = nil, dateFormat: String? = nil,
                     columns: [String: String] = [:]) {
             self.file = file
@@ -79,6 +80,7 @@ public struct DataSetConfig: Sendable, Hashable {
         "discount_rate": "monthly discount rate of the CLV",
     ]
 
+    /// Creates the value from its parts; each property's comment gives its meaning and domain.
     public init(source: String? = nil, files: [String: FileConfig] = [:], settings: [String: Setting] = [:]) {
         self.source = source
         self.files = files

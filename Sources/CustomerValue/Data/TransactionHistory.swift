@@ -45,6 +45,7 @@ public struct IngestTimings: Sendable, Hashable {
     /// budget (0 when every row stayed in memory).
     public var spilledRows = 0
 
+    /// Creates the value from its parts; each property's comment gives its meaning and domain.
     public init(parse: Double = 0, build: Double = 0) {
         self.parse = parse
         self.build = build

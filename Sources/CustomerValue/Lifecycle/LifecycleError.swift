@@ -2,6 +2,7 @@
 public struct LifecycleError: Error, CustomStringConvertible, Sendable, Hashable {
     /// What is wrong and how to fix it.
     public var message: String
+    /// An error with its message.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }

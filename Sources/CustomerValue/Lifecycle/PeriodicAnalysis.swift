@@ -13,6 +13,7 @@ public struct PeriodicOptions: Sendable, Hashable, Codable {
     /// The default churn span: 90 days, or two quarters (184 days) for quarters.
     public static func defaultChurnDays(for period: LifecyclePeriod) -> Int { max(90, 2 * period.maximumDays) }
 
+    /// Creates the value from its parts; each property's comment gives its meaning and domain.
     public init(period: LifecyclePeriod = .month, churnDays: Int? = nil, grossMargin: Double = 1) {
         self.period = period
         self.churnDays = churnDays ?? Self.defaultChurnDays(for: period)

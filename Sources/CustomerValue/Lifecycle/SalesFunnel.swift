@@ -10,6 +10,7 @@ public struct FunnelOptions: Sendable, Hashable, Codable {
     /// Breakdowns to compute (when the data has the column).
     public var groupings: [FunnelGrouping]
 
+    /// Creates the value from its parts; each property's comment gives its meaning and domain.
     public init(stages: FunnelStages = .standard, staleDays: Int = 45, asOf: CalendarDay? = nil,
                 groupings: [FunnelGrouping] = FunnelGrouping.allCases) {
         self.stages = stages
@@ -56,6 +57,7 @@ public struct FunnelStageSummary: Sendable, Hashable, Codable {
         case medianDaysInStage = "median_days_in_stage", withDays = "with_days", winProbability = "win_probability"
     }
 
+    /// Encodes the snake_case JSON fields of the output contract.
     public func encode(to encoder: any Encoder) throws {
         // Explicit nulls: a rate over no opportunities is empty, and the key stays in the contract.
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -113,6 +115,7 @@ public struct FunnelMetrics: Sendable, Hashable, Codable {
         case openWithoutWinProbability = "open_without_win_probability", missingAmount = "missing_amount"
     }
 
+    /// Encodes the snake_case JSON fields of the output contract.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(stages, forKey: .stages)
@@ -149,6 +152,7 @@ public struct StaleOpportunity: Sendable, Hashable, Codable {
         case opportunityID = "opportunity_id", daysInStage = "days_in_stage", customerID = "customer_id", enteredAt = "entered_at"
     }
 
+    /// Encodes the snake_case JSON fields of the output contract.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(opportunityID, forKey: .opportunityID)
@@ -168,16 +172,19 @@ public struct FunnelGroup: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey { case key }
 
+    /// Creates the value from its parts; each property's comment gives its meaning and domain.
     public init(key: String, metrics: FunnelMetrics) {
         self.key = key
         self.metrics = metrics
     }
 
+    /// Decodes the JSON form that ``encode(to:)`` writes.
     public init(from decoder: any Decoder) throws {
         key = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .key)
         metrics = try FunnelMetrics(from: decoder)
     }
 
+    /// Encodes the snake_case JSON fields of the output contract.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(key, forKey: .key)
@@ -202,6 +209,7 @@ public struct FunnelCounts: Sendable, Hashable, Codable {
         case rowsRead = "rows_read", setAside = "set_aside", afterAsOf = "after_as_of"
     }
 
+    /// An empty value, to be filled in.
     public init() {}
 }
 
@@ -364,6 +372,7 @@ public struct SalesFunnel: Sendable, Hashable, Codable {
             openWithoutWinProbability: unweighted, missingAmount: missingAmount)
     }
 
+    /// Decodes the JSON form that ``encode(to:)`` writes.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         asOf = try c.decodeIfPresent(CalendarDay.self, forKey: .asOf)
@@ -374,6 +383,7 @@ public struct SalesFunnel: Sendable, Hashable, Codable {
         metrics = try FunnelMetrics(from: decoder)
     }
 
+    /// Encodes the snake_case JSON fields of the output contract.
     public func encode(to encoder: any Encoder) throws {
         try metrics.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)

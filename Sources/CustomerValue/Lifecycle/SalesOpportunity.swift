@@ -27,6 +27,7 @@ public struct SalesOpportunity: Sendable, Hashable, Codable {
     /// Line in its file (1 = the header), for messages.
     public var line: Int
 
+    /// Creates the value from its parts; each property's comment gives its meaning and domain.
     public init(id: String, customerID: String? = nil, owner: String? = nil, segment: String? = nil, amount: Double?,
                 stageDays: [CalendarDay?], namedStage: Int? = nil, outcome: Outcome, closedAt: CalendarDay?, line: Int = 0) {
         self.id = id
@@ -86,6 +87,7 @@ public struct FunnelStages: Sendable, Hashable, Codable {
     public struct Stage: Sendable, Hashable, Codable {
         public var name: String
         public var column: String
+        /// Creates the value from its parts; each property's comment gives its meaning and domain.
         public init(name: String, column: String) {
             self.name = name
             self.column = column
@@ -143,5 +145,6 @@ public struct FunnelStages: Sendable, Hashable, Codable {
 /// A problem with the funnel's input or settings that stops the analysis.
 public struct FunnelError: Error, CustomStringConvertible, Sendable {
     public var description: String
+    /// An error with its message.
     public init(_ message: String) { description = message }
 }

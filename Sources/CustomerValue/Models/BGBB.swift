@@ -12,10 +12,15 @@ import Numerics
 public struct BGBB: Sendable, Codable, Hashable {
     /// The model's parameters, all > 0.
     public struct Parameters: Sendable, Codable, Hashable {
+        /// First shape α of the Beta distribution of purchase probabilities p.
         public var alpha: Double
+        /// Second shape β of the Beta distribution of purchase probabilities p.
         public var beta: Double
+        /// First shape γ of the Beta distribution of dropout probabilities θ.
         public var gamma: Double
+        /// Second shape δ of the Beta distribution of dropout probabilities θ.
         public var delta: Double
+        /// Parameters α, β, γ, δ, each > 0.
         public init(alpha: Double, beta: Double, gamma: Double, delta: Double) {
             self.alpha = alpha
             self.beta = beta
@@ -29,7 +34,9 @@ public struct BGBB: Sendable, Codable, Hashable {
     /// Parameter names in order, as in the JSON of a fit.
     public static let parameterNames = ["alpha", "beta", "gamma", "delta"]
 
+    /// The fitted or given parameters.
     public var parameters: Parameters
+    /// The model with `parameters` (all > 0).
     public init(parameters: Parameters) { self.parameters = parameters }
 
     /// Log-likelihood of one customer (Fader, Hardie & Shang 2010):

@@ -10,10 +10,15 @@ import Numerics
 public struct BGNBD: Sendable, Codable, Hashable {
     /// The model's parameters, all > 0.
     public struct Parameters: Sendable, Codable, Hashable {
+        /// Shape r of the Gamma distribution of purchase rates λ.
         public var r: Double
+        /// Rate (scale) α of the Gamma distribution of purchase rates λ.
         public var alpha: Double
+        /// First shape a of the Beta distribution of dropout probabilities p.
         public var a: Double
+        /// Second shape b of the Beta distribution of dropout probabilities p.
         public var b: Double
+        /// Parameters r, α, a, b, each > 0 (not checked here; a fit only returns positive ones).
         public init(r: Double, alpha: Double, a: Double, b: Double) {
             self.r = r
             self.alpha = alpha
@@ -27,7 +32,9 @@ public struct BGNBD: Sendable, Codable, Hashable {
     /// Parameter names in order, as in the JSON of a fit.
     public static let parameterNames = ["r", "alpha", "a", "b"]
 
+    /// The fitted or given parameters.
     public var parameters: Parameters
+    /// The model with `parameters` (all > 0).
     public init(parameters: Parameters) { self.parameters = parameters }
 
     /// Log-likelihood of one customer (eq. 6 of the paper), in log space:

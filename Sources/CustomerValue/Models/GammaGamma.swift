@@ -10,10 +10,15 @@ import Numerics
 /// repeat purchase and a positive mean repeat spend m_x. The model assumes spend independent of
 /// purchase frequency: check the correlation (``frequencySpendCorrelation(frequency:monetary:)``).
 public struct GammaGamma: Sendable, Codable, Hashable {
+    /// The model's parameters, all > 0.
     public struct Parameters: Sendable, Codable, Hashable {
+        /// Shape p of the Gamma distribution of one customer's transaction values.
         public var p: Double
+        /// Shape q of the Gamma distribution of the scale ν across customers.
         public var q: Double
+        /// Rate γ (called `v`, as in lifetimes) of the Gamma distribution of ν across customers.
         public var v: Double
+        /// Parameters p, q, v, each > 0.
         public init(p: Double, q: Double, v: Double) {
             self.p = p
             self.q = q
@@ -23,9 +28,12 @@ public struct GammaGamma: Sendable, Codable, Hashable {
         init(_ a: [Double]) { self.init(p: a[0], q: a[1], v: a[2]) }
     }
 
+    /// Parameter names in order, as in the JSON of a fit.
     public static let parameterNames = ["p", "q", "v"]
 
+    /// The fitted or given parameters.
     public var parameters: Parameters
+    /// The model with `parameters` (all > 0).
     public init(parameters: Parameters) { self.parameters = parameters }
 
     /// Log density of a mean spend m_x over x transactions:

@@ -6,18 +6,24 @@ public struct HoldoutValidation: Sendable, Codable, Hashable {
     public struct Bin: Sendable, Codable, Hashable {
         /// "0", "1", …, "7+".
         public var frequency: String
+        /// Customers in the bin.
         public var customers: Int
         /// Mean holdout purchases per customer.
         public var actual: Double
+        /// Mean holdout purchases per customer the model predicts.
         public var predicted: Double
     }
 
+    /// Model name as on the command line.
     public var model: String
+    /// One bin per calibration frequency.
     public var bins: [Bin]
     /// Mean absolute and root-mean-square error of holdout purchases per customer.
     public var mae: Double
     public var rmse: Double
+    /// Holdout purchases of all customers: actual.
     public var totalActual: Double
+    /// Holdout purchases of all customers: predicted.
     public var totalPredicted: Double
     /// 100 (predicted − actual) / actual of the totals.
     public var percentErrorTotal: Double?

@@ -9,7 +9,9 @@ import Numerics
 /// buyers are not all alive: L = Γ(r+x) α^r / Γ(r) · B(a, b+x+1)/B(a,b) ·
 /// [(α+T)^−(r+x) + a/(b+x) · (α+t_x)^−(r+x)].
 public struct MBGNBD: Sendable, Codable, Hashable {
+    /// The fitted or given parameters: r, α, a, b as in BG/NBD.
     public var parameters: BGNBD.Parameters
+    /// The model with `parameters` (all > 0).
     public init(parameters: BGNBD.Parameters) { self.parameters = parameters }
 
     /// Log-likelihood of one customer, the two terms added in log space.

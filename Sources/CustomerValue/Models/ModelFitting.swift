@@ -6,7 +6,9 @@ public struct FitOptions: Sendable, Hashable {
     /// L2 penalty λ: the fit maximises log L − λ Σ θ² over the parameters θ (lifetimes'
     /// `penalizer_coef`); 0 for plain maximum likelihood.
     public var penalty: Double
+    /// Most optimizer iterations a fit may take.
     public var maxIterations: Int
+    /// Options with L2 penalty `penalty` (≥ 0) and at most `maxIterations` iterations (> 0).
     public init(penalty: Double = 0, maxIterations: Int = 500) {
         self.penalty = penalty
         self.maxIterations = maxIterations
@@ -15,8 +17,11 @@ public struct FitOptions: Sendable, Hashable {
 
 /// Error for a fit that cannot be done or did not converge.
 public struct FitError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong, for the user.
     public var message: String
+    /// An error with its message.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
 

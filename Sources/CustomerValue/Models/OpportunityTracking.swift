@@ -35,6 +35,7 @@ public struct OpportunityTracking: Sendable, Codable, Hashable {
     public var customers: Int
     /// The calendar period of an opportunity.
     public var period: OpportunityPeriod
+    /// The periods in calendar order.
     public var periods: [Period]
 
     /// Tracks the customers of `summary` from the period after the first birth to the last

@@ -13,10 +13,15 @@ public struct ParetoNBD: Sendable, Codable, Hashable {
     /// The model's parameters, all > 0: shape r and rate α of the purchase rate, shape s and
     /// rate β of the dropout rate.
     public struct Parameters: Sendable, Codable, Hashable {
+        /// Shape r of the Gamma distribution of purchase rates λ.
         public var r: Double
+        /// Rate α of the Gamma distribution of purchase rates λ.
         public var alpha: Double
+        /// Shape s of the Gamma distribution of dropout rates μ.
         public var s: Double
+        /// Rate β of the Gamma distribution of dropout rates μ.
         public var beta: Double
+        /// Parameters r, α, s, β, each > 0.
         public init(r: Double, alpha: Double, s: Double, beta: Double) {
             self.r = r
             self.alpha = alpha
@@ -30,7 +35,9 @@ public struct ParetoNBD: Sendable, Codable, Hashable {
     /// Parameter names in order, as in the JSON of a fit.
     public static let parameterNames = ["r", "alpha", "s", "beta"]
 
+    /// The fitted or given parameters.
     public var parameters: Parameters
+    /// The model with `parameters` (all > 0).
     public init(parameters: Parameters) { self.parameters = parameters }
 
     /// Log-likelihood of one customer (Fader & Hardie 2005, "A note on deriving the Pareto/NBD model"):

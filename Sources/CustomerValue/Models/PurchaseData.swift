@@ -1,7 +1,10 @@
 /// Error for model input that no purchase model can use, naming the row.
 public struct ModelInputError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong, naming the file, line and column where known.
     public var message: String
+    /// An error with its message.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
 
@@ -142,11 +145,17 @@ public struct FitReport: Sendable, Codable, Hashable {
     public var estimates: [Double]
     /// Standard errors in that order (nil where the Hessian could not be inverted).
     public var errors: [Double?]
+    /// Log-likelihood at the estimates.
     public var logLikelihood: Double
+    /// Customers the model was fitted on.
     public var customers: Int
+    /// Whether the optimizer met its convergence test.
     public var converged: Bool
+    /// Optimizer iterations the fit took.
     public var iterations: Int
+    /// Norm of the log-likelihood's gradient at the estimates.
     public var gradientNorm: Double
+    /// The optimizer's account of how the fit ended (boundary estimates included).
     public var message: String
     /// The L2 penalty used (0 for none).
     public var penalty: Double
@@ -171,6 +180,7 @@ public struct FitReport: Sendable, Codable, Hashable {
         }
     }
 
+    /// A report of a fit; `estimates` and `errors` in the order of `parameterNames`.
     public init(model: String, parameterNames: [String], estimates: [Double], errors: [Double?], logLikelihood: Double,
                 customers: Int, converged: Bool, iterations: Int, gradientNorm: Double, message: String, penalty: Double) {
         self.model = model
@@ -192,6 +202,7 @@ public struct FitReport: Sendable, Codable, Hashable {
         case gradientNorm = "gradient_norm", parameterOrder = "parameter_order"
     }
 
+    /// Encodes the JSON fields of the contract (`parameters`, `standard_errors` by name, `aic`, `bic`, ...).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(model, forKey: .model)
@@ -211,6 +222,7 @@ public struct FitReport: Sendable, Codable, Hashable {
         try c.encode(penalty, forKey: .penalty)
     }
 
+    /// Decodes what ``encode(to:)`` wrote (a saved model file).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         model = try c.decode(String.self, forKey: .model)

@@ -17,6 +17,7 @@ public struct RepeatPurchaseDistribution: Sendable, Codable, Hashable {
         }
     }
 
+    /// One row per repeat-purchase count, the last open-ended.
     public var rows: [Row]
 
     /// - Parameters:

@@ -32,6 +32,7 @@ public struct RepeatTransactionTracking: Sendable, Codable, Hashable {
     public var customers: Int
     /// Length of a period in days.
     public var periodDays: Int
+    /// The periods in order.
     public var periods: [Period]
 
     enum CodingKeys: String, CodingKey {

@@ -9,13 +9,17 @@ import Numerics
 /// retention r_t = (β+t−1)/(α+β+t−1). Fitted on cohorts' counts of customers still active at
 /// the start of each period.
 public struct ShiftedBetaGeometric: Sendable, Codable, Hashable {
+    /// First shape α of the Beta distribution of churn probabilities θ (> 0).
     public var alpha: Double
+    /// Second shape β of the Beta distribution of churn probabilities θ (> 0).
     public var beta: Double
+    /// The model with shapes α, β, each > 0.
     public init(alpha: Double, beta: Double) {
         self.alpha = alpha
         self.beta = beta
     }
 
+    /// Parameter names in order, as in the JSON of a fit.
     public static let parameterNames = ["alpha", "beta"]
 
     /// P(churn in period t), t ≥ 1.

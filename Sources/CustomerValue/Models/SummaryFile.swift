@@ -3,11 +3,17 @@ import Foundation
 /// A per-customer summary read from a CSV file (`customer_id,frequency,recency,T[,monetary_value][,count]`),
 /// for fitting models on summaries made elsewhere.
 public struct SummaryFile: Sendable {
+    /// Customer id of each row (the line number when the file has no id column).
     public var customerIDs: [String]
+    /// Repeat purchases x of each row.
     public var frequency: [Double]
+    /// Recency t_x of each row (time of the last purchase since the first).
     public var recency: [Double]
+    /// Age T of each row (observation end − first purchase).
     public var age: [Double]
+    /// Mean repeat spend of each row, when the file has the column.
     public var monetary: [Double]?
+    /// Customers each row stands for, when the file has a count column.
     public var counts: [Double]?
     /// File line of each row, for messages.
     public var lines: [Int]

@@ -19,6 +19,7 @@ public struct ColumnSpec: Sendable, Hashable {
     /// A row without a value here is rejected; a file without the column cannot be used.
     public var required: Bool
 
+    /// Creates the value from its parts; each property's comment gives its meaning and domain.
     public init(_ role: ColumnRole, _ kind: ColumnKind, required: Bool = false) {
         self.role = role
         self.kind = kind
@@ -40,6 +41,7 @@ public struct FileSchema: Sendable, Hashable {
         public var later: String
     }
 
+    /// Creates the value from its parts; each property's comment gives its meaning and domain.
     public init(name: String, columns: [ColumnSpec], orderedDates: [(String, String)] = []) {
         self.name = name
         self.columns = columns

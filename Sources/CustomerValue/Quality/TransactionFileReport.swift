@@ -39,6 +39,7 @@ public struct TransactionFileReport: Sendable, Codable, Hashable {
     /// The first rows set aside, as examples (all of them go to the quarantine file).
     public var examples: [RejectedRow] = []
 
+    /// Creates the value from its parts; each property's comment gives its meaning and domain.
     public init(file: String, encoding: String, delimiter: String, columns: [String: String]) {
         self.file = file
         self.encoding = encoding

@@ -43,6 +43,7 @@ public struct SegmentTable: Sendable, Hashable, Codable {
         public init(_ score: Int) { self.init(score, score) }
 
         @inline(__always)
+        /// Whether `score` lies in `lower...upper`.
         public func contains(_ score: Int) -> Bool { score >= lower && score <= upper }
 
         /// `4-5`, or `3` for one score.

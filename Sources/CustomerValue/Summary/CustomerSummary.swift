@@ -123,6 +123,7 @@ public struct SummaryOptions: Sendable, Hashable {
     /// Length of the trailing window (days) ending at the observation end.
     public var windowDays: Int
 
+    /// Creates the value from its parts; each property's comment gives its meaning and domain.
     public init(unit: TimeUnit = .day, calibrationEnd: CalendarDay? = nil, windowDays: Int = 365) {
         self.unit = unit
         self.calibrationEnd = calibrationEnd
