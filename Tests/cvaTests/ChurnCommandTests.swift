@@ -5,23 +5,13 @@ import Testing
 struct ChurnCommandTests {
     typealias CLI = CommandLineTests
 
-    /// One generated data set (2000 customers, seed 5) for all the tests, made on first use.
-    static let shared: Result<String, CLIFailure> = {
-        do {
-            let data = try CLI.temporaryFolder().appendingPathComponent("data").path
-            let run = try CLI.run(["generate", "--customers", "2000", "--seed", "5", "--out", data])
-            return run.status == 0 ? .success(data) : .failure(CLIFailure(message: run.stderr))
-        } catch {
-            return .failure(CLIFailure(message: "\(error)"))
-        }
-    }()
-
-    struct CLIFailure: Error { var message: String }
+    /// One generated data set (2000 customers, seed 5, all files) for all the tests, made on first use.
+    static let shared = GeneratedDataSet(["--customers", "2000", "--seed", "5"])
 
     /// A copy of the shared data set in `folder`.
     static func generated(_ folder: URL) throws -> String {
         let data = folder.appendingPathComponent("data").path
-        try FileManager.default.copyItem(atPath: try shared.get(), toPath: data)
+        try FileManager.default.copyItem(atPath: try shared.path, toPath: data)
         return data
     }
 

@@ -63,10 +63,7 @@ struct RFMCommandTests {
     /// With --with-model each segment with customers gets a mean P(alive) in [0, 1] and a CLV
     /// total, equal to the sum of the per-customer CLVs of `cva predict` with the same settings.
     @Test func withModelFillsTheSegmentModelValues() throws {
-        let folder = try CommandLineTests.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let data = folder.appendingPathComponent("data").path
-        #expect(try CommandLineTests.run(["generate", "--customers", "1500", "--seed", "5", "--only", "transactions", "--out", data]).status == 0)
+        let data = try GeneratedDataSet.transactions1500Seed5.path
         let run = try CommandLineTests.run(["rfm", data, "--with-model", "--format", "json"])
         #expect(run.status == 0, "\(run.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
