@@ -31,9 +31,13 @@ extension CustomerSummary {
         path: String, options: TransactionIngestOptions = .init(), summary: SummaryOptions = .init(),
         quarantine: QuarantineSink? = nil, progress: ((Int, Int?) -> Void)? = nil
     ) throws -> Loaded {
+        var known: TransactionStreamStart?
         var built: CustomerSummary?
         var unfit: (any Error)?
-        let result = try TransactionLoader.stream(path: path, options: options, quarantine: quarantine, progress: progress) { start in
+        // Made when the first block is ready rather than when parsing ends: the summary's
+        // columns are then reserved once the parsed rows are freed, not on top of them.
+        func makeSummary() {
+            guard built == nil, unfit == nil, let start = known else { return }
             // As for a loaded history: without a usable row, no customer and day 0 as the end.
             let end = start.observationEnd ?? CalendarDay(ordinal: 0)
             do {
@@ -43,9 +47,14 @@ extension CustomerSummary {
             } catch {
                 unfit = error   // thrown once the file is read, quarantine included
             }
+        }
+        let result = try TransactionLoader.stream(path: path, options: options, quarantine: quarantine, progress: progress) { start in
+            known = start
         } periods: { block in
+            makeSummary()
             built?.append(block)
         }
+        makeSummary()   // no block: no usable row
         if let unfit { throw unfit }
         guard let built else { preconditionFailure("the loader calls start before it returns") }
         return Loaded(summary: built, report: result.report, timings: result.timings)
