@@ -19,10 +19,15 @@ final class StepTimer {
     /// Records the loading of a transactions file as three steps: read (what the loader did not
     /// time itself), parse and build (the loader's own phases, ``TransactionHistory/timings``).
     func stepLoad(_ history: TransactionHistory) {
+        stepLoad(history.timings)
+    }
+
+    /// As ``stepLoad(_:)-(TransactionHistory)``, from the loader's timings.
+    func stepLoad(_ timings: IngestTimings) {
         let loadSeconds = Date().timeIntervalSince(clock)
-        record("read", seconds: max(0, loadSeconds - history.timings.parse - history.timings.build))
-        record("parse", seconds: history.timings.parse)
-        record("build", seconds: history.timings.build)
+        record("read", seconds: max(0, loadSeconds - timings.parse - timings.build))
+        record("parse", seconds: timings.parse)
+        record("build", seconds: timings.build)
         clock = Date()
     }
 

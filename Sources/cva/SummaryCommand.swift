@@ -34,17 +34,25 @@ struct SummaryCommand: ParsableCommand {
             let sink = try quarantine.map { try QuarantineFile(path: $0) }
             let timer = StepTimer(enabled: timing)
             defer { timer.report() }
-            let history = try loadTransactions(path: path, options: transactions, quarantine: sink)
-            try sink?.close()
-            // The loader's own phases; "read" is what is left of the load (opening, format
-            // inference, quarantine file).
-            timer.stepLoad(history)
             let options = SummaryOptions(
                 unit: unit, calibrationEnd: try calibrationEnd.map { try parseDay($0, flag: "--calibration-end") },
                 windowDays: windowDays)
-            let summary = try CustomerSummary(history: history, options: options)
+            // Summarised partition by partition while the periods are built: memory grows with
+            // the customers, not the rows.
+            let loaded: CustomerSummary.Loaded
+            do {
+                loaded = try loadSummary(path: path, options: transactions, summary: options, quarantine: sink)
+            } catch let error as SummaryError {
+                try sink?.close()   // options that do not fit the data: the quarantine is complete
+                throw error
+            }
+            try sink?.close()
+            // The loader's own phases; "read" is what is left of the load (opening, format
+            // inference, quarantine file). The summary is made within "build".
+            timer.stepLoad(loaded.timings)
+            let summary = loaded.summary
             timer.step("summary")
-            noteSetAside(history.report, quarantinePath: quarantine)
+            noteSetAside(loaded.report, quarantinePath: quarantine)
             if summary.customersAfterCalibration > 0 {
                 Console.note("note: \(summary.customersAfterCalibration) customers first bought after the calibration end and are left out")
             }

@@ -29,6 +29,10 @@ struct TransactionOptions: ParsableArguments {
     var observationEnd: String?
     @Flag(name: .customLong("keep-duplicates"), help: "Keep exact duplicate rows instead of leaving them out.")
     var keepDuplicates = false
+    @Option(name: .customLong("row-budget"), help: ArgumentHelp(
+        "Parsed rows held in memory (28 bytes each, default 4000000); a file with more goes through temporary files, one partition of customers at a time, with the same results.",
+        discussion: "Lower it to bound memory on a small machine; what is left grows with the customers, not the rows."))
+    var rowBudget: Int?
 
     /// The ingest options of these flags; where a flag is not given, `cva.yaml` (`config`) may set it.
     func ingestOptions(config: DataSetConfig = DataSetConfig()) throws -> TransactionIngestOptions {
@@ -79,6 +83,10 @@ struct TransactionOptions: ParsableArguments {
             delimiter: delimiterValue, encoding: encodingValue, columns: columns, dateFormat: dateFormat,
             returns: returns, outlierFactor: outlierFactor, observationEnd: end,
             latestPlausibleDay: end == nil ? today() : nil, keepDuplicates: keepDuplicates)
+        if let rowBudget {
+            guard rowBudget >= 1 else { throw CLIError("--row-budget must be at least 1 row, got \(rowBudget)") }
+            options.rowBudget = rowBudget
+        }
         // CVA_THREADS=1 reads with one thread (for measurements); the result is the same.
         options.parallel = ProcessInfo.processInfo.environment["CVA_THREADS"] != "1"
         return options
@@ -124,6 +132,17 @@ func loadTransactions(path: String, options: TransactionOptions, quarantine: Qua
     let bar = ProgressBar(label: "reading \((path as NSString).lastPathComponent)", unit: "MB")
     defer { bar.finish() }
     return try TransactionLoader.load(path: path, options: ingest, quarantine: quarantine) { bytes, total in
+        bar.update(done: bytes, total: total, rateCount: bytes / 1_000_000)
+    }
+}
+
+/// Reads transactions straight into a customer summary (memory with the customers, not the
+/// rows), with a progress bar and the `cva.yaml` of the file's folder when there is one.
+func loadSummary(path: String, options: TransactionOptions, summary: SummaryOptions, quarantine: QuarantineSink?) throws -> CustomerSummary.Loaded {
+    let ingest = try options.ingestOptions(config: configBeside(path))
+    let bar = ProgressBar(label: "reading \((path as NSString).lastPathComponent)", unit: "MB")
+    defer { bar.finish() }
+    return try CustomerSummary.load(path: path, options: ingest, summary: summary, quarantine: quarantine) { bytes, total in
         bar.update(done: bytes, total: total, rateCount: bytes / 1_000_000)
     }
 }

@@ -44,6 +44,13 @@ struct HistoryBuilder {
         return deferred
     }
 
+    /// The periods built by ``build(report:)``, as one block of every customer; the builder
+    /// keeps none.
+    mutating func takePeriods() -> PurchasePeriods {
+        defer { (periodStart, periodDay, periodAmount, periodOrders) = ([], [], [], []) }
+        return PurchasePeriods(firstCustomer: 0, start: periodStart, day: periodDay, amount: periodAmount, orders: periodOrders)
+    }
+
     /// Sorts the rows by customer (a counting sort of their indexes) and builds the periods of
     /// customers `0..<customers` (every row's customer is in that range), in two ranges of
     /// customers with about half the rows each on two threads for large inputs.
@@ -149,11 +156,41 @@ struct PeriodColumns {
         }
     }
 
+    /// Appends the periods of `block` (the customers after those already in).
+    mutating func append(_ block: PurchasePeriods) {
+        let base = day.count
+        start.append(contentsOf: block.start.dropFirst().lazy.map { $0 + base })
+        day.append(contentsOf: block.day)
+        amount.append(contentsOf: block.amount)
+        orders.append(contentsOf: block.orders)
+    }
+
     /// Periods, orders and total spend, once every customer is in.
     func addTotals(to report: inout TransactionFileReport) {
-        report.purchasePeriods = day.count
-        report.orders = orders.reduce(0) { $0 + Int($1) }
-        report.totalSpend = amount.reduce(0, +)
+        var totals = PeriodTotals()
+        totals.add(self)
+        totals.set(in: &report)
+    }
+}
+
+/// The report's period, order and spend totals, added up block by block in customer order
+/// (the spend in the same order of additions as over all the periods at once, so the same
+/// double).
+struct PeriodTotals {
+    private var periods = 0
+    private var orders = 0
+    private var spend = 0.0
+
+    mutating func add(_ block: PeriodColumns) {
+        periods += block.day.count
+        orders = block.orders.reduce(orders) { $0 + Int($1) }
+        spend = block.amount.reduce(spend, +)
+    }
+
+    func set(in report: inout TransactionFileReport) {
+        report.purchasePeriods = periods
+        report.orders = orders
+        report.totalSpend = spend
     }
 }
 

@@ -48,7 +48,7 @@ public struct TransactionIngestOptions: Sendable {
     /// customers and purchase days (id table, the history, the summary and its output), not with
     /// the rows. A smaller budget saves at most the ~150 MB of the row buffers and would send
     /// mid-sized files through the slower spilled path.
-    var rowBudget = 4_000_000
+    public var rowBudget = 4_000_000
     /// Tests: split the file for two threads at the first line feed at or after this offset
     /// instead of after the middle.
     var splitAt: Int?

@@ -8,10 +8,12 @@ import Foundation
 /// read on its own thread). They are first written again into partitions of consecutive
 /// customer indexes (customers `p·B ..< (p+1)·B`, about a row budget's worth of rows each);
 /// then each partition is read back and built exactly as ``HistoryBuilder`` builds the whole
-/// file. Consecutive ranges rather than index modulo keep the output in customer order, so the
-/// partitions' periods are simply appended: ``TransactionHistory`` is the same compact block of
-/// purchase periods (16 bytes a period, 8 a customer) whichever path built it, and every
-/// command reads it unchanged. Every per-customer decision (duplicates, same-day and order-id
+/// file. Consecutive ranges rather than index modulo keep the output in customer order: each
+/// partition's periods go to a consumer as one block of consecutive customers and are dropped
+/// (``TransactionLoader/stream(path:options:quarantine:progress:start:periods:)``), so a
+/// per-customer consumer such as ``CustomerSummary`` never holds every period; the consumer of
+/// ``TransactionLoader/load(path:options:quarantine:progress:)`` appends them into the same
+/// ``TransactionHistory`` whichever path built it. Every per-customer decision (duplicates, same-day and order-id
 /// merging, returns netting) needs only that customer's rows, which sit in one partition.
 ///
 /// The two global facts come from outside the partitions: the observation end was fixed while
@@ -39,11 +41,14 @@ struct SpilledHistoryBuilder {
     /// At most this many partition files are open at once.
     static let maximumPartitions = 256
 
-    /// Builds the periods of every customer; counts go to `report` as ``HistoryBuilder`` puts them.
-    /// - Throws: ``InputError`` when a temporary file cannot be written or read.
+    /// Builds the periods of every customer, one partition at a time, and hands each
+    /// partition's periods to `consume` (in customer order) before building the next: no more
+    /// than one partition's periods are held here. Counts go to `report` as ``HistoryBuilder``
+    /// puts them.
+    /// - Throws: ``InputError`` when a temporary file cannot be written or read; what `consume` throws.
     /// - Complexity: O(rows) plus the sort of each customer's rows; two more writes and reads
     ///   of the rows (28 bytes each) through temporary files.
-    func build(report: inout TransactionFileReport) throws -> BuiltHistory {
+    func build(report: inout TransactionFileReport, periods consume: (PurchasePeriods) throws -> Void) throws -> BuiltHistory {
         let totalRows = sources.reduce(0) { $0 + $1.file.rowCount }
         let wanted = (totalRows + max(1, options.rowBudget) - 1) / max(1, options.rowBudget)
         let partitionCount = max(1, min(Self.maximumPartitions, customers, wanted))
@@ -51,7 +56,7 @@ struct SpilledHistoryBuilder {
         var partitions = try partition(width: width, count: partitionCount)
 
         var built = BuiltHistory()
-        built.periods.reserve(customers: customers, periods: totalRows)
+        var totals = PeriodTotals()
         var orders = try OrderTotalsTally()
         for p in partitions.indices {
             var rows = RowColumns()
@@ -73,9 +78,13 @@ struct SpilledHistoryBuilder {
                     try orders.add(total) { (rows.customer[i] + Int32(lower), rows.day[i], total, rows.line[i]) }
                 }
             }
-            built.periods.absorb(&parts, deferred: &built.deferred, report: &report)
+            var periods = PeriodColumns()
+            periods.absorb(&parts, deferred: &built.deferred, report: &report)
+            totals.add(periods)
+            try consume(PurchasePeriods(firstCustomer: lower, start: periods.start, day: periods.day,
+                                        amount: periods.amount, orders: periods.orders))
         }
-        built.periods.addTotals(to: &report)
+        totals.set(in: &report)
         built.outlierExamples = try orders.flagOutliers(factor: options.outlierFactor, report: &report)
         built.deferred.sort { $0.line < $1.line }
         return built
@@ -122,10 +131,9 @@ struct SpilledHistoryBuilder {
     }
 }
 
-/// What a history builder produced: the periods, the largest outlier orders, and the rows set
-/// aside (for the quarantine), in line order.
+/// What a history builder produced besides the periods: the largest outlier orders, and the
+/// rows set aside (for the quarantine), in line order.
 struct BuiltHistory {
-    var periods = PeriodColumns()
     var outlierExamples: [(customer: Int32, day: Int32, amount: Double, line: Int32)] = []
     var deferred: [DeferredRejection] = []
 }

@@ -23,18 +23,34 @@ public enum TransactionLoader {
         "已取消", "取消", "交易关闭", "已关闭", "关闭", "已退款", "退款成功", "全额退款", "失败", "已作废", "作废", "无效",
     ]
 
-    /// Loads `path`.
+    /// Reads `path` and hands every customer's purchase periods to `periods`, one block of
+    /// consecutive customers at a time, without ever holding them all: memory grows with the
+    /// customers (the id table), not with the rows or purchase periods, whatever the consumer
+    /// keeps.
+    ///
+    /// A file within the row budget (``TransactionIngestOptions/rowBudget``) gives one block of
+    /// every customer; a larger one gives one block per partition of consecutive customers
+    /// (``SpilledHistoryBuilder``), in customer order. The counts, outliers, quarantine and
+    /// report are exactly those of ``load(path:options:quarantine:progress:)``, which is this
+    /// function with a consumer that keeps every block.
     /// - Parameters:
     ///   - path: the transactions CSV.
     ///   - options: how to read it.
     ///   - quarantine: receives every row set aside, with its line and reason; nil to only count them.
     ///   - progress: called now and then with (bytes read, file size).
-    /// - Returns: the per-customer history and the file's report.
-    /// - Throws: ``InputError``, ``ColumnMappingError`` or ``DateFormatError`` when the file cannot be used at all.
-    public static func load(
+    ///   - start: called once, after the rows are parsed and before the first block, with what
+    ///     is then known (ids, observation end, first date); an error it throws ends the load.
+    ///   - periods: called with each block, in customer order; with no observation end (no
+    ///     usable row), never. An error it throws ends the load.
+    /// - Returns: the ids, the observation end and the file's report.
+    /// - Throws: ``InputError``, ``ColumnMappingError`` or ``DateFormatError`` when the file cannot be used at all,
+    ///   and whatever `start` or `periods` throw.
+    public static func stream(
         path: String, options: TransactionIngestOptions = .init(), quarantine: QuarantineSink? = nil,
-        progress: ((Int, Int?) -> Void)? = nil
-    ) throws -> TransactionHistory {
+        progress: ((Int, Int?) -> Void)? = nil,
+        start: (TransactionStreamStart) throws -> Void = { _ in },
+        periods consume: (PurchasePeriods) throws -> Void
+    ) throws -> TransactionStreamResult {
         let reader = try CSVReader(path: path, delimiter: options.delimiter, encoding: options.encoding)
         guard try reader.next() else {
             throw InputError(file: path, message: "is empty: expected a header row naming customer_id, date and amount columns")
@@ -181,19 +197,25 @@ public enum TransactionLoader {
         }
         let buildStart = DispatchTime.now()
         var timings = IngestTimings(parse: seconds(from: parseStart, to: buildStart))
+        let rowCount = spilled.isEmpty ? rows.count : spilled.reduce(0) { $0 + $1.file.rowCount }
+        try start(TransactionStreamStart(
+            identifiers: ids, observationEnd: observationEnd, firstDate: report.firstDate, rowCount: rowCount))
+        // Without an observation end no row was usable: the history has no customer.
+        func consumeIfUsable(_ block: PurchasePeriods) throws {
+            if observationEnd != nil { try consume(block) }
+        }
         let built: BuiltHistory
         if spilled.isEmpty {
             var builder = HistoryBuilder(rows: rows, customers: ids.count, options: options, hasOrderIDs: orderColumn != nil)
             rows = RowColumns()
             let deferred = builder.build(report: &report)
-            built = BuiltHistory(
-                periods: PeriodColumns(start: builder.periodStart, day: builder.periodDay, amount: builder.periodAmount, orders: builder.periodOrders),
-                outlierExamples: builder.outlierExamples, deferred: deferred)
+            built = BuiltHistory(outlierExamples: builder.outlierExamples, deferred: deferred)
+            try consumeIfUsable(builder.takePeriods())
         } else {
             rows = RowColumns()   // empty, but its room was written while parsing
-            timings.spilledRows = spilled.reduce(0) { $0 + $1.file.rowCount }
+            timings.spilledRows = rowCount
             built = try SpilledHistoryBuilder(sources: spilled, customers: ids.count, options: options, hasOrderIDs: orderColumn != nil)
-                .build(report: &report)
+                .build(report: &report, periods: consumeIfUsable)
             spilled = []
         }
         let deferred = built.deferred
@@ -211,15 +233,7 @@ public enum TransactionLoader {
         report.examples.sort { $0.line < $1.line }
         if report.examples.count > 20 { report.examples.removeLast(report.examples.count - 20) }
         timings.build = seconds(from: buildStart, to: DispatchTime.now())
-        guard let end = observationEnd else {
-            return TransactionHistory(
-                identifiers: ids, periodStart: [0], periodDay: [], periodAmount: [], periodOrders: [],
-                observationEnd: CalendarDay(ordinal: 0), report: report, timings: timings)
-        }
-        return TransactionHistory(
-            identifiers: ids, periodStart: built.periods.start, periodDay: built.periods.day,
-            periodAmount: built.periods.amount, periodOrders: built.periods.orders,
-            observationEnd: end, report: report, timings: timings)
+        return TransactionStreamResult(identifiers: ids, observationEnd: observationEnd, report: report, timings: timings)
     }
 
     private static func seconds(from start: DispatchTime, to end: DispatchTime) -> Double {

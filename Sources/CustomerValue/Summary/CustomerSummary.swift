@@ -143,7 +143,25 @@ extension CustomerSummary {
     ///   the window is not positive.
     /// - Complexity: O(purchase periods).
     public init(history: TransactionHistory, options: SummaryOptions = .init()) throws {
-        let end = history.observationEnd
+        try self.init(identifiers: history.identifiers, observationEnd: history.observationEnd,
+                      firstDate: history.report.firstDate, customerCount: history.customerCount, options: options)
+        append(history.allPeriods)
+    }
+
+    /// An empty summary of the customers of a transactions file, to be filled block by block
+    /// with ``append(_:)`` (see ``load(path:options:summary:quarantine:progress:)``).
+    /// - Parameters:
+    ///   - identifiers: the file's customer ids.
+    ///   - observationEnd: the observation end in force.
+    ///   - firstDate: the file's first date (checked against the calibration end), nil if unknown.
+    ///   - customerCount: the customers to come (room is reserved for them), ≥ 0.
+    ///   - options: unit, calibration end (before `observationEnd`) and window (≥ 1 day).
+    /// - Throws: ``SummaryError`` when the calibration end is not before the observation end
+    ///   (or comes before `firstDate`) or the window is not positive.
+    public init(
+        identifiers: IdentifierTable, observationEnd end: CalendarDay, firstDate: CalendarDay?,
+        customerCount: Int, options: SummaryOptions = .init()
+    ) throws {
         guard options.windowDays > 0 else {
             throw SummaryError(message: "--window-days must be at least 1, got \(options.windowDays)")
         }
@@ -151,27 +169,37 @@ extension CustomerSummary {
             guard calibrationEnd < end else {
                 throw SummaryError(message: "the calibration end \(calibrationEnd.iso) must come before the observation end \(end.iso)")
             }
-            if let first = history.report.firstDate, calibrationEnd < first {
+            if let first = firstDate, calibrationEnd < first {
                 throw SummaryError(message: "the calibration end \(calibrationEnd.iso) comes before the first transaction (\(first.iso))")
             }
         }
-        let unitDays = options.unit.days
-        let windowStart = end.ordinal - Int32(options.windowDays)   // the window is (windowStart, end]
-        let split = options.calibrationEnd != nil
-        let calibration = options.calibrationEnd?.ordinal ?? end.ordinal
-        let n = history.customerCount
         self.init(
-            identifiers: history.identifiers, customerIndex: [], firstPurchase: [], lastPurchase: [], orders: [],
+            identifiers: identifiers, customerIndex: [], firstPurchase: [], lastPurchase: [], orders: [],
             totalSpend: [], frequency: [], recency: [], T: [], monetaryValue: [], daysSinceLast: [],
             windowOrders: [], windowSpend: [], frequencyHoldout: [], monetaryValueHoldout: [],
             observationEnd: end, calibrationEnd: options.calibrationEnd, unit: options.unit,
             windowDays: options.windowDays, customersAfterCalibration: 0, customersWithoutPurchases: 0)
-        reserve(n, split: split)
-        history.periodDay.withUnsafeBufferPointer { day in
-        history.periodAmount.withUnsafeBufferPointer { amount in
-        history.periodOrders.withUnsafeBufferPointer { periodOrders in
-            for c in 0..<n {
-                let lo = history.periodStart[c], hi = history.periodStart[c + 1]
+        reserve(customerCount, split: options.calibrationEnd != nil)
+    }
+
+    /// Adds the rows of the customers of `block`, which come after those already added (their
+    /// periods in increasing day order, as the loader gives them). Customers without periods
+    /// and, in a calibration summary, customers whose first purchase comes after the
+    /// calibration end are counted and left out.
+    /// - Complexity: O(periods in the block).
+    public mutating func append(_ block: PurchasePeriods) {
+        let unitDays = unit.days
+        let end = observationEnd
+        let windowStart = end.ordinal - Int32(windowDays)   // the window is (windowStart, end]
+        let split = calibrationEnd != nil
+        let calibration = calibrationEnd?.ordinal ?? end.ordinal
+        let base = block.firstCustomer
+        block.start.withUnsafeBufferPointer { start in
+        block.day.withUnsafeBufferPointer { day in
+        block.amount.withUnsafeBufferPointer { amount in
+        block.orders.withUnsafeBufferPointer { periodOrders in
+            for k in 0..<block.customerCount {
+                let lo = start[k], hi = start[k + 1]
                 guard lo < hi else { customersWithoutPurchases += 1; continue }
                 let firstDay = day[lo]
                 if firstDay > calibration { customersAfterCalibration += 1; continue }
@@ -197,7 +225,7 @@ extension CustomerSummary {
                     }
                 }
                 let repeats = calibrationPeriods - 1
-                customerIndex.append(Int32(c))
+                customerIndex.append(Int32(base + k))
                 firstPurchase.append(CalendarDay(ordinal: firstDay))
                 lastPurchase.append(CalendarDay(ordinal: day[hi - 1]))
                 orders.append(orderCount)
@@ -214,7 +242,7 @@ extension CustomerSummary {
                     monetaryValueHoldout.append(holdoutPeriods > 0 ? holdoutSpend / Double(holdoutPeriods) : 0)
                 }
             }
-        }}}
+        }}}}
     }
 
     private mutating func reserve(_ n: Int, split: Bool) {

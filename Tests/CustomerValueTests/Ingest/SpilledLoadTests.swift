@@ -33,6 +33,7 @@ struct SpilledLoadTests {
             }
         }
         add("R1", "ONLYRETURN", "2024-01-03", "-9")   // nothing to net against
+        add("P1", "ALLRETURNED", "2024-01-04", "9"); add("P1", "ALLRETURNED", "2024-01-05", "-9")   // left without purchases
         if extraOrder { add("X1", "C5", "2024-03-19", "41") }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -79,7 +80,58 @@ struct SpilledLoadTests {
             #expect(sink.rows == oneSink.rows)
             let summary = try CustomerSummary(history: spilled, options: calibration)
             #expect((0..<summary.count).map(summary.row) == (0..<oneSummary.count).map(oneSummary.row))
+            // Summarised partition by partition, no history kept: the same rows, counts and quarantine.
+            let streamedSink = QuarantineMemory()
+            let streamed = try CustomerSummary.load(path: url.path, options: options, summary: calibration, quarantine: streamedSink)
+            #expect(streamed.timings.spilledRows > 0)
+            #expect((0..<streamed.summary.count).map(streamed.summary.row) == (0..<oneSummary.count).map(oneSummary.row))
+            #expect(streamed.summary.customersWithoutPurchases == oneSummary.customersWithoutPurchases)
+            #expect(streamed.summary.customersAfterCalibration == oneSummary.customersAfterCalibration)
+            #expect(streamed.summary.observationEnd == oneSummary.observationEnd)
+            #expect(streamed.report == one.report)
+            #expect(streamedSink.rows == oneSink.rows)
         }
+        // The comparison covers customers left out both ways (by the construction of text():
+        // ONLYRETURN and ALLRETURNED have no purchase left; the customers first seen in March
+        // start after the calibration end, 2024-02-10).
+        #expect(oneSummary.customersWithoutPurchases >= 2 && oneSummary.customersAfterCalibration > 0)
+    }
+
+    /// The summary loaded straight from the file, with the default budget (one block of every
+    /// customer), is the summary of the loaded history, with and without a calibration split.
+    @Test(arguments: [nil, CalendarDay(isoText: "2024-02-10")])
+    func summaryLoadedInBlocksIsTheSummaryOfTheHistory(calibrationEnd: CalendarDay?) throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("spill-summary-\(UUID().uuidString).csv")
+        try Self.text(extraOrder: true).write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let options = TransactionIngestOptions(observationEnd: CalendarDay(isoText: "2024-03-20"))
+        let summaryOptions = SummaryOptions(unit: .week, calibrationEnd: calibrationEnd, windowDays: 30)
+        let history = try TransactionLoader.load(path: url.path, options: options)
+        let expected = try CustomerSummary(history: history, options: summaryOptions)
+        let loaded = try CustomerSummary.load(path: url.path, options: options, summary: summaryOptions)
+        #expect(loaded.timings.spilledRows == 0)
+        #expect(loaded.summary.rows == expected.rows)
+        #expect(loaded.report == history.report)
+        #expect(loaded.summary.customersWithoutPurchases == expected.customersWithoutPurchases)
+    }
+
+    /// Options that do not fit the data throw the summary's error only once the file is read:
+    /// the quarantine is as complete as without the summary.
+    @Test func unfitCalibrationEndThrowsAfterTheQuarantine() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("spill-unfit-\(UUID().uuidString).csv")
+        try Self.text(extraOrder: false).write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        var options = TransactionIngestOptions(observationEnd: CalendarDay(isoText: "2024-03-20"))
+        options.rowBudget = 7
+        let reference = QuarantineMemory()
+        _ = try TransactionLoader.load(path: url.path, options: options, quarantine: reference)
+        let sink = QuarantineMemory()
+        // 2024-03-25 is after the observation end, 2024-03-20.
+        #expect(throws: SummaryError.self) {
+            try CustomerSummary.load(path: url.path, options: options,
+                                     summary: SummaryOptions(calibrationEnd: CalendarDay(isoText: "2024-03-25")), quarantine: sink)
+        }
+        #expect(!reference.rows.isEmpty && sink.rows == reference.rows)
     }
 
     @Test(arguments: [false, true])
