@@ -34,11 +34,19 @@ struct ParsedRows {
 
     /// - Parameters:
     ///   - expectedRows: rows to reserve room for.
-    ///   - expectedCustomers: distinct ids to size the id table for (a third of the rows by default).
+    ///   - expectedCustomers: distinct ids to size the id table for (a third of the rows by default),
+    ///     at most ``initialIdentifierCapacity``.
     init(expectedRows: Int, expectedCustomers: Int? = nil) {
         rows.reserve(min(expectedRows, 200_000_000))
-        ids = IdentifierTable(expectedCount: max(1 << 12, expectedCustomers ?? expectedRows / 3))
+        let expected = min(Self.initialIdentifierCapacity, expectedCustomers ?? expectedRows / 3)
+        ids = IdentifierTable(expectedCount: max(1 << 12, expected))
     }
+
+    /// The most ids the id table is sized for before any is read (about 50 MB of slots). The
+    /// file's size says how many rows it has, not how many customers: a few customers who buy
+    /// often would otherwise get a table sized for millions, and memory would grow with rows.
+    /// Beyond this the table grows as ids arrive (doubling, so a customer costs O(1) amortised).
+    static let initialIdentifierCapacity = 1 << 20
 
     /// Appends `next`, which comes after `self` in the file: its customers are renumbered so
     /// that indexes stay in order of first appearance in the whole file, and its line numbers
