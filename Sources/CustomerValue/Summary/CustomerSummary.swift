@@ -155,7 +155,9 @@ extension CustomerSummary {
             }
         }
         let unitDays = options.unit.days
-        let windowStart = end.ordinal - Int32(options.windowDays)   // the window is (windowStart, end]
+        // The window is (windowStart, end]; one longer than any day count (Int32) covers every
+        // purchase, so the start is clamped instead of trapping on a huge --window-days.
+        let windowStart = Int32(clamping: Int(end.ordinal) - min(options.windowDays, Int(Int32.max)))
         let split = options.calibrationEnd != nil
         let calibration = options.calibrationEnd?.ordinal ?? end.ordinal
         let n = history.customerCount

@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+/// Defects found by feeding `cva` messy input and out-of-range options: each test is the input
+/// that once crashed, hung or printed a wrong number, and the behaviour that replaced it.
+struct BadInputTests {
+    typealias CLI = CommandLineTests
+
+    /// A run that ended with a trap prints "Fatal error" and dies on signal 4 (status 132).
+    static func expectNoCrash(_ run: CLI.Run, _ comment: Comment? = nil) {
+        #expect(run.status < 128, comment)
+        #expect(!run.stderr.contains("Fatal error") && !run.stderr.contains("crashed"), comment)
+    }
+
+    /// `--window-days 9999999999999` (more days than an Int32 day count holds) once trapped in
+    /// the summary; a window longer than the data now covers every purchase.
+    @Test(arguments: ["summary", "rfm", "cluster"])
+    func aHugeWindowCoversTheWholeHistory(command: String) throws {
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var arguments = [command, folder.path, "--window-days", "9999999999999", "--format", "csv"]
+        if command == "cluster" { arguments += ["--k", "2"] }
+        let run = try CLI.run(arguments)
+        Self.expectNoCrash(run, "\(command)")
+        #expect(run.status == 0, "\(command): \(run.stderr)")
+        if command == "summary" {
+            // A's three orders (60 in all) all fall in the window (see CommandLineTests.transactions).
+            #expect(run.stdout.contains("A,2024-01-01,2024-01-31,3,60,20,2,30,30,25,0,3,60"))
+        }
+    }
+}
