@@ -28,4 +28,17 @@ struct BadInputTests {
             #expect(run.stdout.contains("A,2024-01-01,2024-01-31,3,60,20,2,30,30,25,0,3,60"))
         }
     }
+
+    /// `cva kpis --churn-days 9999999999999` and `cva next --holdout-days 9999999999999` once
+    /// trapped converting the days to a day count (Int32); both are now refused with the range.
+    @Test(arguments: [["kpis", "--churn-days"], ["next", "--holdout-days"]])
+    func aSpanOfDaysBeyondACenturyIsRefused(option: [String]) throws {
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run([option[0], folder.path, option[1], "9999999999999", "--format", "csv"])
+        Self.expectNoCrash(run, "\(option)")
+        #expect(run.status != 0)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.contains("9999999999999") && run.stderr.contains("36525"), "\(run.stderr)")
+    }
 }

@@ -13,6 +13,9 @@ public struct PeriodicOptions: Sendable, Hashable, Codable {
     /// The default churn span: 90 days, or two quarters (184 days) for quarters.
     public static func defaultChurnDays(for period: LifecyclePeriod) -> Int { max(90, 2 * period.maximumDays) }
 
+    /// The longest churn span, a century of days: longer spans would overflow the day counts.
+    public static let maximumChurnDays = 36_525
+
     public init(period: LifecyclePeriod = .month, churnDays: Int? = nil, grossMargin: Double = 1) {
         self.period = period
         self.churnDays = churnDays ?? Self.defaultChurnDays(for: period)
@@ -42,12 +45,16 @@ public struct PeriodicAnalysis: Sendable, Hashable, Codable {
     public var periodsWithoutPurchases: [CalendarDay] { kpis.filter { $0.activeCustomers == 0 }.map(\.period) }
 
     /// Computes the cohorts and KPIs of `history`.
-    /// - Throws: ``LifecycleError`` for a churn span shorter than the longest period, a gross
-    ///   margin outside 0...1, or a history without purchases.
+    /// - Throws: ``LifecycleError`` for a churn span shorter than the longest period or longer than
+    ///   ``PeriodicOptions/maximumChurnDays``, a gross margin outside 0...1, or a history without
+    ///   purchases.
     /// - Complexity: O(purchase periods + periods²), two threads over halves of the customers.
     public init(history: TransactionHistory, options: PeriodicOptions = PeriodicOptions()) throws {
         guard options.churnDays >= options.period.maximumDays else {
             throw LifecycleError("churn span \(options.churnDays) days is shorter than a \(options.period.rawValue) (\(options.period.maximumDays) days): use \(options.period.maximumDays) or more")
+        }
+        guard options.churnDays <= PeriodicOptions.maximumChurnDays else {
+            throw LifecycleError("churn span \(options.churnDays) days: expected at most \(PeriodicOptions.maximumChurnDays) (a century)")
         }
         guard options.grossMargin >= 0, options.grossMargin <= 1 else {
             throw LifecycleError("gross margin \(options.grossMargin): expected a share between 0 and 1")
