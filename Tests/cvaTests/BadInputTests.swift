@@ -41,4 +41,34 @@ struct BadInputTests {
         #expect(run.stdout.isEmpty)
         #expect(run.stderr.contains("9999999999999") && run.stderr.contains("36525"), "\(run.stderr)")
     }
+
+    /// Amounts such as 1e308 once passed the parser; two of them summed to infinity, so
+    /// `cva summary` printed `inf`, `--format json` null, and `cva profile --format json` ended with
+    /// "EncodingError.invalidValue: inf". An amount beyond ±1e15 is now set aside with its line
+    /// and column.
+    @Test func anAmountBeyondAnyPriceIsSetAsideNotSummedToInfinity() throws {
+        let text = """
+            customer_id,date,amount
+            A,2024-01-01,1e308
+            A,2024-02-01,1e308
+            A,2024-03-01,10
+            B,2024-01-01,1
+            B,2024-01-10,2
+
+            """
+        let folder = try CLI.folder(with: ["transactions.csv": text])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let quarantine = folder.appendingPathComponent("q.csv").path
+        let run = try CLI.run(["summary", folder.path, "--format", "csv", "--quarantine", quarantine])
+        #expect(run.status == 0)
+        #expect(!run.stdout.contains("inf"))
+        // A keeps only its 10 on 2024-03-01: one order, no repeat.
+        #expect(run.stdout.contains("\nA,2024-03-01,2024-03-01,1,10,10,0,0,0,0,0,1,10\n"), "\(run.stdout)")
+        let rows = try String(contentsOfFile: quarantine, encoding: .utf8)
+        #expect(rows.contains("transactions.csv,2,amount,"), "\(rows)")
+        #expect(rows.contains("transactions.csv,3,amount,"), "\(rows)")
+        let profile = try CLI.run(["profile", folder.path, "--format", "json"])
+        #expect(profile.status == 0, "\(profile.stderr)")
+        #expect(!profile.stderr.contains("EncodingError"))
+    }
 }

@@ -209,6 +209,10 @@ struct RowParser: Sendable {
             } else {
                 amount = 0
             }
+            guard amount.magnitude <= AmountParser.largestAmount else {
+                try reject(.unparseableAmount, "amount \(amount) is beyond ±1e15: a typing error or a wrong column?", column: amountName)
+                continue
+            }
             if let statusColumn {
                 let status = reader.string(statusColumn).trimmingCharacters(in: .whitespaces).lowercased()
                 if !status.isEmpty && TransactionLoader.cancelledStatuses.contains(status) {
