@@ -71,4 +71,29 @@ struct BadInputTests {
         #expect(profile.status == 0, "\(profile.stderr)")
         #expect(!profile.stderr.contains("EncodingError"))
     }
+
+    /// A row dated 0001-01-01 (a year typed as 0001) was accepted: every customer's age grew by
+    /// two thousand years and `cva cohorts` / `cva kpis` ran for minutes over 24,000 empty months.
+    /// Dates before 1900 are now set aside with their line and column, as dates after today are.
+    @Test func aDateBefore1900IsSetAside() throws {
+        let text = """
+            customer_id,date,amount
+            A,0001-01-01,5
+            A,2024-01-01,10
+            A,2024-02-01,20
+
+            """
+        let folder = try CLI.folder(with: ["transactions.csv": text])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let quarantine = folder.appendingPathComponent("q.csv").path
+        let run = try CLI.run(["summary", folder.path, "--format", "csv", "--quarantine", quarantine])
+        #expect(run.status == 0)
+        // A: 2024-01-01 and 2024-02-01 (31 days apart), observation end 2024-02-01.
+        #expect(run.stdout.contains("\nA,2024-01-01,2024-02-01,2,30,15,1,31,31,20,0,2,30\n"), "\(run.stdout)")
+        let rows = try String(contentsOfFile: quarantine, encoding: .utf8)
+        #expect(rows.contains("transactions.csv,2,date,"), "\(rows)")
+        let cohorts = try CLI.run(["cohorts", folder.path, "--format", "csv"])
+        #expect(cohorts.status == 0)
+        #expect(cohorts.stdout.split(separator: "\n").dropFirst().allSatisfy { $0.hasPrefix("2024-") })
+    }
 }

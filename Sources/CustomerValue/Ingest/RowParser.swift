@@ -184,6 +184,10 @@ struct RowParser: Sendable {
                 try reject(.unparseableDate, text.isEmpty ? "missing date" : "unparseable date \"\(text)\": expected \(expected)", column: dateName)
                 continue
             }
+            guard day >= TransactionLoader.earliestPlausibleDay else {
+                try reject(.unparseableDate, "date \(day.iso) is before \(TransactionLoader.earliestPlausibleDay.iso): a typing error?", column: dateName)
+                continue
+            }
             var amount: Double
             if let amountColumn {
                 let empty = reader.withField(amountColumn) { TransactionLoader.trimmed($0).isEmpty }
