@@ -96,4 +96,25 @@ struct BadInputTests {
         #expect(cohorts.status == 0)
         #expect(cohorts.stdout.split(separator: "\n").dropFirst().allSatisfy { $0.hasPrefix("2024-") })
     }
+
+    /// `cva satisfaction FILE --format csv` without `--by` printed the header and no row: the
+    /// overall scores were nowhere on stdout. It now prints them as the group `all`.
+    @Test func satisfactionCSVWithoutGroupingsCarriesTheOverallScores() throws {
+        let text = """
+            customer_id,date,nps,csat
+            A,2024-03-05,9,5
+            B,2024-03-06,3,2
+
+            """
+        let folder = try CLI.folder(with: ["surveys.csv": text])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run(["satisfaction", folder.appendingPathComponent("surveys.csv").path, "--format", "csv"])
+        #expect(run.status == 0)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2, "\(run.stdout)")
+        // One promoter (9) and one detractor (3) of 2: NPS 50 − 50 = 0; margin 1.96 · 100 ·
+        // √((0.5 + 0.5 − 0²)/2) = 138.59...; CSAT: one of two answers is 4–5 → 50, mean 3.5.
+        #expect(lines.last?.hasPrefix("all,all,2,true,0,138.59") == true, "\(run.stdout)")
+        #expect(lines.last?.hasSuffix(",1,0,1,50,3.5,2,,,0") == true, "\(run.stdout)")
+    }
 }
