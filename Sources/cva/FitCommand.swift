@@ -33,7 +33,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Save the fit as JSON for `cva predict --model-file`.")
     var save: String?
     @Option(help: "Output format: table or json (default: table on a terminal, json otherwise).")
-    var format: OutputFormat?
+    var format: ReportFormat?
     @Option(name: .customLong("purchase-distribution"), help: ArgumentHelp(
         "Also compare customers with 0, 1, …, N+ repeat purchases with the number the model expects, Σ P(X(T_i)=x) (bgnbd, mbgnbd, pnbd).",
         valueName: "N"))

@@ -117,4 +117,18 @@ struct BadInputTests {
         #expect(lines.last?.hasPrefix("all,all,2,true,0,138.59") == true, "\(run.stdout)")
         #expect(lines.last?.hasSuffix(",1,0,1,50,3.5,2,,,0") == true, "\(run.stdout)")
     }
+
+    /// `--format csv` was accepted by commands that have no CSV output (`--help` listed it among
+    /// the values) and silently printed a table (weights) or JSON (fit, validate, churn-train):
+    /// a script reading CSV got neither. The value is now refused before any work.
+    @Test(arguments: [["weights", "ahp"], ["weights", "entropy"], ["fit"], ["validate", "--calibration-end", "2024-01-15"], ["churn-train"]])
+    func aCommandWithoutCSVOutputRefusesFormatCSV(command: [String]) throws {
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("transactions.csv").path
+        let run = try CLI.run(command + [file, "--format", "csv"])
+        #expect(run.status != 0, "\(command)")
+        #expect(run.stdout.isEmpty, "\(command): \(run.stdout)")
+        #expect(run.stderr.contains("'csv' is invalid for '--format"), "\(command): \(run.stderr)")
+    }
 }
