@@ -131,4 +131,22 @@ struct BadInputTests {
         #expect(run.stdout.isEmpty, "\(command): \(run.stdout)")
         #expect(run.stderr.contains("'csv' is invalid for '--format"), "\(command): \(run.stderr)")
     }
+
+    /// Transactions with a header and no usable row: `cva lifecycle --format json` printed
+    /// `"as_of": "1970-01-01"` and `cva analyze` "churn alerts: 0 customers at 1970-01-01", a date
+    /// that is in no file (the empty history's placeholder). Lifecycle stages now need a purchase,
+    /// as cohorts do, and analyze says the alerts were not computed.
+    @Test func anEmptyHistoryShowsNoMadeUpDate() throws {
+        let folder = try CLI.folder(with: ["transactions.csv": "customer_id,date,amount\n,2024-01-01,5\n"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lifecycle = try CLI.run(["lifecycle", folder.path, "--format", "json"])
+        #expect(lifecycle.status != 0)
+        #expect(lifecycle.stdout.isEmpty, "\(lifecycle.stdout)")
+        #expect(lifecycle.stderr.contains("no purchases"), "\(lifecycle.stderr)")
+        let analyze = try CLI.run(["analyze", folder.path, "--out", folder.appendingPathComponent("out").path])
+        Self.expectNoCrash(analyze)
+        #expect(analyze.status == 0)
+        #expect(!analyze.stdout.contains("1970"), "\(analyze.stdout)")
+        #expect(analyze.stdout.contains("churn alerts: not computed (no purchases"), "\(analyze.stdout)")
+    }
 }
