@@ -149,4 +149,15 @@ struct BadInputTests {
         #expect(!analyze.stdout.contains("1970"), "\(analyze.stdout)")
         #expect(analyze.stdout.contains("churn alerts: not computed (no purchases"), "\(analyze.stdout)")
     }
+
+    /// `cva profile` of a folder without any data set file printed an empty report (the CSV
+    /// header only) and exited 0, as if every file were fine; it now says the folder has none.
+    @Test func profileOfAFolderWithoutDataSetFilesIsAnError() throws {
+        let folder = try CLI.folder(with: ["notes.txt": "hello\n"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run(["profile", folder.path, "--format", "csv"])
+        #expect(run.status != 0)
+        #expect(run.stdout.isEmpty, "\(run.stdout)")
+        #expect(run.stderr.contains("no data set file") && run.stderr.contains("transactions.csv"), "\(run.stderr)")
+    }
 }
