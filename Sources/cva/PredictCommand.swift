@@ -56,7 +56,7 @@ struct PredictCommand: ParsableCommand {
             guard horizon >= 0, horizon.isFinite else { throw CLIError("--horizon must be ≥ 0") }
             let config = try configOf(input: input)
             let clvMonths = try config.wholeNumber("clv_months", flag: self.clvMonths, flagName: "clv-months", default: 12,
-                                                   expected: Self.clvMonthsExpectation, isValid: { $0 >= 0 })
+                                                   expected: Self.clvMonthsExpectation, isValid: Self.isValidCLVMonths)
             let discountRate = try config.realNumber("discount_rate", flag: self.discountRate, flagName: "discount-rate", default: 0.01,
                                                      expected: Self.discountRateExpectation, isValid: Self.isValidDiscountRate)
             var saved: ModelFile?
@@ -127,7 +127,9 @@ struct PredictCommand: ParsableCommand {
         }
     }
 
-    static let clvMonthsExpectation = "expected a whole number of months, 0 or more"
+    static let clvMonthsExpectation = "expected a whole number of months from 0 to 1200 (a century)"
+    /// The CLV sums one term per month for every customer, so the horizon is bounded: a century.
+    static func isValidCLVMonths(_ months: Int) -> Bool { (0...1200).contains(months) }
     static let discountRateExpectation = "expected a monthly rate above −1"
     static func isValidDiscountRate(_ rate: Double) -> Bool { rate > -1 && rate.isFinite }
 

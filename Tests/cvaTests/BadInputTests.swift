@@ -159,4 +159,15 @@ struct BadInputTests {
         let run = try CLI.run(["profile", folder.path, "--format", "csv"])
         Self.expectRefused(run, naming: ["no data set file", "transactions.csv"])
     }
+
+    /// `cva rfm --with-model --clv-months 9999999999999` ran for hours (the CLV sums one term per
+    /// month for every customer; 100000 months already took over 100 s); a horizon beyond a
+    /// century (1200 months) is now refused, by every command that takes it.
+    @Test(arguments: [["rfm", "--with-model"], ["predict"]])
+    func aCLVHorizonBeyondACenturyIsRefused(command: [String]) throws {
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run(command + [folder.path, "--clv-months", "9999999999999", "--format", "csv"])
+        Self.expectRefused(run, naming: ["--clv-months 9999999999999", "1200"], "\(command)")
+    }
 }
