@@ -170,4 +170,15 @@ struct BadInputTests {
         let run = try CLI.run(command + [folder.path, "--clv-months", "9999999999999", "--format", "csv"])
         Self.expectRefused(run, naming: ["--clv-months 9999999999999", "1200"], "\(command)")
     }
+
+    /// `cva cluster --k-max 1000000` tried every k below the number of customers (2000 k-means
+    /// runs with silhouettes on 2000 customers: no end in a minute) and `--restarts 9999999999999`
+    /// ran for ever; both are now bounded (k-max 100, restarts 1000) with the range in the message.
+    @Test(arguments: [["--k-max", "1000000", "100"], ["--restarts", "9999999999999", "1000"]])
+    func clusterRefusesEndlessSearches(option: [String]) throws {
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run(["cluster", folder.path, option[0], option[1], "--format", "csv"])
+        Self.expectRefused(run, naming: ["\(option[0]) \(option[1])", option[2]], "\(option)")
+    }
 }
