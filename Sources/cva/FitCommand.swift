@@ -99,6 +99,9 @@ struct FitCommand: ParsableCommand {
         try runReportingErrors {
             let unit = try configOf(input: input).timeUnit(flag: self.unit, default: .week)
             guard penalty >= 0, penalty.isFinite else { throw CLIError("--penalty must be ≥ 0") }
+            if let n = purchaseDistribution, !(1...1000).contains(n) {
+                throw CLIError("--purchase-distribution must be from 1 to 1000")
+            }
             if model == .sbg {
                 try fitCohorts(unit: unit)
                 return
@@ -143,7 +146,6 @@ struct FitCommand: ParsableCommand {
 
     /// Customers by count of repeat purchases against the fitted model's expectation.
     static func distribution(model: ModelName, report: FitReport, data: PurchaseData, maxCount: Int) throws -> RepeatPurchaseDistribution {
-        guard maxCount >= 1, maxCount <= 1000 else { throw CLIError("--purchase-distribution must be from 1 to 1000") }
         let p = report.estimates
         switch model {
         case .bgnbd:

@@ -181,4 +181,16 @@ struct BadInputTests {
         let run = try CLI.run(["cluster", folder.path, option[0], option[1], "--format", "csv"])
         Self.expectRefused(run, naming: ["\(option[0]) \(option[1])", option[2]], "\(option)")
     }
+
+    /// `cva fit --purchase-distribution 1000000000 --save M.json` fitted the model and wrote the
+    /// file before refusing the option; the option is now checked before any work.
+    @Test func fitChecksThePurchaseDistributionBeforeFitting() throws {
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let saved = folder.appendingPathComponent("model.json")
+        let run = try CLI.run(["fit", folder.path, "--purchase-distribution", "1000000000", "--save", saved.path, "--format", "json"])
+        Self.expectRefused(run, naming: ["--purchase-distribution must be from 1 to 1000"])
+        #expect(!run.stderr.contains("fitted"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: saved.path))
+    }
 }
