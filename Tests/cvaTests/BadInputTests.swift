@@ -193,4 +193,23 @@ struct BadInputTests {
         #expect(!run.stderr.contains("fitted"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: saved.path))
     }
+
+    /// A Chinese CRM export names its comment column 评价 (review): `cva feedback surveys.csv`
+    /// stopped with "no text column" although every other column was recognised.
+    @Test func aChineseReviewColumnIsTheSurveyComment() throws {
+        let text = """
+            客户编号,日期,推荐意愿,满意度,评价
+            A,2024年3月5日,9,5,服务很好
+            B,2024年3月6日,3,2,太慢了，很失望
+
+            """
+        let folder = try CLI.folder(with: ["surveys.csv": text])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run(["feedback", folder.appendingPathComponent("surveys.csv").path, "--format", "csv"])
+        #expect(run.status == 0, "\(run.stderr)")
+        // Both comments are tagged (the lexicon's service and waiting themes; see
+        // FeedbackLexicon's built-in words 服务 and 慢).
+        #expect(run.stdout.contains("surveys,2,A,service,"), "\(run.stdout)")
+        #expect(run.stdout.contains("surveys,3,B,waiting,"), "\(run.stdout)")
+    }
 }

@@ -82,7 +82,7 @@ extension FileSchema {
         ColumnSpec(.make("nps", ["nps_score", "likelihood_to_recommend", "推荐值", "推荐意愿", "净推荐值"]), .number(range: 0...10, integer: true)),
         ColumnSpec(.make("csat", ["csat_score", "satisfaction", "满意度"]), .number(range: 1...5, integer: true)),
         ColumnSpec(.make("ces", ["ces_score", "effort", "customer_effort", "费力度", "客户费力度"]), .number(range: 1...7, integer: true)),
-        ColumnSpec(.make("comment", ["comments", "feedback", "text", "评论", "意见", "反馈", "留言"]), .text),
+        ColumnSpec(.make("comment", ["comments", "feedback", "text", "review", "评论", "评价", "意见", "反馈", "留言"]), .text),
     ])
 
     /// `events.csv`: one row per engagement event.
