@@ -212,4 +212,28 @@ struct BadInputTests {
         #expect(run.stdout.contains("surveys,2,A,service,"), "\(run.stdout)")
         #expect(run.stdout.contains("surveys,3,B,waiting,"), "\(run.stdout)")
     }
+
+    /// An opportunity amount of 1e308 was accepted: `cva funnel` printed a 309-digit pipeline and
+    /// "velocity inf per day", and `--format json` ended with "EncodingError.invalidValue: inf".
+    /// Opportunity amounts beyond 1e15 are now set aside as out of range, as transactions' are.
+    @Test func anOpportunityAmountBeyondAnyDealIsSetAside() throws {
+        let text = """
+            opportunity_id,customer_id,owner,amount,stage,created_at,qualified_at,proposal_at,negotiation_at,closed_at,status
+            OP1,C1,Ann,1e308,won,2024-07-06,2024-07-23,2024-08-12,2024-08-13,2024-09-23,won
+            OP2,C2,Bob,100,lost,2024-09-30,2024-10-07,,,2024-10-11,lost
+            OP3,C3,Bob,300,won,2024-09-01,2024-09-10,2024-09-20,2024-09-25,2024-10-01,won
+
+            """
+        let folder = try CLI.folder(with: ["opportunities.csv": text])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let quarantine = folder.appendingPathComponent("q.csv").path
+        let run = try CLI.run(["funnel", folder.appendingPathComponent("opportunities.csv").path, "--format", "json",
+                               "--quarantine", quarantine])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!run.stderr.contains("EncodingError"))
+        let rows = try String(contentsOfFile: quarantine, encoding: .utf8)
+        #expect(rows.contains("opportunities.csv,2,amount,"), "\(rows)")
+        // OP3 is the one won deal left: average won deal 300.
+        #expect(run.stdout.contains("300"), "\(run.stdout)")
+    }
 }

@@ -97,7 +97,7 @@ extension FileSchema {
         ColumnSpec(.make("opportunity_id", ["opportunityid", "deal_id", "id", "商机ID", "商机编号", "机会ID"]), .identifier, required: true),
         ColumnSpec(.customerID, .identifier),
         ColumnSpec(.make("owner", ["sales_rep", "rep", "负责人", "销售", "销售代表"]), .text),
-        ColumnSpec(.make("amount", ["value", "deal_size", "金额", "预计金额", "商机金额"]), .number(range: 0...Double.greatestFiniteMagnitude, integer: false)),
+        ColumnSpec(.make("amount", ["value", "deal_size", "金额", "预计金额", "商机金额"]), .number(range: 0...AmountParser.largestAmount, integer: false)),
         ColumnSpec(.make("stage", ["销售阶段", "阶段"]), .text),
         ColumnSpec(.make("created_at", ["date", "created", "创建时间", "创建日期"]), .date, required: true),
         ColumnSpec(.make("qualified_at", ["确认时间"]), .date),
