@@ -236,4 +236,26 @@ struct BadInputTests {
         // OP3 is the one won deal left: average won deal 300.
         #expect(run.stdout.contains("300"), "\(run.stdout)")
     }
+
+    /// A side file's date typed as 0001-01-01 (here an opportunity's created_at) was accepted:
+    /// `cva funnel` reported 5034 days in the lead stage on average. Dates before 1900 in every
+    /// file of a data set are now set aside, as in transactions.
+    @Test func aSideFileDateBefore1900IsSetAside() throws {
+        let text = """
+            opportunity_id,customer_id,owner,amount,stage,created_at,qualified_at,proposal_at,negotiation_at,closed_at,status
+            OP1,C1,Ann,200,won,0001-01-01,2024-07-23,2024-08-12,2024-08-13,2024-09-23,won
+            OP2,C2,Bob,100,lost,2024-09-30,2024-10-07,,,2024-10-11,lost
+
+            """
+        let folder = try CLI.folder(with: ["opportunities.csv": text])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let quarantine = folder.appendingPathComponent("q.csv").path
+        let run = try CLI.run(["funnel", folder.appendingPathComponent("opportunities.csv").path, "--format", "csv",
+                               "--quarantine", quarantine])
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = try String(contentsOfFile: quarantine, encoding: .utf8)
+        #expect(rows.contains("opportunities.csv,2,created_at,"), "\(rows)")
+        // OP2 alone: 7 days from created_at 2024-09-30 to qualified_at 2024-10-07 in the lead stage.
+        #expect(run.stdout.contains("\nlead,1,,7,7,1,"), "\(run.stdout)")
+    }
 }
