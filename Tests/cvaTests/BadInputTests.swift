@@ -213,6 +213,17 @@ struct BadInputTests {
         #expect(run.stdout.contains("surveys,3,B,waiting,"), "\(run.stdout)")
     }
 
+    /// `cva funnel` on `opportunities` (expected to succeed): the run and its quarantine file.
+    static func funnel(opportunities: String, format: String) throws -> (run: CLI.Run, quarantined: String) {
+        let folder = try CLI.folder(with: ["opportunities.csv": opportunities])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let quarantine = folder.appendingPathComponent("q.csv").path
+        let run = try CLI.run(["funnel", folder.appendingPathComponent("opportunities.csv").path, "--format", format,
+                               "--quarantine", quarantine])
+        #expect(run.status == 0, "\(run.stderr)")
+        return (run, (try? String(contentsOfFile: quarantine, encoding: .utf8)) ?? "")
+    }
+
     /// An opportunity amount of 1e308 was accepted: `cva funnel` printed a 309-digit pipeline and
     /// "velocity inf per day", and `--format json` ended with "EncodingError.invalidValue: inf".
     /// Opportunity amounts beyond 1e15 are now set aside as out of range, as transactions' are.
@@ -224,14 +235,8 @@ struct BadInputTests {
             OP3,C3,Bob,300,won,2024-09-01,2024-09-10,2024-09-20,2024-09-25,2024-10-01,won
 
             """
-        let folder = try CLI.folder(with: ["opportunities.csv": text])
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let quarantine = folder.appendingPathComponent("q.csv").path
-        let run = try CLI.run(["funnel", folder.appendingPathComponent("opportunities.csv").path, "--format", "json",
-                               "--quarantine", quarantine])
-        #expect(run.status == 0, "\(run.stderr)")
+        let (run, rows) = try Self.funnel(opportunities: text, format: "json")
         #expect(!run.stderr.contains("EncodingError"))
-        let rows = try String(contentsOfFile: quarantine, encoding: .utf8)
         #expect(rows.contains("opportunities.csv,2,amount,"), "\(rows)")
         // OP3 is the one won deal left: average won deal 300.
         #expect(run.stdout.contains("300"), "\(run.stdout)")
@@ -247,13 +252,7 @@ struct BadInputTests {
             OP2,C2,Bob,100,lost,2024-09-30,2024-10-07,,,2024-10-11,lost
 
             """
-        let folder = try CLI.folder(with: ["opportunities.csv": text])
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let quarantine = folder.appendingPathComponent("q.csv").path
-        let run = try CLI.run(["funnel", folder.appendingPathComponent("opportunities.csv").path, "--format", "csv",
-                               "--quarantine", quarantine])
-        #expect(run.status == 0, "\(run.stderr)")
-        let rows = try String(contentsOfFile: quarantine, encoding: .utf8)
+        let (run, rows) = try Self.funnel(opportunities: text, format: "csv")
         #expect(rows.contains("opportunities.csv,2,created_at,"), "\(rows)")
         // OP2 alone: 7 days from created_at 2024-09-30 to qualified_at 2024-10-07 in the lead stage.
         #expect(run.stdout.contains("\nlead,1,,7,7,1,"), "\(run.stdout)")
