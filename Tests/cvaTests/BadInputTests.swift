@@ -257,4 +257,15 @@ struct BadInputTests {
         // OP2 alone: 7 days from created_at 2024-09-30 to qualified_at 2024-10-07 in the lead stage.
         #expect(run.stdout.contains("\nlead,1,,7,7,1,"), "\(run.stdout)")
     }
+
+    /// `cva kpis --observation-end 2999-01-01` (or `observation_end` in cva.yaml for
+    /// `cva analyze`) built a table of 11,700 months, quadratic in the periods, and ran for
+    /// minutes; cohorts and KPIs over more than a century are now refused with the span.
+    @Test(arguments: ["cohorts", "kpis"])
+    func cohortsOverMoreThanACenturyAreRefused(command: String) throws {
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run([command, folder.path, "--observation-end", "2999-01-01", "--format", "csv"])
+        Self.expectRefused(run, naming: ["2024-01-01", "2999-01-01", "century"], "\(command)")
+    }
 }
