@@ -400,6 +400,10 @@ func readNumericCSV(path: String) throws -> (names: [String], matrix: Matrix) {
                 guard used > 0, value.isFinite else {
                     throw CLIError("\(path):\(line), column \(j + 1): expected a number")
                 }
+                // Standardising sums the values and their squares: beyond 1e150 they overflow.
+                guard value.magnitude <= 1e150 else {
+                    throw CLIError("\(path):\(line), column \(j + 1): \(value) is too large to cluster (at most 1e150 in magnitude)")
+                }
                 p += used
                 let expected: UInt8 = j == d - 1 ? 0x0A : 0x2C
                 if j == d - 1, base[p] == 0x0D { p += 1 }

@@ -268,4 +268,14 @@ struct BadInputTests {
         let run = try CLI.run([command, folder.path, "--observation-end", "2999-01-01", "--format", "csv"])
         Self.expectRefused(run, naming: ["2024-01-01", "2999-01-01", "century"], "\(command)")
     }
+
+    /// `cva cluster --matrix` with a value of 1e308 overflowed the standardisation (the sum of
+    /// squares is infinite) and stopped with "the data has only 1 distinct point", which was not
+    /// the cause; the value is now refused with its line and column.
+    @Test func aClusterMatrixValueTooLargeToStandardiseIsNamed() throws {
+        let folder = try CLI.folder(with: ["m.csv": "a,b\n1,2\n1e308,1e308\n-1e308,3\n4,5\n"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run(["cluster", "--matrix", folder.appendingPathComponent("m.csv").path, "--k", "2", "--format", "csv"])
+        Self.expectRefused(run, naming: ["m.csv:3, column 1", "too large"])
+    }
 }
