@@ -278,4 +278,16 @@ struct BadInputTests {
         let run = try CLI.run(["cluster", "--matrix", folder.appendingPathComponent("m.csv").path, "--k", "2", "--format", "csv"])
         Self.expectRefused(run, naming: ["m.csv:3, column 1", "too large"])
     }
+
+    /// `cva value DIR --model svl --format csv` without surveys.csv printed satisfaction 0 for
+    /// every customer and said nothing (the reason was only in the JSON notes); the notes now go
+    /// to stderr with CSV.
+    @Test func valueCSVSaysWhatIsMissing() throws {
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run(["value", folder.path, "--model", "svl", "--format", "csv"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("customer_id,satisfaction,loyalty,score\n"), "\(run.stdout)")
+        #expect(run.stderr.contains("no surveys.csv"), "\(run.stderr)")
+    }
 }
