@@ -68,7 +68,7 @@ struct FitCommand: ParsableCommand {
         let started = Date()
         let (fitted, report) = try BGBB.fit(data, options: FitOptions(penalty: penalty))
         Console.note(String(format: "fitted bgbb on %d customers in %.3f s", report.customers, Date().timeIntervalSince(started)))
-        if !report.converged { Console.note("warning: the fit did not converge: \(report.message)") }
+        warnIfNotConverged(report)
         if let save {
             let sink = try ByteSink(path: save)
             try sink.write(jsonText(ModelFile(purchase: report, spend: nil, unit: unit, observationEnd: nil,
@@ -114,7 +114,7 @@ struct FitCommand: ParsableCommand {
             let started = Date()
             let report = try fitModel(model, data, penalty: penalty)
             Console.note(String(format: "fitted %@ on %d customers in %.3f s", model.rawValue, report.customers, Date().timeIntervalSince(started)))
-            if !report.converged { Console.note("warning: the fit did not converge: \(report.message)") }
+            warnIfNotConverged(report)
             if let save {
                 let file = ModelFile(purchase: model == .gg ? nil : report, spend: model == .gg ? report : nil,
                                      unit: unit, observationEnd: data.observationEnd)

@@ -77,13 +77,17 @@ struct PredictCommand: ParsableCommand {
             if purchase == nil {
                 let name = model ?? .bgnbd
                 guard name != .gg else { throw CLIError("--model gg is a spend model; give a purchase model (bgnbd) and --spend-model gg") }
-                purchase = try fitModel(name, data, penalty: 0)
+                let report = try fitModel(name, data, penalty: 0)
+                warnIfNotConverged(report)
+                purchase = report
                 timer.step("fit")
             }
             var spend = saved?.spend
             if spend == nil, let spendModel {
                 guard spendModel == .gg else { throw CLIError("--spend-model \(spendModel.rawValue): only gg is a spend model") }
-                spend = try fitModel(.gg, data, penalty: 0)
+                let report = try fitModel(.gg, data, penalty: 0)
+                warnIfNotConverged(report)
+                spend = report
                 timer.step("spend fit")
             }
             guard let purchase else { throw CLIError("the model file holds no purchase model; give --model") }
@@ -154,7 +158,13 @@ struct PredictCommand: ParsableCommand {
             throw CLIError("--horizon \(horizon): BG/BB counts whole transaction opportunities")
         }
         let data = input.data
-        let report = try saved?.purchase ?? BGBB.fit(data).report
+        let report: FitReport
+        if let saved = saved?.purchase {
+            report = saved
+        } else {
+            report = try BGBB.fit(data).report
+            warnIfNotConverged(report)
+        }
         guard let a = report["alpha"], let b = report["beta"], let g = report["gamma"], let d = report["delta"] else {
             throw CLIError("the model file holds no BG/BB parameters (alpha, beta, gamma, delta)")
         }

@@ -290,4 +290,19 @@ struct BadInputTests {
         #expect(run.stdout.hasPrefix("customer_id,satisfaction,loyalty,score\n"), "\(run.stdout)")
         #expect(run.stderr.contains("no surveys.csv"), "\(run.stderr)")
     }
+
+    /// `cva predict` on one customer (three purchases): `cva fit` warns that the BG/NBD estimate
+    /// is at the boundary (the data cannot identify the model), but `cva predict` fitted the same
+    /// and printed p_alive 1 and its expectations without a word. It now warns as `cva fit` does.
+    @Test func predictWarnsOfAFitThatDidNotConverge() throws {
+        let text = "customer_id,date,amount\nA,2024-01-01,10\nA,2024-02-01,20\nA,2024-03-01,30\n"
+        let folder = try CLI.folder(with: ["transactions.csv": text])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fit = try CLI.run(["fit", folder.path, "--format", "json"])
+        #expect(fit.stderr.contains("warning: the fit did not converge"), "\(fit.stderr)")
+        let run = try CLI.run(["predict", folder.path, "--format", "csv"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("customer_id,p_alive,"), "\(run.stdout)")
+        #expect(run.stderr.contains("warning: the fit did not converge"), "\(run.stderr)")
+    }
 }
