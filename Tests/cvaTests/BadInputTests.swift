@@ -72,7 +72,7 @@ struct BadInputTests {
         let rows = try String(contentsOfFile: quarantine, encoding: .utf8)
         #expect(rows.contains("transactions.csv,2,amount,"), "\(rows)")
         #expect(rows.contains("transactions.csv,3,amount,"), "\(rows)")
-        let profile = try CLI.run(["profile", folder.path, "--format", "json"])
+        let profile = try CLI.run(["profile", folder.path, "--format", "json"], in: folder)   // its cva-quarantine.csv goes there
         #expect(profile.status == 0, "\(profile.stderr)")
         #expect(!profile.stderr.contains("EncodingError"))
     }
