@@ -414,6 +414,7 @@ extension ChurnCommand {
         settings: AnalyzeSettings = AnalyzeSettings(), fitted: (purchase: BGNBD, spend: GammaGamma?)? = nil,
         write: (String, (ByteSink) throws -> Void) throws -> Void
     ) throws -> [String] {
+        guard !history.periodDay.isEmpty else { return ["churn alerts: not computed (no purchases)"] }
         let activity: CustomerActivity
         let ranked: (alerts: [AlertAtRisk], notes: [String])
         do {

@@ -25,7 +25,7 @@ struct ChurnTrainCommand: ParsableCommand {
     @Option(help: "Learner: logistic (L2 logistic regression) or gbdt (gradient-boosted trees).")
     var model: Model = .gbdt
     @Option(help: "Output format: table or json.")
-    var format: OutputFormat?
+    var format: ReportFormat?
     @Option(help: "Scores at or above this count as predicted churn in the confusion matrix.")
     var threshold: Double = 0.5
     @Option(help: "L2 penalty: logistic ½·l2·‖w‖² on standardised features (scikit-learn C = 1/l2); trees λ on leaf values.")

@@ -120,8 +120,10 @@ struct ClusterCommand: ParsableCommand {
             guard let value = Int(k), value >= 1 else { throw CLIError("--k \(k): expected auto or a whole number ≥ 1") }
             options.clusters = value
         }
-        guard kMax >= 2 else { throw CLIError("--k-max \(kMax): expected 2 or more") }
-        guard restarts >= 1 else { throw CLIError("--restarts \(restarts): expected 1 or more") }
+        // Upper bounds keep a typing error from running for hours: every k up to --k-max gets its
+        // own k-means runs and silhouette.
+        guard (2...100).contains(kMax) else { throw CLIError("--k-max \(kMax): expected 2 to 100") }
+        guard (1...1000).contains(restarts) else { throw CLIError("--restarts \(restarts): expected 1 to 1000") }
         guard maxIterations >= 1 else { throw CLIError("--max-iter \(maxIterations): expected 1 or more") }
         guard tolerance >= 0, tolerance.isFinite else { throw CLIError("--tol \(tolerance): expected a number ≥ 0") }
         guard silhouetteSample >= 10 else { throw CLIError("--silhouette-sample \(silhouetteSample): expected 10 or more") }
@@ -397,6 +399,10 @@ func readNumericCSV(path: String) throws -> (names: [String], matrix: Matrix) {
                 let used = UnsafeRawPointer(stop) - UnsafeRawPointer(start)
                 guard used > 0, value.isFinite else {
                     throw CLIError("\(path):\(line), column \(j + 1): expected a number")
+                }
+                // Standardising sums the values and their squares: beyond 1e150 they overflow.
+                guard value.magnitude <= 1e150 else {
+                    throw CLIError("\(path):\(line), column \(j + 1): \(value) is too large to cluster (at most 1e150 in magnitude)")
                 }
                 p += used
                 let expected: UInt8 = j == d - 1 ? 0x0A : 0x2C

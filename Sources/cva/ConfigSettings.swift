@@ -102,7 +102,7 @@ struct CLVSettings {
     /// - Throws: ``CLIError`` naming the flag, or the file, line and setting, of a bad value.
     init(config: DataSetConfig, clvMonths: Int?, discountRate: Double?) throws {
         months = try config.wholeNumber("clv_months", flag: clvMonths, flagName: "clv-months", default: 12,
-                                        expected: PredictCommand.clvMonthsExpectation, isValid: { $0 >= 0 })
+                                        expected: PredictCommand.clvMonthsExpectation, isValid: PredictCommand.isValidCLVMonths)
         self.discountRate = try config.realNumber("discount_rate", flag: discountRate, flagName: "discount-rate", default: 0.01,
                                                   expected: PredictCommand.discountRateExpectation, isValid: PredictCommand.isValidDiscountRate)
     }
@@ -136,7 +136,7 @@ struct AnalyzeSettings {
                                            expected: FunnelCommand.staleExpectation, isValid: { $0 >= 0 })
         period = try config.period(flag: nil)
         clvMonths = try config.wholeNumber("clv_months", flag: nil, flagName: "clv-months", default: 12,
-                                           expected: PredictCommand.clvMonthsExpectation, isValid: { $0 >= 0 })
+                                           expected: PredictCommand.clvMonthsExpectation, isValid: PredictCommand.isValidCLVMonths)
         discountRate = try config.realNumber("discount_rate", flag: nil, flagName: "discount-rate", default: 0.01,
                                              expected: PredictCommand.discountRateExpectation, isValid: PredictCommand.isValidDiscountRate)
     }

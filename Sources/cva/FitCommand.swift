@@ -33,7 +33,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Save the fit as JSON for `cva predict --model-file`.")
     var save: String?
     @Option(help: "Output format: table or json (default: table on a terminal, json otherwise).")
-    var format: OutputFormat?
+    var format: ReportFormat?
     @Option(name: .customLong("purchase-distribution"), help: ArgumentHelp(
         "Also compare customers with 0, 1, …, N+ repeat purchases with the number the model expects, Σ P(X(T_i)=x) (bgnbd, mbgnbd, pnbd).",
         valueName: "N"))
@@ -68,7 +68,7 @@ struct FitCommand: ParsableCommand {
         let started = Date()
         let (fitted, report) = try BGBB.fit(data, options: FitOptions(penalty: penalty))
         Console.note(String(format: "fitted bgbb on %d customers in %.3f s", report.customers, Date().timeIntervalSince(started)))
-        if !report.converged { Console.note("warning: the fit did not converge: \(report.message)") }
+        warnIfNotConverged(report)
         if let save {
             let sink = try ByteSink(path: save)
             try sink.write(jsonText(ModelFile(purchase: report, spend: nil, unit: unit, observationEnd: nil,
@@ -99,6 +99,9 @@ struct FitCommand: ParsableCommand {
         try runReportingErrors {
             let unit = try configOf(input: input).timeUnit(flag: self.unit, default: .week)
             guard penalty >= 0, penalty.isFinite else { throw CLIError("--penalty must be ≥ 0") }
+            if let n = purchaseDistribution, !(1...1000).contains(n) {
+                throw CLIError("--purchase-distribution must be from 1 to 1000")
+            }
             if model == .sbg {
                 try fitCohorts(unit: unit)
                 return
@@ -111,7 +114,7 @@ struct FitCommand: ParsableCommand {
             let started = Date()
             let report = try fitModel(model, data, penalty: penalty)
             Console.note(String(format: "fitted %@ on %d customers in %.3f s", model.rawValue, report.customers, Date().timeIntervalSince(started)))
-            if !report.converged { Console.note("warning: the fit did not converge: \(report.message)") }
+            warnIfNotConverged(report)
             if let save {
                 let file = ModelFile(purchase: model == .gg ? nil : report, spend: model == .gg ? report : nil,
                                      unit: unit, observationEnd: data.observationEnd)
@@ -143,7 +146,6 @@ struct FitCommand: ParsableCommand {
 
     /// Customers by count of repeat purchases against the fitted model's expectation.
     static func distribution(model: ModelName, report: FitReport, data: PurchaseData, maxCount: Int) throws -> RepeatPurchaseDistribution {
-        guard maxCount >= 1, maxCount <= 1000 else { throw CLIError("--purchase-distribution must be from 1 to 1000") }
         let p = report.estimates
         switch model {
         case .bgnbd:

@@ -114,6 +114,13 @@ struct DiscreteInput {
 }
 
 /// Fits `model` and returns its report (and the fitted BG/NBD or Gamma-Gamma).
+/// Says on standard error that a fit did not converge (a boundary estimate of data that cannot
+/// identify the model, or a stalled search): `cva fit` and every command that fits before it
+/// predicts, so no prediction of such a fit goes out unflagged.
+func warnIfNotConverged(_ report: FitReport) {
+    if !report.converged { Console.note("warning: the fit did not converge: \(report.message)") }
+}
+
 func fitModel(_ model: ModelName, _ input: ModelInput, penalty: Double) throws -> FitReport {
     let options = FitOptions(penalty: penalty)
     switch model {

@@ -46,7 +46,9 @@ struct NextCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            guard holdoutDays > 0 else { throw CLIError("--holdout-days must be positive, got \(holdoutDays)") }
+            guard holdoutDays > 0, holdoutDays <= PeriodicOptions.maximumChurnDays else {
+                throw CLIError("--holdout-days must be from 1 to \(PeriodicOptions.maximumChurnDays) (a century), got \(holdoutDays)")
+            }
             guard smoothing > 0, smoothing.isFinite else { throw CLIError("--smoothing must be a positive number, got \(smoothing)") }
             let path = try transactionsPath(input)
             let history = try loadLifecycleHistory(input: input, transactions: transactions, quarantine: quarantine)

@@ -11,6 +11,12 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json
 }
 
+/// `--format` of the commands whose output is a report, not rows (fit, validate, weights,
+/// churn-train): `csv` is not offered, so it is refused instead of printing something else.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
 /// `--format` and `--out`, shared by every command that prints data.
 struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: "Output format: table, csv or json (default: table on a terminal, csv otherwise).")

@@ -56,7 +56,7 @@ struct PredictCommand: ParsableCommand {
             guard horizon >= 0, horizon.isFinite else { throw CLIError("--horizon must be ≥ 0") }
             let config = try configOf(input: input)
             let clvMonths = try config.wholeNumber("clv_months", flag: self.clvMonths, flagName: "clv-months", default: 12,
-                                                   expected: Self.clvMonthsExpectation, isValid: { $0 >= 0 })
+                                                   expected: Self.clvMonthsExpectation, isValid: Self.isValidCLVMonths)
             let discountRate = try config.realNumber("discount_rate", flag: self.discountRate, flagName: "discount-rate", default: 0.01,
                                                      expected: Self.discountRateExpectation, isValid: Self.isValidDiscountRate)
             var saved: ModelFile?
@@ -77,13 +77,17 @@ struct PredictCommand: ParsableCommand {
             if purchase == nil {
                 let name = model ?? .bgnbd
                 guard name != .gg else { throw CLIError("--model gg is a spend model; give a purchase model (bgnbd) and --spend-model gg") }
-                purchase = try fitModel(name, data, penalty: 0)
+                let report = try fitModel(name, data, penalty: 0)
+                warnIfNotConverged(report)
+                purchase = report
                 timer.step("fit")
             }
             var spend = saved?.spend
             if spend == nil, let spendModel {
                 guard spendModel == .gg else { throw CLIError("--spend-model \(spendModel.rawValue): only gg is a spend model") }
-                spend = try fitModel(.gg, data, penalty: 0)
+                let report = try fitModel(.gg, data, penalty: 0)
+                warnIfNotConverged(report)
+                spend = report
                 timer.step("spend fit")
             }
             guard let purchase else { throw CLIError("the model file holds no purchase model; give --model") }
@@ -127,7 +131,9 @@ struct PredictCommand: ParsableCommand {
         }
     }
 
-    static let clvMonthsExpectation = "expected a whole number of months, 0 or more"
+    static let clvMonthsExpectation = "expected a whole number of months from 0 to 1200 (a century)"
+    /// The CLV sums one term per month for every customer, so the horizon is bounded: a century.
+    static func isValidCLVMonths(_ months: Int) -> Bool { (0...1200).contains(months) }
     static let discountRateExpectation = "expected a monthly rate above −1"
     static func isValidDiscountRate(_ rate: Double) -> Bool { rate > -1 && rate.isFinite }
 
@@ -152,7 +158,13 @@ struct PredictCommand: ParsableCommand {
             throw CLIError("--horizon \(horizon): BG/BB counts whole transaction opportunities")
         }
         let data = input.data
-        let report = try saved?.purchase ?? BGBB.fit(data).report
+        let report: FitReport
+        if let saved = saved?.purchase {
+            report = saved
+        } else {
+            report = try BGBB.fit(data).report
+            warnIfNotConverged(report)
+        }
         guard let a = report["alpha"], let b = report["beta"], let g = report["gamma"], let d = report["delta"] else {
             throw CLIError("the model file holds no BG/BB parameters (alpha, beta, gamma, delta)")
         }

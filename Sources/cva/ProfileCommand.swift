@@ -42,6 +42,10 @@ struct ProfileCommand: ParsableCommand {
         defer { bar.finish() }
         if isDirectory.boolValue {
             let dataSet = try DataSet(directory: input)
+            guard dataSet.transactions != nil || !dataSet.files.isEmpty else {
+                let names = ["transactions"] + FileSchema.dataSetFiles.map(\.name)
+                throw CLIError("\(input): no data set file in the folder (expected any of \(names.map { "\($0).csv" }.joined(separator: ", ")))")
+            }
             let options = try transactions.ingestOptions(config: dataSet.config)
             return try DataSetProfile.profile(dataSet, options: options, quarantine: sink, requireTransactions: false) { bytes, total in
                 bar.update(done: bytes, total: total, rateCount: bytes / 1_000_000)

@@ -25,7 +25,7 @@ struct SatisfactionCommand: ParsableCommand {
             answers are flagged small.
 
             --format json: {"nps": {...}, "csat": {...}, "ces": {...}, "by": [...], "themes": [...], \
-            "quarantined": {...}, ...}; csv: one row per group (by, group, n, small, scores); table: both.
+            "quarantined": {...}, ...}; csv: one row per group (by, group, n, small, scores; without --by one row, all/all, of the overall scores); table: both.
             """)
 
     @Argument(help: "A data set folder holding surveys.csv, or a surveys CSV.")
@@ -65,7 +65,11 @@ struct SatisfactionCommand: ParsableCommand {
             let out = try ByteSink(path: output.out)
             switch output.resolvedFormat {
             case .json: try out.write(jsonText(result))
-            case .csv: try Self.groupTable(report.by).writeCSV(to: out)
+            case .csv:
+                // Without --by the CSV still carries the scores: the overall ones, as the group "all".
+                let overall = SatisfactionGroupRow(by: "all", group: "all", n: report.rows,
+                                                   small: SatisfactionAnalysis.isSmall(report.overall), scores: report.overall)
+                try Self.groupTable(report.by.isEmpty ? [overall] : report.by.map(SatisfactionGroupRow.init)).writeCSV(to: out)
             case .table:
                 try out.write(result.text)
                 if !report.by.isEmpty { try Self.groupTable(report.by).writeTable(to: out, limit: 200) }
@@ -169,6 +173,10 @@ struct SatisfactionCommand: ParsableCommand {
     ]
 
     static func groupTable(_ groups: [SatisfactionGroupSummary]) -> OutputTable {
+        groupTable(groups.map(SatisfactionGroupRow.init))
+    }
+
+    static func groupTable(_ groups: [SatisfactionGroupRow]) -> OutputTable {
         OutputTable(columns: groupColumns, rowCount: groups.count) { r, k in
             let g = groups[r]
             func value(_ x: Double?) -> Cell { x.map { .number($0) } ?? .empty }
@@ -297,5 +305,26 @@ struct SatisfactionOutput<Themes: Encodable>: Encodable {
         }
         for u in allUnavailable { text += "by \(u.by): unavailable (\(u.reason))\n" }
         return text
+    }
+}
+
+/// One row of the satisfaction CSV: a group of answers, or all of them (`all`, `all`).
+struct SatisfactionGroupRow {
+    var by: String
+    var group: String
+    var n: Int
+    var small: Bool
+    var nps: NPSScore
+    var csat: CSATScore
+    var ces: CESScore
+
+    init(by: String, group: String, n: Int, small: Bool, scores: SatisfactionScores) {
+        (self.by, self.group, self.n, self.small) = (by, group, n, small)
+        (nps, csat, ces) = (scores.nps, scores.csat, scores.ces)
+    }
+
+    init(_ g: SatisfactionGroupSummary) {
+        (by, group, n, small) = (g.by, g.group, g.n, g.small)
+        (nps, csat, ces) = (g.nps, g.csat, g.ces)
     }
 }

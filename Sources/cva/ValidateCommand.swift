@@ -33,7 +33,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "bgbb: the calendar period that is one transaction opportunity (year, quarter, month or week).")
     var period: OpportunityPeriod = .year
     @Option(help: "Output format: table or json.")
-    var format: OutputFormat?
+    var format: ReportFormat?
     @OptionGroup var transactions: TransactionOptions
 
     func run() throws {

@@ -71,7 +71,11 @@ struct ValueCommand: ParsableCommand {
                                           clv: clv)
             let out = try ByteSink(path: output.out)
             switch output.resolvedFormat {
-            case .csv: try Self.customerTable(result).writeCSV(to: out)
+            case .csv:
+                // The table and JSON carry the notes; with CSV they go to stderr, or a missing
+                // input (no surveys.csv: everyone's satisfaction the same) would go unsaid.
+                for note in result.notes { Console.note("note: \(note)") }
+                try Self.customerTable(result).writeCSV(to: out)
             case .json: try Self.writeJSON(result, months: clv.months, to: out)
             case .table: try out.write(Self.text(result)); try Self.customerTable(result).writeTable(to: out, limit: 20)
             }

@@ -16,7 +16,7 @@ struct WeightsCommand: ParsableCommand {
         @Argument(help: "Matrix CSV: header row of criteria; a first column repeating the names is allowed; fractions like 1/3 accepted.")
         var matrix: String
         @Option(help: "Output format: table or json.")
-        var format: OutputFormat?
+        var format: ReportFormat?
 
         func run() throws {
             try runReportingErrors {
@@ -48,7 +48,7 @@ struct WeightsCommand: ParsableCommand {
         @Option(parsing: .upToNextOption, help: "Columns where less is better.")
         var cost: [String] = []
         @Option(help: "Output format: table or json.")
-        var format: OutputFormat?
+        var format: ReportFormat?
 
         func run() throws {
             try runReportingErrors {

@@ -9,6 +9,11 @@ import Foundation
 /// exponents (`1.5e3`). Decimal text is converted exactly (correctly rounded) in the common case
 /// of up to 15 significant digits.
 public enum AmountParser {
+    /// The largest amount magnitude a transaction may carry (10¹⁵, a thousand trillion): beyond
+    /// it a value is a typing error or a wrong column, and a few such values (1e308) would sum to
+    /// infinity.
+    public static let largestAmount = 1e15
+
     private static let powersOfTen: [Double] = (0...22).map { k in
         var v = 1.0
         for _ in 0..<k { v *= 10 }

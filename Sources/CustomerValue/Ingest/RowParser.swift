@@ -192,6 +192,10 @@ struct RowParser: Sendable {
                 try reject(.unparseableDate, text.isEmpty ? "missing date" : "unparseable date \"\(text)\": expected \(expected)", column: dateName)
                 continue
             }
+            guard day >= TransactionLoader.earliestPlausibleDay else {
+                try reject(.unparseableDate, "date \(day.iso) is before \(TransactionLoader.earliestPlausibleDay.iso): a typing error?", column: dateName)
+                continue
+            }
             var amount: Double
             if let amountColumn {
                 let empty = reader.withField(amountColumn) { TransactionLoader.trimmed($0).isEmpty }
@@ -216,6 +220,10 @@ struct RowParser: Sendable {
                 amount = q * p
             } else {
                 amount = 0
+            }
+            guard amount.magnitude <= AmountParser.largestAmount else {
+                try reject(.unparseableAmount, "amount \(amount) is beyond ±1e15: a typing error or a wrong column?", column: amountName)
+                continue
             }
             if let statusColumn {
                 let status = reader.string(statusColumn).trimmingCharacters(in: .whitespaces).lowercased()

@@ -18,6 +18,11 @@ public enum TransactionLoader {
         case malformedCSV = "malformed_csv"
     }
 
+    /// Transactions dated before this day (1900-01-01) are typing errors (a year typed as 0001):
+    /// kept, one would stretch every age and period table by centuries.
+    /// (70 years of 365 days and 17 leap days, 1904…1968, before 1970-01-01.)
+    public static let earliestPlausibleDay = CalendarDay(ordinal: -(70 * 365 + 17))
+
     static let cancelledStatuses: Set<String> = [
         "cancelled", "canceled", "cancel", "void", "voided", "refunded", "failed", "rejected", "deleted",
         "已取消", "取消", "交易关闭", "已关闭", "关闭", "已退款", "退款成功", "全额退款", "失败", "已作废", "作废", "无效",

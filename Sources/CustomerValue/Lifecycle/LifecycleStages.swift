@@ -69,12 +69,17 @@ public struct LifecycleStages: Sendable, Hashable, Codable {
     /// Assigns the stages.
     /// - Parameters:
     ///   - asOf: the date to judge at (default: the history's observation end).
-    /// - Throws: ``LifecycleError`` for rules out of range.
+    /// - Throws: ``LifecycleError`` for rules out of range, or a history without purchases and no
+    ///   `asOf`.
     /// - Complexity: O(P log P) for P purchase periods.
     public init(history: TransactionHistory, asOf: CalendarDay? = nil, rules: LifecycleRules = LifecycleRules()) throws {
         guard rules.newDays > 0, rules.lapsedDays > 0, rules.reactivatedDays > 0, rules.overdueFactor > 0,
               rules.overdueFactor.isFinite else {
             throw LifecycleError("lifecycle rules: the day spans and the overdue factor must be positive")
+        }
+        // Without purchases the observation end is a placeholder (1970-01-01), not a day of the data.
+        guard asOf != nil || !history.periodDay.isEmpty else {
+            throw LifecycleError("no purchases: lifecycle stages need at least one purchase")
         }
         let date = asOf ?? history.observationEnd
         self.asOf = date

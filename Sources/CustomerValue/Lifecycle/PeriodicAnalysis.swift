@@ -13,6 +13,10 @@ public struct PeriodicOptions: Sendable, Hashable, Codable {
     /// The default churn span: 90 days, or two quarters (184 days) for quarters.
     public static func defaultChurnDays(for period: LifecyclePeriod) -> Int { max(90, 2 * period.maximumDays) }
 
+    /// The longest churn span, and the longest span of the data, a century of days: longer spans
+    /// would overflow the day counts, or build tables of thousands of periods.
+    public static let maximumChurnDays = 36_525
+
     /// Creates the value from its parts; each property's comment gives its meaning and domain.
     public init(period: LifecyclePeriod = .month, churnDays: Int? = nil, grossMargin: Double = 1) {
         self.period = period
@@ -43,12 +47,16 @@ public struct PeriodicAnalysis: Sendable, Hashable, Codable {
     public var periodsWithoutPurchases: [CalendarDay] { kpis.filter { $0.activeCustomers == 0 }.map(\.period) }
 
     /// Computes the cohorts and KPIs of `history`.
-    /// - Throws: ``LifecycleError`` for a churn span shorter than the longest period, a gross
-    ///   margin outside 0...1, or a history without purchases.
+    /// - Throws: ``LifecycleError`` for a churn span shorter than the longest period or longer than
+    ///   ``PeriodicOptions/maximumChurnDays``, a gross margin outside 0...1, a history without
+    ///   purchases, or one spanning more than a century.
     /// - Complexity: O(purchase periods + periods²), two threads over halves of the customers.
     public init(history: TransactionHistory, options: PeriodicOptions = PeriodicOptions()) throws {
         guard options.churnDays >= options.period.maximumDays else {
             throw LifecycleError("churn span \(options.churnDays) days is shorter than a \(options.period.rawValue) (\(options.period.maximumDays) days): use \(options.period.maximumDays) or more")
+        }
+        guard options.churnDays <= PeriodicOptions.maximumChurnDays else {
+            throw LifecycleError("churn span \(options.churnDays) days: expected at most \(PeriodicOptions.maximumChurnDays) (a century)")
         }
         guard options.grossMargin >= 0, options.grossMargin <= 1 else {
             throw LifecycleError("gross margin \(options.grossMargin): expected a share between 0 and 1")
@@ -56,10 +64,15 @@ public struct PeriodicAnalysis: Sendable, Hashable, Codable {
         guard let first = history.periodDay.min(), let last = history.periodDay.max() else {
             throw LifecycleError("no purchases: cohorts and KPIs need at least one purchase")
         }
+        // The tables grow with the square of the periods: a mistyped year (2999) must not run for hours.
+        let end = max(last, history.observationEnd.ordinal)
+        guard Int(end) - Int(first) <= PeriodicOptions.maximumChurnDays else {
+            throw LifecycleError("the data spans \(CalendarDay(ordinal: first).iso) to \(CalendarDay(ordinal: end).iso), more than a century: check the observation end and the dates")
+        }
         self.options = options
         let calendar = PeriodCalendar(
             period: options.period, firstDay: CalendarDay(ordinal: first),
-            lastDay: CalendarDay(ordinal: max(last, history.observationEnd.ordinal)))
+            lastDay: CalendarDay(ordinal: end))
         let n = history.customerCount
         let parts = n >= 50_000 ? 2 : 1
         let results = CounterSlots(count: parts)

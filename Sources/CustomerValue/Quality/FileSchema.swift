@@ -84,7 +84,7 @@ extension FileSchema {
         ColumnSpec(.make("nps", ["nps_score", "likelihood_to_recommend", "推荐值", "推荐意愿", "净推荐值"]), .number(range: 0...10, integer: true)),
         ColumnSpec(.make("csat", ["csat_score", "satisfaction", "满意度"]), .number(range: 1...5, integer: true)),
         ColumnSpec(.make("ces", ["ces_score", "effort", "customer_effort", "费力度", "客户费力度"]), .number(range: 1...7, integer: true)),
-        ColumnSpec(.make("comment", ["comments", "feedback", "text", "评论", "意见", "反馈", "留言"]), .text),
+        ColumnSpec(.make("comment", ["comments", "feedback", "text", "review", "评论", "评价", "意见", "反馈", "留言"]), .text),
     ])
 
     /// `events.csv`: one row per engagement event.
@@ -99,7 +99,7 @@ extension FileSchema {
         ColumnSpec(.make("opportunity_id", ["opportunityid", "deal_id", "id", "商机ID", "商机编号", "机会ID"]), .identifier, required: true),
         ColumnSpec(.customerID, .identifier),
         ColumnSpec(.make("owner", ["sales_rep", "rep", "负责人", "销售", "销售代表"]), .text),
-        ColumnSpec(.make("amount", ["value", "deal_size", "金额", "预计金额", "商机金额"]), .number(range: 0...Double.greatestFiniteMagnitude, integer: false)),
+        ColumnSpec(.make("amount", ["value", "deal_size", "金额", "预计金额", "商机金额"]), .number(range: 0...AmountParser.largestAmount, integer: false)),
         ColumnSpec(.make("stage", ["销售阶段", "阶段"]), .text),
         ColumnSpec(.make("created_at", ["date", "created", "创建时间", "创建日期"]), .date, required: true),
         ColumnSpec(.make("qualified_at", ["确认时间"]), .date),

@@ -398,9 +398,12 @@ struct ProfilePart {
                 case 0:
                     break
                 case 1:
-                    guard let day = reader.withField(index, { dates.day($0, parser: parser) }) else {
+                    let parsed = reader.withField(index, { dates.day($0, parser: parser) })
+                    guard let day = parsed, day >= TransactionLoader.earliestPlausibleDay else {
                         let name = present[k].0.role.name
-                        try reject("unparseable_\(name)", "unparseable date \"\(reader.string(index))\" in \(name)", column: index)
+                        let reason = parsed.map { "date \($0.iso) in \(name) is before 1900-01-01: a typing error?" }
+                            ?? "unparseable date \"\(reader.string(index))\" in \(name)"
+                        try reject("unparseable_\(name)", reason, column: index)
                         continue rows
                     }
                     values[k] = Double(day.ordinal)

@@ -190,7 +190,9 @@ extension CustomerSummary {
     public mutating func append(_ block: PurchasePeriods) {
         let unitDays = unit.days
         let end = observationEnd
-        let windowStart = end.ordinal - Int32(windowDays)   // the window is (windowStart, end]
+        // The window is (windowStart, end]; one longer than any day count (Int32) covers every
+        // purchase, so the start is clamped instead of trapping on a huge --window-days.
+        let windowStart = Int32(clamping: Int(end.ordinal) - min(windowDays, Int(Int32.max)))
         let split = calibrationEnd != nil
         let calibration = calibrationEnd?.ordinal ?? end.ordinal
         let base = block.firstCustomer
