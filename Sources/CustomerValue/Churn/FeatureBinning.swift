@@ -5,7 +5,10 @@
 /// Bin b of feature j holds the values x with `upperBounds[j][b − 1] < x ≤ upperBounds[j][b]`;
 /// the last bound is +∞, so every finite value has a bin and "bin ≤ b" is the same test as
 /// "x ≤ upperBounds[j][b]". A column with at most `maxBins` distinct values gets one bin per
-/// value (bounds half way between neighbours); otherwise the bounds are its quantiles.
+/// value (bounds half way between neighbours); otherwise a value held by at least 1/maxBins of
+/// the rows gets a bin of its own and the other values share the remaining bins in equal-count
+/// runs (LightGBM's greedy bin finding, Ke et al. 2017): a column that is zero for most rows
+/// still gets its `maxBins` bins, the zeros in one and the rest spread over the others.
 struct FeatureBinning: Sendable, Codable, Hashable {
     /// Per feature, the increasing upper bounds of its bins; the last is +∞.
     var upperBounds: [[Double]]
@@ -27,22 +30,51 @@ struct FeatureBinning: Sendable, Codable, Hashable {
             var i = 0
             while i < n { column.append(m[rows?[i] ?? i, j]); i += stride }
             column.sort()
-            var distinct: [Double] = []
-            for x in column where distinct.last != x { distinct.append(x) }
+            var distinct: [Double] = [], counts: [Int] = []
+            for x in column {
+                if distinct.last == x { counts[counts.count - 1] += 1 } else { distinct.append(x); counts.append(1) }
+            }
             var upper: [Double] = []
             if distinct.count <= maxBins {
                 for k in 0..<max(0, distinct.count - 1) { upper.append(distinct[k] + (distinct[k + 1] - distinct[k]) / 2) }
             } else {
-                // Equal-count cut points; a value repeated across cuts collapses them into one bin.
-                for q in 1..<maxBins {
-                    let cut = column[q * column.count / maxBins]
-                    if upper.last.map({ cut > $0 }) ?? true, cut < column[column.count - 1] { upper.append(cut) }
-                }
+                upper = Self.greedyBounds(distinct: distinct, counts: counts, maxBins: maxBins)
             }
             upper.append(.infinity)
             bounds.append(upper)
         }
         upperBounds = bounds
+    }
+
+    /// Upper bounds (the last one +∞ excluded) for more distinct values than `maxBins`: a value
+    /// whose count is at least the mean bin size total/maxBins closes a bin of its own; the
+    /// other values fill bins in increasing order until a bin reaches the mean size of what is
+    /// left (rows not in heavy values over bins not taken by them), or half of it just before a
+    /// heavy value. Each bound lies half way between the last value of a bin and the next value.
+    /// - Parameters:
+    ///   - distinct: the increasing distinct values of the sample; `counts`: how often each occurs.
+    static func greedyBounds(distinct: [Double], counts: [Int], maxBins: Int) -> [Double] {
+        let total = counts.reduce(0, +)
+        let heavy = counts.map { Double($0) * Double(maxBins) >= Double(total) }
+        var restBins = maxBins, restRows = total
+        for k in counts.indices where heavy[k] { restBins -= 1; restRows -= counts[k] }
+        var meanSize = Double(restRows) / Double(max(restBins, 1))
+        var upper: [Double] = []
+        var inBin = 0
+        for k in 0..<(distinct.count - 1) {
+            if !heavy[k] { restRows -= counts[k] }
+            inBin += counts[k]
+            if heavy[k] || Double(inBin) >= meanSize || (heavy[k + 1] && Double(inBin) >= max(1, meanSize / 2)) {
+                upper.append(distinct[k] + (distinct[k + 1] - distinct[k]) / 2)
+                if upper.count >= maxBins - 1 { break }
+                inBin = 0
+                if !heavy[k] {
+                    restBins -= 1
+                    meanSize = Double(restRows) / Double(max(restBins, 1))
+                }
+            }
+        }
+        return upper
     }
 
     /// The bin of value `x` of feature `feature`: the first bound not below x.

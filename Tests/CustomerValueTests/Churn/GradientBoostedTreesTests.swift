@@ -83,6 +83,20 @@ struct GradientBoostedTreesTests {
         #expect(binning.binned(m) == [2, 0, 1, 0])
     }
 
+    @Test func aHeavyValueGetsOneBinAndTheRestShareTheOthers() {
+        // 700 zeros and the values 1...300 once each, 10 bins. Mean bin size 1000/10 = 100, so 0
+        // is heavy: its own bin (bound 0.5). The other 300 rows share 9 bins: mean 300/9 = 33.3,
+        // so the first bin takes 34 values (1...34, bound 34.5); then 266/8 = 33.25 → 34 values
+        // (35...68), 232/7 = 33.1 → 34 (69...102), 198/6 = 33 → 33 (103...135), then 33 each
+        // (136...168, 169...201, 202...234, 235...267) until 9 bounds are set; 268...300 fill the
+        // last bin. (Equal-count quantiles would give 0, 1, 101, 201: five bins, four of them
+        // for 30% of the rows.)
+        let values = [Double](repeating: 0, count: 700) + (1...300).map(Double.init)
+        let m = FeatureMatrix(featureNames: ["x"], customerIDs: values.indices.map(String.init), values: values)
+        let binning = FeatureBinning(m, maxBins: 10)
+        #expect(binning.upperBounds == [[0.5, 34.5, 68.5, 102.5, 135.5, 168.5, 201.5, 234.5, 267.5, .infinity]])
+    }
+
     @Test func oneClassLabelsAreRefused() {
         let m = FeatureMatrix(featureNames: ["x"], customerIDs: ["a", "b"], values: [1, 2], labels: [1, 1])
         #expect { try GradientBoostedTrees.fit(m) } throws: { "\($0)".hasPrefix("no negative examples") }
