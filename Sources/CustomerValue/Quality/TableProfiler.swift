@@ -543,15 +543,17 @@ struct DateCache {
     }
 }
 
-/// The hashes of the rows seen so far, each with where its row's bytes can be found again, to
-/// spot exact duplicates: open addressing with linear probing over hashes that are already well
-/// mixed (``IdentifierTable/hash(_:)``), so no second hashing per row as `Set<UInt64>` would do.
-/// A slot is two words, the hash and the row's location, in one cache line.
+/// The hashes of the rows seen so far, to spot exact duplicates: open addressing with linear
+/// probing over hashes that are already well mixed (``IdentifierTable/hash(_:)``), so no second
+/// hashing per row as `Set<UInt64>` would do. A slot holds the low 32 bits of a row's hash and
+/// the row's number (one word, as a bare hash took), so that a match can be checked on the row
+/// itself.
 ///
-/// Equal hashes are only a candidate: the caller's `isSame` compares the rows' bytes, and a row
-/// that differs (a collision) gets a slot of its own further along the probe sequence.
+/// Equal tags are only a candidate: the caller's `isSame` compares the rows' bytes, and a row
+/// that differs (a collision, about n²/2³³ pairs among n rows, each costing a comparison) gets
+/// a slot of its own further along the probe sequence.
 ///
-/// A million rows make a table of 32 MB probed at random: each probe is a cache miss and, with
+/// A million rows make a table of 16 MB probed at random: each probe is a cache miss and, with
 /// 4 KB pages, a TLB miss too. The table is mapped with transparent huge pages where the system
 /// allows it (Linux `madvise`), which removes most of the TLB misses.
 struct RowHashSet {
@@ -562,28 +564,29 @@ struct RowHashSet {
     init(expected: Int) {
         var capacity = 1024
         while capacity < expected * 2 { capacity <<= 1 }
-        table = HashSlots(count: capacity * 2)
+        table = HashSlots(count: capacity)
         mask = capacity - 1
     }
 
-    /// Inserts the row of `hash` found at `location`, unless a row with the same hash for which
-    /// `isSame` (given that row's location) is true is there already; false then.
+    /// Inserts row number `row` (below 2³² − 1) of hash `hash`, unless a row with the same low
+    /// 32 bits of hash for which `isSame` (given that row's number) is true is there already;
+    /// false then.
     @inline(__always)
-    mutating func insert(_ hash: UInt64, location: UInt64, isSame: (UInt64) throws -> Bool) rethrows -> Bool {
-        // 0 marks an empty slot: map a zero hash to another value.
-        let key = hash == 0 ? 0x9E37_79B9_7F4A_7C15 : hash
-        if (count + 1) * 4 > table.count { grow() }
+    mutating func insert(_ hash: UInt64, row: Int, isSame: (Int) throws -> Bool) rethrows -> Bool {
+        precondition(row < Int(UInt32.max), "more than 4 billion rows")
+        // The low half holds the row's number + 1, so 0 marks an empty slot.
+        let tag = hash << 32
+        if (count + 1) * 2 > table.count { grow() }
         let slots = table.base
-        var i = Int(truncatingIfNeeded: key) & mask
+        var i = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let slot = slots[2 * i]
+            let slot = slots[i]
             if slot == 0 {
-                slots[2 * i] = key
-                slots[2 * i + 1] = location
+                slots[i] = tag | UInt64(row + 1)
                 count += 1
                 return true
             }
-            if slot == key, try isSame(slots[2 * i + 1]) { return false }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag, try isSame(Int(slot & 0xFFFF_FFFF) - 1) { return false }
             i = (i + 1) & mask
         }
     }
@@ -591,14 +594,13 @@ struct RowHashSet {
     private mutating func grow() {
         let old = table
         table = HashSlots(count: old.count * 2)
-        mask = table.count / 2 - 1
-        for k in 0..<(old.count / 2) {
-            let key = old.base[2 * k]
-            guard key != 0 else { continue }
-            var i = Int(truncatingIfNeeded: key) & mask
-            while table.base[2 * i] != 0 { i = (i + 1) & mask }
-            table.base[2 * i] = key
-            table.base[2 * i + 1] = old.base[2 * k + 1]
+        mask = table.count - 1
+        for k in 0..<old.count {
+            let slot = old.base[k]
+            guard slot != 0 else { continue }
+            var i = Int(truncatingIfNeeded: slot >> 32) & mask
+            while table.base[i] != 0 { i = (i + 1) & mask }
+            table.base[i] = slot
         }
     }
 }
@@ -704,8 +706,8 @@ enum RowHashes {
 
     /// The same answer on the calling thread (should a task have produced no result).
     static func oneThreadCheck(_ lists: [[UInt64]]) -> Bool {
-        var seen = RowHashSet(expected: lists.reduce(0) { $0 + $1.count })
-        for list in lists { for h in list where !seen.insert(h, location: 0, isSame: { _ in true }) { return true } }
+        var seen = Set<UInt64>()
+        for list in lists { for h in list where !seen.insert(key(h)).inserted { return true } }
         return false
     }
 }
