@@ -48,6 +48,9 @@ public final class CSVReader {
     private var scratch: [UInt8] = []
     private var recordStart = 0
     private var recordEnd = 0
+    /// Decoded bytes moved out of the front of `buffer` so far: `buffer[0]` is byte
+    /// `discarded` of the decoded stream.
+    private var discarded = 0
 
     /// Line number (1-based) of the first line of the current record.
     public private(set) var line = 0
@@ -149,6 +152,7 @@ public final class CSVReader {
         if start > 0 {
             let remaining = end - start
             if remaining > 0 { memmove(buffer, buffer + start, remaining) }
+            discarded += start
             recordStart -= start
             end = remaining
             start = 0
@@ -370,6 +374,26 @@ public final class CSVReader {
     public var isBlankLine: Bool {
         fieldCount == 1 && fieldEnds[0] == fieldStarts[0] && malformation == nil
             && (recordEnd - recordStart) == 0
+    }
+
+    /// Where the current record's raw bytes start in the decoded (UTF-8) text of the reader: an
+    /// offset to find them again with ``withDecodedBytes(at:count:_:)``.
+    var recordOffset: Int { discarded + recordStart }
+
+    /// Calls `body` with `count` bytes of the decoded text from `offset` (an earlier record's
+    /// ``recordOffset``): from the buffer while they are still in it, else read again from the
+    /// file, which only a UTF-8 file allows (its decoded text is its bytes); nil for a file of
+    /// another encoding whose bytes have left the buffer.
+    /// - Throws: ``InputError`` when the file cannot be read again.
+    func withDecodedBytes<R>(at offset: Int, count: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R? {
+        if offset >= discarded && offset + count <= discarded + end {
+            return try body(UnsafeBufferPointer(start: buffer + (offset - discarded), count: count))
+        }
+        guard source.encoding == .utf8 else { return nil }
+        let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(count, 1))
+        defer { copy.deallocate() }
+        try source.readAgain(decodedOffset: offset, count: count, into: copy)
+        return try body(UnsafeBufferPointer(rebasing: copy[0..<count]))
     }
 
     /// Calls `body` with the raw bytes of the current record.

@@ -68,6 +68,9 @@ final class TextSource {
     /// file bytes are the same).
     var fileOffsetOfNextByte: Int { startOffset + bytesRead - (rawEnd - rawStart) }
     private var startOffset = 0
+    /// File offset of the first decoded byte of a UTF-8 file (past the range start and any
+    /// byte-order mark).
+    private var decodedOrigin = 0
 
     static let chunkSize = 1 << 20
 
@@ -99,6 +102,7 @@ final class TextSource {
             }
             remaining = range.count
             startOffset = range.lowerBound
+            decodedOrigin = range.lowerBound
             try fillRaw()
             return
         }
@@ -113,6 +117,7 @@ final class TextSource {
         // Byte-order marks decide the encoding outright.
         if rawEnd - rawStart >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF {
             rawStart = 3
+            decodedOrigin = 3
             encoding = .utf8
         } else if rawEnd - rawStart >= 2, raw[0] == 0xFF, raw[1] == 0xFE {
             rawStart = 2
@@ -160,6 +165,23 @@ final class TextSource {
             if let left = remaining { remaining = left - n }
             rawEnd += n
             bytesRead += n
+        }
+    }
+
+    /// Reads `destination.count` bytes of a UTF-8 file again, from `decodedOffset` in its decoded
+    /// text (what ``read(into:capacity:)`` handed out there), without moving the reading position.
+    /// - Throws: ``InputError`` when the file cannot be read or is shorter than that.
+    func readAgain(decodedOffset: Int, count: Int, into destination: UnsafeMutableBufferPointer<UInt8>) throws {
+        precondition(encoding == .utf8 && count <= destination.count, "only a UTF-8 file's bytes are its decoded text")
+        guard let base = destination.baseAddress else { return }
+        var done = 0
+        while done < count {
+            let n = pread(fd, base + done, count - done, off_t(decodedOrigin + decodedOffset + done))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                throw InputError(file: path, message: "could not read an earlier row again: \(n < 0 ? String(cString: strerror(errno)) : "the file got shorter")")
+            }
+            done += n
         }
     }
 

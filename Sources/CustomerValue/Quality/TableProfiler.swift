@@ -108,15 +108,17 @@ public enum TableProfiler {
     }
 
     /// `splitAt` (tests): split at the first record boundary at or after this file offset, whatever the file's size.
+    /// `rowHashMask` (tests): ANDed into every row's hash, to make different rows collide.
     static func profile<State>(
         path: String, schema: FileSchema, delimiter: UInt8? = nil, encoding: TextEncoding? = nil,
         dateFormat: String? = nil, knownCustomers: IdentifierTable? = nil, observationEnd: CalendarDay? = nil,
         quarantine: QuarantineSink? = nil, columns: [String: String] = [:], parallel: Bool, splitAt: Int?,
-        makeState: (Int) -> State, visit: (inout State, TableRow) throws -> Void
+        rowHashMask: UInt64 = .max, makeState: (Int) -> State, visit: (inout State, TableRow) throws -> Void
     ) throws -> (report: TableFileReport, states: [State]) {
-        let setup = try ProfileSetup(
+        var setup = try ProfileSetup(
             path: path, schema: schema, delimiter: delimiter, encoding: encoding, dateFormat: dateFormat,
             knownCustomers: knownCustomers, observationEnd: observationEnd, columns: columns)
+        setup.rowHashMask = rowHashMask
         func oneThread() throws -> (report: TableFileReport, states: [State]) {
             let reader = setup.reader
             var state = makeState(0)
@@ -156,8 +158,9 @@ public enum TableProfiler {
         // A row of the second half whose first copy is in the first half: it was counted (and
         // visited) as new. Rare; read the whole file on one thread instead.
         // The halves deferred the duplicate check: each kept the hash of every row. When any
-        // row repeats (within a half or across), the file is read again on one thread with
-        // the check row by row, so the first copy is kept and every later one set aside.
+        // hash repeats (within a half or across: a repeated row, or two rows that merely share
+        // a hash), the file is read again on one thread with the exact check row by row, so the
+        // first copy is kept and every later one set aside.
         if RowHashes.containsDuplicate([firstPart.rowHashes, two.rowHashes]) { return try oneThread() }
         var one = firstPart
         one.merge(two)
@@ -203,6 +206,9 @@ struct ProfileSetup {
     let orderedSlots: [(earlier: Int, later: Int)]
     /// Whether any present column is a date.
     let hasDates: Bool
+    /// Tests: ANDed into every row's hash (all ones otherwise), so that a narrow mask makes
+    /// different rows collide.
+    var rowHashMask: UInt64 = .max
 
     init(path: String, schema: FileSchema, delimiter: UInt8?, encoding: TextEncoding?, dateFormat: String?,
          knownCustomers: IdentifierTable?, observationEnd: CalendarDay?, columns: [String: String]) throws {
@@ -280,7 +286,7 @@ struct ProfileSetup {
 struct ProfilePart {
     var report: TableFileReport
     var emptyCounts: [Int]
-    var seenRows: RowHashSet
+    var seenRows: SeenRows
     /// With deferred duplicates: the hash of every row, in file order; the caller checks them
     /// all at once (``RowHashes/containsDuplicate(_:)``, cache-friendly) instead of probing a
     /// large table at random per row.
@@ -296,7 +302,8 @@ struct ProfilePart {
         emptyCounts = [Int](repeating: 0, count: setup.present.count)
         let expected = min((expectedBytes ?? setup.reader.fileSize ?? 0) / 40, 100_000_000)
         self.deferDuplicates = deferDuplicates
-        seenRows = RowHashSet(expected: deferDuplicates ? 0 : expected)
+        seenRows = SeenRows(expected: deferDuplicates ? 0 : expected, keepsCopies: setup.reader.encoding != .utf8,
+                            hashMask: setup.rowHashMask)
         if deferDuplicates { rowHashes.reserveCapacity(expected) }
     }
 
@@ -373,8 +380,8 @@ struct ProfilePart {
             }
             let hash = reader.withRawRecord { IdentifierTable.hash($0) }
             if deferDuplicates {
-                rowHashes.append(hash)
-            } else if !seenRows.insert(hash) {
+                rowHashes.append(hash & seenRows.hashMask)
+            } else if try seenRows.isRepeat(reader, hash: hash) {
                 report.duplicates += 1
                 try setAside("exact duplicate of an earlier row", column: nil)
                 continue
@@ -541,9 +548,15 @@ struct DateCache {
 
 /// The hashes of the rows seen so far, to spot exact duplicates: open addressing with linear
 /// probing over hashes that are already well mixed (``IdentifierTable/hash(_:)``), so no second
-/// hashing per row as `Set<UInt64>` would do.
+/// hashing per row as `Set<UInt64>` would do. A slot holds the low 32 bits of a row's hash and
+/// the row's number (one word, as a bare hash took), so that a match can be checked on the row
+/// itself.
 ///
-/// A million rows make a table of 8 MB probed at random: each probe is a cache miss and, with
+/// Equal tags are only a candidate: the caller's `isSame` compares the rows' bytes, and a row
+/// that differs (a collision, about n²/2³³ pairs among n rows, each costing a comparison) gets
+/// a slot of its own further along the probe sequence.
+///
+/// A million rows make a table of 16 MB probed at random: each probe is a cache miss and, with
 /// 4 KB pages, a TLB miss too. The table is mapped with transparent huge pages where the system
 /// allows it (Linux `madvise`), which removes most of the TLB misses.
 struct RowHashSet {
@@ -558,22 +571,25 @@ struct RowHashSet {
         mask = capacity - 1
     }
 
-    /// Inserts `hash`; false when it was there already.
+    /// Inserts row number `row` (below 2³² − 1) of hash `hash`, unless a row with the same low
+    /// 32 bits of hash for which `isSame` (given that row's number) is true is there already;
+    /// false then.
     @inline(__always)
-    mutating func insert(_ hash: UInt64) -> Bool {
-        // 0 marks an empty slot: map a zero hash to another value.
-        let key = hash == 0 ? 0x9E37_79B9_7F4A_7C15 : hash
+    mutating func insert(_ hash: UInt64, row: Int, isSame: (Int) throws -> Bool) rethrows -> Bool {
+        precondition(row < Int(UInt32.max), "more than 4 billion rows")
+        // The low half holds the row's number + 1, so 0 marks an empty slot.
+        let tag = hash << 32
         if (count + 1) * 2 > table.count { grow() }
         let slots = table.base
-        var i = Int(truncatingIfNeeded: key) & mask
+        var i = Int(truncatingIfNeeded: hash) & mask
         while true {
             let slot = slots[i]
             if slot == 0 {
-                slots[i] = key
+                slots[i] = tag | UInt64(row + 1)
                 count += 1
                 return true
             }
-            if slot == key { return false }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag, try isSame(Int(slot & 0xFFFF_FFFF) - 1) { return false }
             i = (i + 1) & mask
         }
     }
@@ -583,11 +599,11 @@ struct RowHashSet {
         table = HashSlots(count: old.count * 2)
         mask = table.count - 1
         for k in 0..<old.count {
-            let key = old.base[k]
-            guard key != 0 else { continue }
-            var i = Int(truncatingIfNeeded: key) & mask
+            let slot = old.base[k]
+            guard slot != 0 else { continue }
+            var i = Int(truncatingIfNeeded: slot >> 32) & mask
             while table.base[i] != 0 { i = (i + 1) & mask }
-            table.base[i] = key
+            table.base[i] = slot
         }
     }
 }
@@ -693,8 +709,8 @@ enum RowHashes {
 
     /// The same answer on the calling thread (should a task have produced no result).
     static func oneThreadCheck(_ lists: [[UInt64]]) -> Bool {
-        var seen = RowHashSet(expected: lists.reduce(0) { $0 + $1.count })
-        for list in lists { for h in list where !seen.insert(h) { return true } }
+        var seen = Set<UInt64>()
+        for list in lists { for h in list where !seen.insert(key(h)).inserted { return true } }
         return false
     }
 }

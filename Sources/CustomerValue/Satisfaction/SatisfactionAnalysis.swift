@@ -114,11 +114,27 @@ public enum SatisfactionAnalysis {
         path: String, groupings: [SatisfactionGrouping], delimiter: UInt8?, encoding: TextEncoding?,
         dateFormat: String?, quarantine: QuarantineSink?, feedback: FeedbackAnalyzer?, parallel: Bool, splitAt: Int?
     ) throws -> SatisfactionReport {
-        let (report, parts) = try TableProfiler.profile(
-            path: path, schema: .surveys, delimiter: delimiter, encoding: encoding, dateFormat: dateFormat,
-            quarantine: quarantine, parallel: parallel, splitAt: splitAt,
-            makeState: { _ in SatisfactionAccumulator(groupings: groupings, feedback: feedback) },
-            visit: { state, row in state.add(row) })
+        let makeState = { (_: Int) in SatisfactionAccumulator(groupings: groupings, feedback: feedback) }
+        let visit = { (state: inout SatisfactionAccumulator, row: TableRow) in state.add(row) }
+        var outcome = PlainTableScan.Outcome<SatisfactionAccumulator>.notPlain
+        if parallel && makeState(0).groupsByPeriodOnly {
+            // Plain files (the usual export): one pass over the mapped bytes on two threads.
+            outcome = try PlainTableScan.profile(
+                path: path, schema: .surveys, delimiter: delimiter, encoding: encoding, dateFormat: dateFormat,
+                quarantine: quarantine, columns: [:], splitAt: splitAt, makeState: makeState,
+                acceptPlain: { state, values, record in state.add(values: values, record: record) }, visit: visit)
+        }
+        let (report, parts): (TableFileReport, [SatisfactionAccumulator])
+        switch outcome {
+        case .done(let plainReport, let states):
+            (report, parts) = (plainReport, states)
+        case .repeats, .notPlain:
+            // Repeated rows: the one-thread read sets later copies aside, row by row.
+            let repeats = if case .repeats = outcome { true } else { false }
+            (report, parts) = try TableProfiler.profile(
+                path: path, schema: .surveys, delimiter: delimiter, encoding: encoding, dateFormat: dateFormat,
+                quarantine: quarantine, parallel: parallel && !repeats, splitAt: splitAt, makeState: makeState, visit: visit)
+        }
         var total = parts[0]
         for part in parts.dropFirst() { total.merge(part) }
         let overall = total.overall
@@ -352,54 +368,90 @@ struct SatisfactionAccumulator {
         }
     }
 
+    /// Finds the columns the tallies need, once per part.
+    mutating func resolve(slots: [String: Int], mapping: ColumnMapping, header: [String]) {
+        resolved = true
+        npsSlot = slots["nps"] ?? -1
+        csatSlot = slots["csat"] ?? -1
+        cesSlot = slots["ces"] ?? -1
+        dateSlot = slots["date"] ?? -1
+        commentField = mapping.indexes["comment"] ?? -1
+        customerField = mapping.indexes["customer_id"] ?? -1
+        for (g, grouping) in groupings.enumerated() {
+            if case .surveyColumn(_, let headers) = grouping {
+                columnIndex[g] = headers.lazy.compactMap { name in
+                    header.firstIndex(of: name) ?? header.firstIndex { $0.lowercased() == name.lowercased() }
+                }.first
+            }
+        }
+    }
+
+    /// Whether every grouping is a period (month, quarter): then ``add(values:comment:)`` alone
+    /// tallies a row.
+    var groupsByPeriodOnly: Bool { kinds.allSatisfy { $0 < 2 } }
+
     /// Adds one accepted row.
     mutating func add(_ row: TableRow) {
-        if !resolved {
-            resolved = true
-            npsSlot = row.slot("nps") ?? -1
-            csatSlot = row.slot("csat") ?? -1
-            cesSlot = row.slot("ces") ?? -1
-            dateSlot = row.slot("date") ?? -1
-            commentField = row.mapping.indexes["comment"] ?? -1
-            customerField = row.mapping.indexes["customer_id"] ?? -1
-            for (g, grouping) in groupings.enumerated() {
-                if case .surveyColumn(_, let headers) = grouping {
-                    columnIndex[g] = headers.lazy.compactMap { name in
-                        row.header.firstIndex(of: name) ?? row.header.firstIndex { $0.lowercased() == name.lowercased() }
-                    }.first
-                }
-            }
+        if !resolved { resolve(slots: row.slots, mapping: row.mapping, header: row.header) }
+        let values = row.values
+        let added: Bool? = commentField < 0 ? nil : row.withField(commentField) { text in
+            add(values: values, comment: text)
+            return true
         }
-        // The profiler checked each answer against its scale: a whole number in range.
-        let nps = npsSlot < 0 ? nil : row.number(slot: npsSlot)
-        let npsOffset = nps.map { Self.npsBase + Int($0) } ?? -1
-        let csatOffset = (csatSlot < 0 ? nil : row.number(slot: csatSlot)).map { Self.csatBase + Int($0) - 1 } ?? -1
-        let cesOffset = (cesSlot < 0 ? nil : row.number(slot: cesSlot)).map { Self.cesBase + Int($0) - 1 } ?? -1
-        Self.count(&overallCounts, at: 0, nps: npsOffset, csat: csatOffset, ces: cesOffset)
-        if commentField >= 0, let scorerReference,
-           let score = row.withField(commentField, { text in scorerReference._withUnsafeGuaranteedRef { $0.score(text) } }) {
-            feedbackTally?.add(score, nps: nps)
-        }
-        for g in groupings.indices {
+        if added == nil { add(values: values, comment: nil) }
+        guard !groupsByPeriodOnly else { return }
+        let (npsOffset, csatOffset, cesOffset) = offsets(values)
+        for g in groupings.indices where kinds[g] == 2 {
             let s: Int
+            switch groupings[g] {
+            case .month, .quarter:
+                continue
+            case .surveyColumn:
+                guard let index = columnIndex[g] else { continue }
+                s = cellSlot(g, row: row, field: index) { row.field(index) ?? SatisfactionAnalysis.unknownGroup }
+            case .customer(_, let customerLabels):
+                let label = { customerLabels[row.text("customer_id") ?? ""] ?? SatisfactionAnalysis.unknownGroup }
+                s = customerField < 0 ? slot(g, label: label()) : cellSlot(g, row: row, field: customerField, label: label)
+            }
+            Self.count(&counts[g], at: s * Self.width, nps: npsOffset, csat: csatOffset, ces: cesOffset)
+        }
+    }
+
+    /// Adds one plain accepted row of ``PlainTableScan``.
+    @inline(__always)
+    mutating func add(values: UnsafeMutablePointer<Double>, record: PlainTableScan.Record) {
+        if !resolved { resolve(slots: record.context.slots, mapping: record.context.mapping, header: record.context.header) }
+        add(values: values, comment: commentField < 0 ? nil : record.field(commentField))
+    }
+
+    /// The counts' offsets of a row's answers (``width``'s layout), −1 for a blank or absent one.
+    @inline(__always)
+    func offsets(_ values: UnsafeMutablePointer<Double>) -> (nps: Int, csat: Int, ces: Int) {
+        // The profiler checked each answer against its scale: a whole number in range.
+        let nps = npsSlot < 0 || values[npsSlot].isNaN ? -1 : Self.npsBase + Int(values[npsSlot])
+        let csat = csatSlot < 0 || values[csatSlot].isNaN ? -1 : Self.csatBase + Int(values[csatSlot]) - 1
+        let ces = cesSlot < 0 || values[cesSlot].isNaN ? -1 : Self.cesBase + Int(values[cesSlot]) - 1
+        return (nps, csat, ces)
+    }
+
+    /// Adds the overall counts, the comment's score and the period groups of one accepted row:
+    /// `values` are its parsed columns (``TableRow``'s slots, NaN when blank), `comment` the
+    /// trimmed comment (nil when blank or absent). Groupings by a column are left to ``add(_:)``.
+    /// Call ``resolve(slots:mapping:header:)`` first.
+    @inline(__always)
+    mutating func add(values: UnsafeMutablePointer<Double>, comment: UnsafeBufferPointer<UInt8>?) {
+        let (npsOffset, csatOffset, cesOffset) = offsets(values)
+        Self.count(&overallCounts, at: 0, nps: npsOffset, csat: csatOffset, ces: cesOffset)
+        if let comment, let scorerReference {
+            let score = scorerReference._withUnsafeGuaranteedRef { $0.score(comment) }
+            feedbackTally?.add(score, nps: npsSlot < 0 || values[npsSlot].isNaN ? nil : values[npsSlot])
+        }
+        guard dateSlot >= 0, !values[dateSlot].isNaN else { return }
+        let ordinal = Int(values[dateSlot])
+        for g in groupings.indices where kinds[g] < 2 {
             // Periods by their kind alone: switching on the grouping itself would copy its
             // payload (a retain and release per row).
-            let kind = kinds[g]
-            if kind < 2 {
-                guard dateSlot >= 0, let day = row.day(slot: dateSlot) else { continue }
-                s = periodSlot(g, ordinal: Int(day.ordinal))
-            } else {
-                switch groupings[g] {
-                case .month, .quarter:
-                    continue
-                case .surveyColumn:
-                    guard let index = columnIndex[g] else { continue }
-                    s = cellSlot(g, row: row, field: index) { row.field(index) ?? SatisfactionAnalysis.unknownGroup }
-                case .customer(_, let customerLabels):
-                    let label = { customerLabels[row.text("customer_id") ?? ""] ?? SatisfactionAnalysis.unknownGroup }
-                    s = customerField < 0 ? slot(g, label: label()) : cellSlot(g, row: row, field: customerField, label: label)
-                }
-            }
+            let s = periodSlot(g, ordinal: ordinal)
             Self.count(&counts[g], at: s * Self.width, nps: npsOffset, csat: csatOffset, ces: cesOffset)
         }
     }

@@ -1,0 +1,343 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A single pass over a large UTF-8 side file whose records are plain: no quotes, no carriage
+/// returns, one record per line. The file is mapped into memory and each half is scanned by its
+/// own thread; a record's bytes are read once, split into cells and checked against the schema
+/// straight from the mapping (no record array, no String per cell), its hash kept for the
+/// duplicate check.
+///
+/// Whatever the scan does not handle itself goes to the general reader
+/// (``TableProfiler/profile(path:schema:delimiter:encoding:dateFormat:knownCustomers:observationEnd:quarantine:columns:parallel:makeState:visit:)``'s
+/// row check), so reports, quarantined rows and messages are exactly the general path's:
+/// - a record that would be rejected (a missing or out-of-scale answer, a bad date, a wrong
+///   number of fields, a cell with spaces around it) is checked by the general row check on
+///   its own bytes, after the scan, with its line number;
+/// - a quote or carriage return anywhere, bytes that are not UTF-8, or a schema with checks the
+///   scan lacks (categories, date order, known customers, observation end): nothing is used
+///   (``Outcome/notPlain``), and the caller reads the file the general way.
+enum PlainTableScan {
+    enum Outcome<State> {
+        /// The report and the states of the parts, in file order.
+        case done(TableFileReport, [State])
+        /// The file or schema needs the general reader.
+        case notPlain
+        /// Some row hash repeats: read on one thread with the exact row-by-row duplicate check.
+        case repeats
+    }
+
+    /// A plain, accepted record, during `acceptPlain`.
+    struct Record {
+        unowned(unsafe) let context: TableRowContext
+        let base: UnsafePointer<UInt8>
+        let starts: UnsafeMutablePointer<Int>
+        let ends: UnsafeMutablePointer<Int>
+
+        /// Field `index`, trimmed of spaces and tabs; nil when empty. Valid during the call only.
+        @inline(__always)
+        func field(_ index: Int) -> UnsafeBufferPointer<UInt8>? {
+            let cell = TransactionLoader.trimmed(UnsafeBufferPointer(start: base + starts[index], count: ends[index] - starts[index]))
+            return cell.isEmpty ? nil : cell
+        }
+    }
+
+    /// A part's result.
+    private struct Part<State> {
+        var part: ProfilePart
+        var state: State
+        /// Records for the general row check: byte range (with its line feed) and line within the part (0-based).
+        var others: [(bytes: Range<Int>, line: Int)] = []
+        var lines = 0
+        var plain = true
+    }
+
+    private static let maximumFields = 64
+
+    /// Scans `path` when it is plain (see the type's comment).
+    /// - Parameters:
+    ///   - splitAt: tests: the parts split at the first line break at or after this offset, whatever the file's size.
+    ///   - acceptPlain: called with each plain accepted row (parsed values as ``TableRow``'s, and its cells).
+    ///   - visit: called with each other accepted row, as the general reader does.
+    static func profile<State>(
+        path: String, schema: FileSchema, delimiter: UInt8?, encoding: TextEncoding?, dateFormat: String?,
+        quarantine: QuarantineSink?, columns: [String: String], splitAt: Int?,
+        makeState: (Int) -> State, acceptPlain: (inout State, UnsafeMutablePointer<Double>, Record) -> Void,
+        visit: (inout State, TableRow) throws -> Void
+    ) throws -> Outcome<State> {
+        let setup = try ProfileSetup(
+            path: path, schema: schema, delimiter: delimiter, encoding: encoding, dateFormat: dateFormat,
+            knownCustomers: nil, observationEnd: nil, columns: columns)
+        guard setup.reader.encoding == .utf8, let fileSize = setup.reader.fileSize, !setup.isCustomersFile,
+              setup.orderedSlots.isEmpty, setup.header.count <= maximumFields,
+              setup.checkKind.indices.allSatisfy({ k in
+                  setup.checkKind[k] <= 1 || (setup.checkKind[k] == 2 && setup.checkWholeScale[k] != nil)
+              })
+        else { return .notPlain }
+        let (dataStart, firstLine) = setup.reader.nextRecord
+        guard fileSize - dataStart >= (splitAt == nil ? TableProfiler.minimumParallelBytes : 1),
+              splitAt != nil || ProcessInfo.processInfo.activeProcessorCount > 1 else { return .notPlain }
+        guard let file = MappedFile(path: path, size: fileSize) else { return .notPlain }
+        let base = file.base
+        let middle = splitAt.map { min(max($0, dataStart), fileSize) } ?? dataStart + (fileSize - dataStart) / 2
+        var split = fileSize
+        if middle < fileSize, let lf = memchr(base + middle, 0x0A, fileSize - middle) {
+            split = base.distance(to: lf.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        let ranges = [dataStart..<split, split..<fileSize]
+
+        let results = ParallelResults<Part<State>>(count: 2)
+        let context = TableRowContext(header: setup.header, mapping: setup.mapping, slots: setup.slots)
+        withoutActuallyEscaping(makeState) { makeState in
+            withoutActuallyEscaping(acceptPlain) { acceptPlain in
+                let box = UncheckedBox((setup: setup, makeState: makeState, acceptPlain: acceptPlain, context: context, base: base))
+                DispatchQueue.concurrentPerform(iterations: 2) { k in
+                    var part = Part(part: ProfilePart(setup: box.value.setup, expectedBytes: ranges[k].count, deferDuplicates: true),
+                                    state: box.value.makeState(k))
+                    scan(box.value.base, range: ranges[k], setup: box.value.setup, context: box.value.context, into: &part,
+                         accept: box.value.acceptPlain)
+                    results.set(k, part)
+                }
+            }
+        }
+        var parts = [try results.value(0), try results.value(1)]
+        results.clear()
+        guard parts.allSatisfy(\.plain) else { return .notPlain }
+
+        // The records the scan left to the general row check, in file order within each part.
+        let sinks = [QuarantineMemory(), QuarantineMemory()]
+        var partLine = firstLine
+        var states: [State] = []
+        var profiles: [ProfilePart] = []
+        for k in 0..<2 {
+            var state = parts[k].state
+            var profile = parts[k].part
+            for other in parts[k].others {
+                let reader = try CSVReader(path: path, delimiter: setup.reader.delimiter, range: other.bytes, firstLine: partLine + other.line)
+                try profile.scan(reader, setup: setup, quarantine: sinks[k]) { row in try visit(&state, row) }
+            }
+            partLine += parts[k].lines
+            states.append(state)
+            profiles.append(profile)
+        }
+        parts.removeAll()
+        if RowHashes.containsDuplicate([profiles[0].rowHashes, profiles[1].rowHashes]) { return .repeats }
+        var one = profiles[0]
+        one.merge(profiles[1])
+        if let quarantine {
+            for sink in sinks { for row in sink.rows { try quarantine.record(row) } }
+        }
+        return .done(one.finish(setup: setup), states)
+    }
+
+    /// Byte classes of the scan: 0 plain ASCII, 1 the delimiter, 2 a line feed, 3 a byte of a
+    /// multi-byte UTF-8 character, 4 a quote or carriage return (not plain).
+    private static func classes(delimiter: UInt8) -> [UInt8] {
+        var table = [UInt8](repeating: 0, count: 256)
+        for b in 0x80..<0x100 { table[b] = 3 }
+        table[0x0A] = 2
+        table[0x22] = 4
+        table[0x0D] = 4
+        table[Int(delimiter)] = 1
+        return table
+    }
+
+    /// Scans the records of `range` (starting at a record).
+    private static func scan<State>(
+        _ base: UnsafePointer<UInt8>, range: Range<Int>, setup: ProfileSetup, context: TableRowContext,
+        into result: inout Part<State>, accept: (inout State, UnsafeMutablePointer<Double>, Record) -> Void
+    ) {
+        let classTable = classes(delimiter: setup.reader.delimiter)
+        let checkIndex = setup.checkIndex
+        let checkRequired = setup.checkRequired
+        let checkKind = setup.checkKind
+        let checkWholeScale = setup.checkWholeScale
+        let parser = setup.parser
+        let fieldCount = setup.header.count
+        var dates = DateCache()
+        let values = UnsafeMutablePointer<Double>.allocate(capacity: max(1, checkIndex.count))
+        values.initialize(repeating: .nan, count: max(1, checkIndex.count))
+        let starts = UnsafeMutablePointer<Int>.allocate(capacity: maximumFields)
+        let ends = UnsafeMutablePointer<Int>.allocate(capacity: maximumFields)
+        defer {
+            values.deallocate()
+            starts.deallocate()
+            ends.deallocate()
+        }
+        let record = Record(context: context, base: base, starts: starts, ends: ends)
+        var part = result.part
+        var state = result.state
+        var others = result.others
+        var line = 0
+        var p = range.lowerBound
+        let end = range.upperBound
+        var window = MappedWindow(base: base, start: p, end: end)
+        defer { window.release() }
+        classTable.withUnsafeBufferPointer { classes in
+            records: while p < end {
+                if p >= window.next { window.advance(past: p) }
+                let recordStart = p
+                var fields = 0
+                var fieldStart = p
+                var multiByte = false
+                // Split the record at its delimiters, up to its line feed (or the end).
+                while true {
+                    var c: UInt8 = 2
+                    while p < end {
+                        c = classes[Int(base[p])]
+                        if c != 0 { break }
+                        p += 1
+                    }
+                    if p < end && c == 3 {
+                        multiByte = true
+                        p += 1
+                        continue
+                    }
+                    if p < end && c == 4 {
+                        result.plain = false
+                        return
+                    }
+                    if fields < maximumFields {
+                        starts[fields] = fieldStart
+                        ends[fields] = p
+                    }
+                    fields += 1
+                    if p < end && c == 1 {
+                        p += 1
+                        fieldStart = p
+                        continue
+                    }
+                    break
+                }
+                let recordEnd = p
+                let next = min(p + 1, end)
+                p = next
+                let lineOfRecord = line
+                line += 1
+                let raw = UnsafeBufferPointer(start: base + recordStart, count: recordEnd - recordStart)
+                if multiByte {
+                    var validator = UTF8Validator()
+                    if validator.validate(raw, isFinal: true) != nil {
+                        result.plain = false
+                        return
+                    }
+                }
+                part.report.rowsRead += 1
+                if fields == 1 && recordEnd == recordStart {
+                    part.report.blankLines += 1
+                    continue records
+                }
+                // Anything the row check would reject: checked by it, after the scan.
+                func other() { others.append((recordStart..<next, lineOfRecord)); part.report.rowsRead -= 1 }
+                guard fields == fieldCount else { other(); continue records }
+                var emptyMask: UInt64 = 0
+                for k in 0..<checkIndex.count {
+                    values[k] = .nan
+                    let index = checkIndex[k]
+                    let cell = UnsafeBufferPointer(start: base + starts[index], count: ends[index] - starts[index])
+                    let trimmed = TransactionLoader.trimmed(cell)
+                    if trimmed.isEmpty {
+                        if checkRequired[k] { other(); continue records }
+                        emptyMask |= 1 << UInt64(k)
+                        continue
+                    }
+                    switch checkKind[k] {
+                    case 1:
+                        guard let day = dates.day(trimmed, parser: parser) else { other(); continue records }
+                        values[k] = Double(day.ordinal)
+                    case 2:
+                        guard let scale = checkWholeScale[k], let whole = WholeNumber.parse(trimmed), scale.contains(whole) else {
+                            other()
+                            continue records
+                        }
+                        values[k] = Double(whole)
+                    default:
+                        break
+                    }
+                }
+                part.rowHashes.append(IdentifierTable.hash(raw))
+                part.report.accepted += 1
+                while emptyMask != 0 {
+                    let k = emptyMask.trailingZeroBitCount
+                    part.emptyCounts[k] += 1
+                    emptyMask &= emptyMask - 1
+                }
+                accept(&state, values, record)
+            }
+        }
+        result.part = part
+        result.state = state
+        result.others = others
+        result.lines = line
+    }
+}
+
+/// The part of a mapped file a scan is in: the pages of the next few megabytes are mapped ahead
+/// of the scan (Linux `MADV_POPULATE_READ`: one call instead of a page fault per 4 KB), and
+/// those it has left are dropped (`MADV_DONTNEED`; they are the page cache's, read again on
+/// access), so the process holds a few megabytes of the file, not all of it.
+struct MappedWindow {
+    static let step = 1 << 20
+    let base: UnsafePointer<UInt8>
+    let end: Int
+    /// Offset where the next window starts (a multiple of ``step``).
+    private(set) var next: Int
+    private var dropFrom: Int
+
+    init(base: UnsafePointer<UInt8>, start: Int, end: Int) {
+        self.base = base
+        self.end = end
+        next = start - start % Self.step
+        dropFrom = next
+    }
+
+    /// Maps the window that holds `offset` ahead and drops what lies more than a window behind.
+    mutating func advance(past offset: Int) {
+        #if canImport(Glibc)
+        let from = offset - offset % Self.step
+        // A record may reach back into the window before: only older ones are dropped.
+        if from - Self.step > dropFrom {
+            _ = madvise(UnsafeMutableRawPointer(mutating: base + dropFrom), from - Self.step - dropFrom, 4)   // MADV_DONTNEED
+            dropFrom = from - Self.step
+        }
+        let to = min(from + Self.step, end)
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + from), to - from, 22)   // MADV_POPULATE_READ (Linux 5.14)
+        next = from + Self.step
+        #endif
+    }
+
+    /// Drops the pages the scan mapped.
+    func release() {
+        #if canImport(Glibc)
+        let to = min(next, end)
+        if to > dropFrom { _ = madvise(UnsafeMutableRawPointer(mutating: base + dropFrom), to - dropFrom, 4) }
+        #endif
+    }
+}
+
+/// A file mapped read-only into memory (Linux `mmap`), unmapped when released.
+final class MappedFile {
+    let base: UnsafePointer<UInt8>
+    private let size: Int
+
+    init?(path: String, size: Int) {
+        #if canImport(Glibc)
+        guard size > 0 else { return nil }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
+        base = UnsafePointer(p.assumingMemoryBound(to: UInt8.self))
+        self.size = size
+        #else
+        return nil
+        #endif
+    }
+
+    deinit {
+        #if canImport(Glibc)
+        munmap(UnsafeMutableRawPointer(mutating: base), size)
+        #endif
+    }
+}
