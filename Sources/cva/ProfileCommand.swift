@@ -47,7 +47,7 @@ struct ProfileCommand: ParsableCommand {
                 throw CLIError("\(input): no data set file in the folder (expected any of \(names.map { "\($0).csv" }.joined(separator: ", ")))")
             }
             let options = try transactions.ingestOptions(config: dataSet.config)
-            return try DataSetProfile.profile(dataSet, options: options, quarantine: sink, requireTransactions: false) { bytes, total in
+            return try DataSetProfile.profile(dataSet, options: options, quarantine: sink, requireTransactions: false, keepHistory: false) { bytes, total in
                 bar.update(done: bytes, total: total, rateCount: bytes / 1_000_000)
             }.profile
         }
@@ -58,7 +58,8 @@ struct ProfileCommand: ParsableCommand {
                 path: input, schema: schema, delimiter: options.delimiter, encoding: options.encoding, quarantine: sink)
             return DataSetProfile(transactions: nil, files: [report], unusable: [], unrecognized: [])
         }
-        let history = try TransactionLoader.load(path: input, options: options, quarantine: sink)
-        return DataSetProfile(transactions: history.report, files: [], unusable: [], unrecognized: [])
+        // Only the report is wanted: the purchase periods are dropped block by block.
+        let report = try TransactionLoader.stream(path: input, options: options, quarantine: sink) { _ in }.report
+        return DataSetProfile(transactions: report, files: [], unusable: [], unrecognized: [])
     }
 }

@@ -83,17 +83,25 @@ public struct DataSetProfile: Sendable, Codable {
     /// Profiles every file of `dataSet`. The transactions file is read with `options` (and its
     /// history returned, so a caller does not read it twice); each other file is checked against
     /// its schema. A file that cannot be read is listed in ``unusable`` rather than stopping the rest.
+    /// - Parameter keepHistory: false when only the report is wanted: the purchase periods are
+    ///   then dropped one block of customers at a time (``TransactionLoader/stream(path:options:quarantine:progress:start:periods:)``),
+    ///   so memory does not grow with the purchase days, and the returned history is nil.
     /// - Throws: the error of the transactions file when `requireTransactions` and it cannot be used.
     public static func profile(
         _ dataSet: DataSet, options: TransactionIngestOptions, quarantine: QuarantineSink?,
-        requireTransactions: Bool, progress: ((Int, Int?) -> Void)? = nil
+        requireTransactions: Bool, keepHistory: Bool = true, progress: ((Int, Int?) -> Void)? = nil
     ) throws -> (profile: DataSetProfile, history: TransactionHistory?) {
         var profile = DataSetProfile(transactions: nil, files: [], unusable: [], unrecognized: dataSet.unrecognized)
         var history: TransactionHistory?
         if let path = dataSet.transactions {
             do {
-                history = try TransactionLoader.load(path: path, options: options, quarantine: quarantine, progress: progress)
-                profile.transactions = history?.report
+                if keepHistory {
+                    history = try TransactionLoader.load(path: path, options: options, quarantine: quarantine, progress: progress)
+                    profile.transactions = history?.report
+                } else {
+                    profile.transactions = try TransactionLoader.stream(
+                        path: path, options: options, quarantine: quarantine, progress: progress) { _ in }.report
+                }
             } catch {
                 if requireTransactions { throw error }
                 profile.unusable.append(UnusableFile(file: path, message: "\(error)"))
