@@ -169,7 +169,7 @@ struct ClusterCommand: ParsableCommand {
         let summary = try CustomerSummary(history: history, options: SummaryOptions(windowDays: windowDays))
         noteSetAside(history.report, quarantinePath: quarantine)
         if summary.customersWithoutPurchases > 0 {
-            Console.note("note: \(summary.customersWithoutPurchases) customers have no purchase left once returns are netted and are left out")
+            Console.note("note: \(customersHave(summary.customersWithoutPurchases)) no purchase left once returns are netted and are left out")
         }
         var all = ClusterFeatures(summary: summary)
         // A data set folder adds ticket, event, survey and customer aggregates.

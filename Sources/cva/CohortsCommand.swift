@@ -72,7 +72,7 @@ struct CohortsCommand: ParsableCommand {
             Console.note("note: \(t.emptyCohorts) of \(t.cohorts.count) periods acquired no customer: their cohorts have size 0 and empty rates")
         }
         if analysis.customersWithoutPurchases > 0 {
-            Console.note("note: \(analysis.customersWithoutPurchases) customers have no purchase left once returns are netted and are left out")
+            Console.note("note: \(customersHave(analysis.customersWithoutPurchases)) no purchase left once returns are netted and are left out")
         }
     }
 

@@ -54,7 +54,7 @@ enum QualityText {
         if let end = r.observationEnd { out += ", observation end \(end.iso)" }
         out += "\n"
         if r.customersWithoutPurchases > 0 {
-            out += "  \(r.customersWithoutPurchases) customers have no purchase left once returns are netted\n"
+            out += "  \(customersHave(r.customersWithoutPurchases)) no purchase left once returns are netted\n"
         }
         out += examples(r.examples)
         return out

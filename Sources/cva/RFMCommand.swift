@@ -89,7 +89,7 @@ struct RFMCommand: ParsableCommand {
             timer.step("summary")
             noteSetAside(history.report, quarantinePath: quarantine)
             if summary.customersWithoutPurchases > 0 {
-                Console.note("note: \(summary.customersWithoutPurchases) customers have no purchase left once returns are netted and are left out")
+                Console.note("note: \(customersHave(summary.customersWithoutPurchases)) no purchase left once returns are netted and are left out")
             }
             var analysis = try RFMAnalysis(input: RFMInput(summary: summary), options: options)
             timer.step("classify")

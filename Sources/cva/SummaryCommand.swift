@@ -57,7 +57,7 @@ struct SummaryCommand: ParsableCommand {
                 Console.note("note: \(summary.customersAfterCalibration) customers first bought after the calibration end and are left out")
             }
             if summary.customersWithoutPurchases > 0 {
-                Console.note("note: \(summary.customersWithoutPurchases) customers have no purchase left once returns are netted and are left out")
+                Console.note("note: \(customersHave(summary.customersWithoutPurchases)) no purchase left once returns are netted and are left out")
             }
             let out = try ByteSink(path: output.out)
             try summary.outputTable.write(output.resolvedFormat, to: out)

@@ -159,4 +159,10 @@ func noteSetAside(_ report: TransactionFileReport, quarantinePath: String?) {
     for (reason, n) in report.rejected.sorted(by: { $0.key < $1.key }) { parts.append("\(n) \(reason.replacingOccurrences(of: "_", with: " "))") }
     let whereTo = quarantinePath.map { "written to \($0)" } ?? "pass --quarantine FILE to keep them"
     Console.note("note: \(setAside) of \(report.rowsRead) rows set aside (\(parts.joined(separator: ", "))); \(whereTo)")
+    if report.rejected[TransactionLoader.RejectReason.unparseableDate.rawValue] == report.rowsRead {
+        Console.note("note: no row's date could be used: check --date-format (or cva.yaml's date_format) against the dates as written, or --date-col")
+    }
 }
+
+/// "1 customer has" / "n customers have": the subject of the notes about customers left out.
+func customersHave(_ n: Int) -> String { n == 1 ? "1 customer has" : "\(n) customers have" }

@@ -102,6 +102,48 @@ struct BadInputTests {
         #expect(cohorts.stdout.split(separator: "\n").dropFirst().allSatisfy { $0.hasPrefix("2024-") })
     }
 
+    /// A wrong `--date-format` (day-first on ISO dates) set every row aside and exited 0 with an
+    /// empty table and only the count of rows set aside: the note now says what to check. A file
+    /// where only some dates fail gets no such hint.
+    @Test func everyDateUnreadableHintsAtTheDateFormat() throws {
+        let text = """
+            customer_id,date,amount
+            A,2024-01-01,10
+            B,2024-02-01,20
+
+            """
+        let folder = try CLI.folder(with: ["transactions.csv": text])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let wrong = try CLI.run(["summary", folder.path, "--format", "csv", "--date-format", "dd/MM/yyyy"])
+        Self.expectNoCrash(wrong)
+        #expect(wrong.stderr.contains("2 of 2 rows set aside"), "\(wrong.stderr)")
+        #expect(wrong.stderr.contains("check --date-format"), "\(wrong.stderr)")
+        let right = try CLI.run(["summary", folder.path, "--format", "csv"])
+        #expect(right.status == 0)
+        #expect(!right.stderr.contains("check --date-format"), "\(right.stderr)")
+        let some = try CLI.folder(with: ["transactions.csv": text + "C,not a date,5\n"])
+        defer { try? FileManager.default.removeItem(at: some) }
+        let partly = try CLI.run(["summary", some.path, "--format", "csv"])
+        #expect(partly.stderr.contains("1 of 3 rows set aside"), "\(partly.stderr)")
+        #expect(!partly.stderr.contains("check --date-format"), "\(partly.stderr)")
+    }
+
+    /// The note on customers left without purchases by returns said "1 customers have".
+    @Test func oneCustomerLeftByReturnsIsSingular() throws {
+        let text = """
+            customer_id,date,amount
+            A,2024-01-01,10
+            A,2024-01-01,-10
+            B,2024-02-01,20
+
+            """
+        let folder = try CLI.folder(with: ["transactions.csv": text])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run(["summary", folder.path, "--format", "csv"])
+        #expect(run.status == 0)
+        #expect(run.stderr.contains("1 customer has no purchase left once returns are netted"), "\(run.stderr)")
+    }
+
     /// `cva satisfaction FILE --format csv` without `--by` printed the header and no row: the
     /// overall scores were nowhere on stdout. It now prints them as the group `all`.
     @Test func satisfactionCSVWithoutGroupingsCarriesTheOverallScores() throws {

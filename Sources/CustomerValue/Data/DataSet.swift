@@ -93,14 +93,22 @@ public struct DataSetProfile: Sendable, Codable {
     ) throws -> (profile: DataSetProfile, history: TransactionHistory?) {
         var profile = DataSetProfile(transactions: nil, files: [], unusable: [], unrecognized: dataSet.unrecognized)
         var history: TransactionHistory?
+        // The customers and observation end the side files are checked against.
+        var known: (customers: IdentifierTable, end: CalendarDay)?
         if let path = dataSet.transactions {
             do {
                 if keepHistory {
-                    history = try TransactionLoader.load(path: path, options: options, quarantine: quarantine, progress: progress)
-                    profile.transactions = history?.report
+                    let loaded = try TransactionLoader.load(path: path, options: options, quarantine: quarantine, progress: progress)
+                    history = loaded
+                    profile.transactions = loaded.report
+                    known = (loaded.identifiers, loaded.observationEnd)
                 } else {
-                    profile.transactions = try TransactionLoader.stream(
-                        path: path, options: options, quarantine: quarantine, progress: progress) { _ in }.report
+                    let streamed = try TransactionLoader.stream(
+                        path: path, options: options, quarantine: quarantine, progress: progress) { _ in }
+                    profile.transactions = streamed.report
+                    // As ``TransactionLoader/load(path:options:quarantine:progress:)`` sets it
+                    // when no row was usable.
+                    known = (streamed.identifiers, streamed.observationEnd ?? CalendarDay(ordinal: 0))
                 }
             } catch {
                 if requireTransactions { throw error }
@@ -115,7 +123,7 @@ public struct DataSetProfile: Sendable, Codable {
                 let read = try dataSet.readOptions(schema.name, fallback: options)
                 profile.files.append(try TableProfiler.profile(
                     path: path, schema: schema, delimiter: read.delimiter, encoding: read.encoding, dateFormat: read.dateFormat,
-                    knownCustomers: history?.identifiers, observationEnd: history?.observationEnd, quarantine: quarantine,
+                    knownCustomers: known?.customers, observationEnd: known?.end, quarantine: quarantine,
                     columns: read.columns))
             } catch {
                 profile.unusable.append(UnusableFile(file: path, message: "\(error)"))
