@@ -20,6 +20,15 @@ struct BadInputTests {
         for phrase in phrases { #expect(run.stderr.contains(phrase), "\(run.stderr)") }
     }
 
+    /// `cva summary FOLDER --format csv` with a quarantine file in the folder (expected to
+    /// succeed): the run and the quarantined rows.
+    static func summaryWithQuarantine(_ folder: URL) throws -> (run: CLI.Run, quarantined: String) {
+        let quarantine = folder.appendingPathComponent("q.csv").path
+        let run = try CLI.run(["summary", folder.path, "--format", "csv", "--quarantine", quarantine])
+        #expect(run.status == 0, "\(run.stderr)")
+        return (run, try String(contentsOfFile: quarantine, encoding: .utf8))
+    }
+
     /// `--window-days 9999999999999` (more days than an Int32 day count holds) once trapped in
     /// the summary; a window longer than the data now covers every purchase.
     @Test(arguments: ["summary", "rfm", "cluster"])
@@ -63,13 +72,10 @@ struct BadInputTests {
             """
         let folder = try CLI.folder(with: ["transactions.csv": text])
         defer { try? FileManager.default.removeItem(at: folder) }
-        let quarantine = folder.appendingPathComponent("q.csv").path
-        let run = try CLI.run(["summary", folder.path, "--format", "csv", "--quarantine", quarantine])
-        #expect(run.status == 0)
+        let (run, rows) = try Self.summaryWithQuarantine(folder)
         #expect(!run.stdout.contains("inf"))
         // A keeps only its 10 on 2024-03-01: one order, no repeat.
         #expect(run.stdout.contains("\nA,2024-03-01,2024-03-01,1,10,10,0,0,0,0,0,1,10\n"), "\(run.stdout)")
-        let rows = try String(contentsOfFile: quarantine, encoding: .utf8)
         #expect(rows.contains("transactions.csv,2,amount,"), "\(rows)")
         #expect(rows.contains("transactions.csv,3,amount,"), "\(rows)")
         let profile = try CLI.run(["profile", folder.path, "--format", "json"], in: folder)   // its cva-quarantine.csv goes there
@@ -90,12 +96,9 @@ struct BadInputTests {
             """
         let folder = try CLI.folder(with: ["transactions.csv": text])
         defer { try? FileManager.default.removeItem(at: folder) }
-        let quarantine = folder.appendingPathComponent("q.csv").path
-        let run = try CLI.run(["summary", folder.path, "--format", "csv", "--quarantine", quarantine])
-        #expect(run.status == 0)
+        let (run, rows) = try Self.summaryWithQuarantine(folder)
         // A: 2024-01-01 and 2024-02-01 (31 days apart), observation end 2024-02-01.
         #expect(run.stdout.contains("\nA,2024-01-01,2024-02-01,2,30,15,1,31,31,20,0,2,30\n"), "\(run.stdout)")
-        let rows = try String(contentsOfFile: quarantine, encoding: .utf8)
         #expect(rows.contains("transactions.csv,2,date,"), "\(rows)")
         let cohorts = try CLI.run(["cohorts", folder.path, "--format", "csv"])
         #expect(cohorts.status == 0)
