@@ -18,31 +18,35 @@ struct FeatureBinning: Sendable, Codable, Hashable {
 
     /// Bins for the columns of `m` (of its rows `rows`, in that order, when given), at most
     /// `maxBins` (2...256) per feature.
-    /// - Complexity: O(d × s log s) for a sample of s ≤ 200,000 rows.
+    /// - Complexity: O(d × s log s) for a sample of s ≤ 200,000 rows, the features on two threads
+    ///   for large matrices.
     init(_ m: FeatureMatrix, rows: [Int]? = nil, maxBins: Int) {
         precondition((2...256).contains(maxBins), "between 2 and 256 bins")
         let n = rows?.count ?? m.rowCount, d = m.columnCount
         let stride = max(1, (n + Self.sampleLimit - 1) / Self.sampleLimit)
-        var bounds: [[Double]] = []
-        for j in 0..<d {
-            var column: [Double] = []
-            column.reserveCapacity(n / stride + 1)
-            var i = 0
-            while i < n { column.append(m[rows?[i] ?? i, j]); i += stride }
-            column.sort()
-            var distinct: [Double] = [], counts: [Int] = []
-            for x in column {
-                if distinct.last == x { counts[counts.count - 1] += 1 } else { distinct.append(x); counts.append(1) }
+        // The features split between two threads for large matrices, their bounds joined in order.
+        let parts = d >= 2 && n * d >= parallelWorkThreshold ? 2 : 1
+        let bounds = parallelParts(count: d, parts: parts) { features -> [[Double]] in
+            features.map { j in
+                var column: [Double] = []
+                column.reserveCapacity(n / stride + 1)
+                var i = 0
+                while i < n { column.append(m[rows?[i] ?? i, j]); i += stride }
+                column.sort()
+                var distinct: [Double] = [], counts: [Int] = []
+                for x in column {
+                    if distinct.last == x { counts[counts.count - 1] += 1 } else { distinct.append(x); counts.append(1) }
+                }
+                var upper: [Double] = []
+                if distinct.count <= maxBins {
+                    for k in 0..<max(0, distinct.count - 1) { upper.append(distinct[k] + (distinct[k + 1] - distinct[k]) / 2) }
+                } else {
+                    upper = Self.greedyBounds(distinct: distinct, counts: counts, maxBins: maxBins)
+                }
+                upper.append(.infinity)
+                return upper
             }
-            var upper: [Double] = []
-            if distinct.count <= maxBins {
-                for k in 0..<max(0, distinct.count - 1) { upper.append(distinct[k] + (distinct[k + 1] - distinct[k]) / 2) }
-            } else {
-                upper = Self.greedyBounds(distinct: distinct, counts: counts, maxBins: maxBins)
-            }
-            upper.append(.infinity)
-            bounds.append(upper)
-        }
+        }.flatMap { $0 }
         upperBounds = bounds
     }
 

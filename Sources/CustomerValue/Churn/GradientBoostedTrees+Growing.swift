@@ -56,16 +56,18 @@ struct TreeGrower {
         let columns = binning.binnedColumns(matrix, rows: picked)
         binnedColumns = columns
         let (rows, bins) = (n, binCounts)
-        commonBin = columns.withUnsafeBufferPointer { c in
-            (0..<bins.count).map { f in
-                var tally = [Int](repeating: 0, count: bins[f])
-                for i in 0..<rows { tally[Int(c[f * rows + i])] += 1 }
-                // The first of equally common bins, so the choice does not depend on anything else.
-                var best = 0
-                for b in tally.indices where tally[b] > tally[best] { best = b }
-                return best
+        commonBin = parallelParts(count: bins.count, parts: bins.count >= 2 && rows * bins.count >= parallelWorkThreshold ? 2 : 1) { features in
+            columns.withUnsafeBufferPointer { c in
+                features.map { f in
+                    var tally = [Int](repeating: 0, count: bins[f])
+                    for i in 0..<rows { tally[Int(c[f * rows + i])] += 1 }
+                    // The first of equally common bins, so the choice does not depend on anything else.
+                    var best = 0
+                    for b in tally.indices where tally[b] > tally[best] { best = b }
+                    return best
+                }
             }
-        }
+        }.flatMap { $0 }
         rowSlots = RowSlots(columns: columns, rows: n, slotOffset: offsets, commonBin: commonBin)
         self.labels = labels
         let positives = Double(labels.reduce(0) { $0 + Int($1) })
@@ -86,21 +88,31 @@ struct TreeGrower {
         var trees: [GradientBoostedTrees.Tree] = []
         var losses: [Double] = []
         var best = (loss: Double.infinity, iteration: 0)
+        var sums = advance(leaves: [(0..<n, 0)])
+        let d = d
         for t in 1...options.trees {
-            computeGradients()
-            let tree = growTree()
+            let (tree, leaves) = growTree(g: sums.g, h: sums.h)
             trees.append(tree)
+            sums = advance(leaves: leaves)
             if nv > 0 {
-                var loss = 0.0
-                validationBins.withUnsafeBufferPointer { vb in
-                    for i in 0..<nv {
-                        validationScores[i] += tree.value[tree.leaf(bins: vb, base: i * d)]
-                        let s = validationScores[i]
-                        // log(1 + e^s) − y·s without overflow.
-                        loss += max(s, 0) + Foundation.log1p(Foundation.exp(-abs(s))) - Double(validationLabels[i]) * s
-                    }
-                }
-                loss /= Double(nv)
+                // Each part's loss summed in row order, the parts added in order.
+                let parts = nv * 8 >= parallelWorkThreshold ? 2 : 1
+                let loss = validationBins.withUnsafeBufferPointer { vb in
+                validationLabels.withUnsafeBufferPointer { y in
+                validationScores.withUnsafeMutableBufferPointer { vs in
+                    let buffers = UncheckedBox((vb, y, vs))
+                    return parallelParts(count: nv, parts: parts) { rows -> Double in
+                        let (vb, y, vs) = buffers.value
+                        var loss = 0.0
+                        for i in rows {
+                            vs[i] += tree.value[tree.leaf(bins: vb, base: i * d)]
+                            let s = vs[i]
+                            // log(1 + e^s) − y·s without overflow.
+                            loss += max(s, 0) + Foundation.log1p(Foundation.exp(-abs(s))) - Double(y[i]) * s
+                        }
+                        return loss
+                    }.reduce(0, +) / Double(nv)
+                }}}
                 losses.append(loss)
                 if loss < best.loss { best = (loss, t) }
                 if options.earlyStoppingRounds > 0, t - best.iteration >= options.earlyStoppingRounds { break }
@@ -112,24 +124,45 @@ struct TreeGrower {
                                     validationRows: nv, options: options)
     }
 
-    /// g_i = p_i − y_i and h_i = p_i(1 − p_i) of the log-loss at the current scores, on two
-    /// threads for large matrices.
-    mutating func computeGradients() {
+    /// Adds each leaf's value to the scores of its rows `order[leaf.range]`, sets their g_i =
+    /// p_i − y_i and h_i = p_i(1 − p_i) of the log-loss at the new scores, and resets `order` to
+    /// 0, 1, …, n − 1 for the next tree; on two threads for large matrices (each over half of
+    /// `order`). Returns the sums of g and h over all rows (each half summed in order, then the
+    /// halves added).
+    /// - Parameter leaves: ranges of `order` covering every row once, with the values to add.
+    mutating func advance(leaves: [(range: Range<Int>, value: Double)]) -> (g: Double, h: Double) {
         let n = n
         let parts = n * 8 >= parallelWorkThreshold ? 2 : 1
-        scores.withUnsafeBufferPointer { s in
+        let sorted = leaves.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        let sums = scores.withUnsafeMutableBufferPointer { s in
         labels.withUnsafeBufferPointer { y in
         gradientPairs.withUnsafeMutableBufferPointer { gh in
-            let buffers = UncheckedBox((s, y, gh))
-            _ = parallelParts(count: n, parts: parts) { rows in
-                let (s, y, gh) = buffers.value
-                for i in rows {
-                    let p = 1 / (1 + Foundation.exp(-s[i]))
-                    gh[2 * i] = Float(p - Double(y[i]))
-                    gh[2 * i + 1] = Float(max(p * (1 - p), 1e-16))
+        order.withUnsafeMutableBufferPointer { o in
+            let buffers = UncheckedBox((s, y, gh, o))
+            return parallelParts(count: n, parts: parts) { span -> (g: Double, h: Double) in
+                let (s, y, gh, o) = buffers.value
+                var g = 0.0, h = 0.0
+                for leaf in sorted {
+                    let lo = max(leaf.range.lowerBound, span.lowerBound), hi = min(leaf.range.upperBound, span.upperBound)
+                    guard lo < hi else { continue }
+                    for r in lo..<hi {
+                        let i = Int(o[r])
+                        let score = s[i] + leaf.value
+                        s[i] = score
+                        let p = 1 / (1 + Foundation.exp(-score))
+                        let gi = Float(p - Double(y[i])), hi = Float(max(p * (1 - p), 1e-16))
+                        gh[2 * i] = gi
+                        gh[2 * i + 1] = hi
+                        g += Double(gi)
+                        h += Double(hi)
+                    }
                 }
+                // Only this part reads these entries of `order`.
+                for r in span { o[r] = Int32(truncatingIfNeeded: r) }
+                return (g, h)
             }
-        }}}
+        }}}}
+        return sums.reduce((g: 0, h: 0)) { (g: $0.g + $1.g, h: $0.h + $1.h) }
     }
 
     /// A node waiting to be split: its rows `order[start..<end]`, sums, and histogram (nil when
@@ -154,9 +187,10 @@ struct TreeGrower {
 
     func leafValue(_ g: Double, _ h: Double) -> Double { -options.learningRate * g / (h + options.l2) }
 
-    /// Grows one tree level by level on the current gradients, and adds its leaf values to the scores.
-    mutating func growTree() -> GradientBoostedTrees.Tree {
-        for i in 0..<n { order[i] = Int32(truncatingIfNeeded: i) }
+    /// Grows one tree level by level on the current gradients, whose sums are `g` and `h`, with
+    /// `order` holding 0, 1, …, n − 1. Returns the tree and its leaves (ranges of `order` and
+    /// values) for ``advance(leaves:)``.
+    mutating func growTree(g: Double, h: Double) -> (tree: GradientBoostedTrees.Tree, leaves: [(range: Range<Int>, value: Double)]) {
         var tree = GradientBoostedTrees.Tree(feature: [], threshold: [], thresholdBin: [], left: [], right: [], value: [], gain: [], count: [])
         func addNode(_ value: Double, _ count: Int) -> Int {
             tree.feature.append(-1); tree.threshold.append(0); tree.thresholdBin.append(0)
@@ -164,8 +198,6 @@ struct TreeGrower {
             tree.count.append(Int32(clamping: count))
             return tree.value.count - 1
         }
-        var g = 0.0, h = 0.0
-        for i in 0..<n { g += Double(gradientPairs[2 * i]); h += Double(gradientPairs[2 * i + 1]) }
         let (maxDepth, minLeaf) = (options.maxDepth, options.minSamplesLeaf)
         let splittable = { (count: Int, depth: Int) in depth < maxDepth && count >= 2 * minLeaf }
         let root = addNode(leafValue(g, h), n)
@@ -244,11 +276,7 @@ struct TreeGrower {
             level = next
             depth += 1
         }
-        for leaf in leaves {
-            let value = tree.value[leaf.node]
-            for r in leaf.start..<leaf.end { scores[Int(order[r])] += value }
-        }
-        return tree
+        return (tree, leaves.map { (range: $0.start..<$0.end, value: tree.value[$0.node]) })
     }
 
     /// The best split of a node from its histogram, or nil when no split leaves `minSamplesLeaf`
@@ -285,7 +313,8 @@ struct TreeGrower {
     /// Reorders each `order[range]` stably so rows with bin ≤ `bin` of `feature` come first;
     /// returns where the others start, per job. Each range is cut in two halves partitioned on
     /// two threads (rows going left to the front of the half's `scratch`, the others to its back
-    /// in reverse), then the four runs are copied back in order: the same order as one pass.
+    /// in reverse), then each thread copies its half's two runs back to their places: the same
+    /// order as one pass.
     mutating func partition(_ jobs: [(range: Range<Int>, feature: Int, bin: Int)]) -> [Int] {
         let total = jobs.reduce(0) { $0 + $1.range.count }
         let parts = total >= parallelWorkThreshold / 4 ? 2 : 1
@@ -308,21 +337,25 @@ struct TreeGrower {
                     return front - half.lowerBound
                 }
             }
-            return jobs.indices.map { j in
-                let range = jobs[j].range
-                var at = range.lowerBound
-                for part in 0..<parts {
-                    let half = Self.half(range, part, of: parts)
-                    for r in half.lowerBound..<(half.lowerBound + lefts[part][j]) { o[at] = s[r]; at += 1 }
-                }
-                let mid = at
-                for part in 0..<parts {
-                    let half = Self.half(range, part, of: parts)
+            // Each half copies its own runs back: its rows sent left after those of the halves
+            // before it, its others (reversed back) after all the rows sent left and those of
+            // the halves before it.
+            _ = parallelParts(count: parts, parts: parts) { part in
+                let (_, o, s) = buffers.value
+                for (j, job) in jobs.enumerated() {
+                    let half = Self.half(job.range, part.lowerBound, of: parts)
+                    let left = lefts[part.lowerBound][j]
+                    var at = job.range.lowerBound
+                    for q in 0..<part.lowerBound { at += lefts[q][j] }
+                    for r in half.lowerBound..<(half.lowerBound + left) { o[at] = s[r]; at += 1 }
+                    at = job.range.lowerBound
+                    for q in 0..<parts { at += lefts[q][j] }
+                    for q in 0..<part.lowerBound { at += Self.half(job.range, q, of: parts).count - lefts[q][j] }
                     var r = half.upperBound
-                    while r > half.lowerBound + lefts[part][j] { r -= 1; o[at] = s[r]; at += 1 }
+                    while r > half.lowerBound + left { r -= 1; o[at] = s[r]; at += 1 }
                 }
-                return mid
             }
+            return jobs.indices.map { j in (0..<parts).reduce(jobs[j].range.lowerBound) { $0 + lefts[$1][j] } }
         }}}
     }
 
@@ -408,26 +441,39 @@ struct RowSlots: Sendable {
     ///   - commonBin: the bin per feature left out.
     init(columns: [UInt8], rows n: Int, slotOffset: [Int], commonBin: [Int]) {
         let d = commonBin.count
+        let parts = n * d >= parallelWorkThreshold ? 2 : 1
+        // Slots per row (two threads over halves of the rows), then their running sums.
         var start = [Int](repeating: 0, count: n + 1)
         columns.withUnsafeBufferPointer { c in
-            for i in 0..<n {
-                var k = 0
-                for f in 0..<d where Int(c[f * n + i]) != commonBin[f] { k += 1 }
-                start[i + 1] = start[i] + k
+        start.withUnsafeMutableBufferPointer { st in
+            let buffers = UncheckedBox((c, st))
+            _ = parallelParts(count: n, parts: parts) { rows in
+                let (c, st) = buffers.value
+                for i in rows {
+                    var k = 0
+                    for f in 0..<d where Int(c[f * n + i]) != commonBin[f] { k += 1 }
+                    st[i + 1] = k
+                }
             }
-        }
+        }}
+        for i in 0..<n { start[i + 1] += start[i] }
         func collect<S: FixedWidthInteger & UnsignedInteger>(_: S.Type) -> [S] {
             var slots = [S](repeating: 0, count: start[n])
             columns.withUnsafeBufferPointer { c in
+            start.withUnsafeBufferPointer { st in
             slots.withUnsafeMutableBufferPointer { s in
-                var k = 0
-                for i in 0..<n {
-                    for f in 0..<d {
-                        let b = Int(c[f * n + i])
-                        if b != commonBin[f] { s[k] = S(truncatingIfNeeded: slotOffset[f] + b); k += 1 }
+                let buffers = UncheckedBox((c, st, s))
+                _ = parallelParts(count: n, parts: parts) { rows in
+                    let (c, st, s) = buffers.value
+                    for i in rows {
+                        var k = st[i]
+                        for f in 0..<d {
+                            let b = Int(c[f * n + i])
+                            if b != commonBin[f] { s[k] = S(truncatingIfNeeded: slotOffset[f] + b); k += 1 }
+                        }
                     }
                 }
-            }}
+            }}}
             return slots
         }
         self.start = start
