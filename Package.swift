@@ -15,9 +15,12 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
     ],
     targets: [
+        // Processor hints Swift does not expose (a cache prefetch), as static inline C.
+        .target(name: "CVAIntrinsics"),
         .target(
             name: "CustomerValue",
             dependencies: [
+                "CVAIntrinsics",
                 .product(name: "Numerics", package: "swift-numerics"),
                 .product(name: "Yams", package: "Yams"),
             ],
