@@ -25,7 +25,7 @@ struct FunnelCommand: ParsableCommand {
     @Argument(help: "An opportunities CSV, or a data set folder holding opportunities.csv.")
     var input: String
 
-    @Option(name: .customLong("stale-days"), help: "Open opportunities in their current stage longer than this are stale (default: cva.yaml's stale_days, else 45).")
+    @Option(name: .customLong("stale-days"), parsing: .unconditional, help: "Open opportunities in their current stage longer than this are stale (default: cva.yaml's stale_days, else 45).")
     var staleDays: Int?
     @Option(name: .customLong("as-of"), help: "Day open opportunities are measured to (yyyy-MM-dd); default: the latest date in the file.")
     var asOf: String?

@@ -23,13 +23,13 @@ struct TransactionOptions: ParsableArguments {
     var delimiter: String = "auto"
     @Option(help: "Negative amounts (returns): net (against the same customer's purchases), drop, or keep (default: net).")
     var returns: ReturnPolicy?
-    @Option(name: .customLong("outlier-factor"), help: "Flag orders above this multiple of the median order (default: 10).")
+    @Option(name: .customLong("outlier-factor"), parsing: .unconditional, help: "Flag orders above this multiple of the median order (default: 10).")
     var outlierFactor: Double?
     @Option(name: .customLong("observation-end"), help: "Last day of the observation period (yyyy-MM-dd); default: the last transaction date.")
     var observationEnd: String?
     @Flag(name: .customLong("keep-duplicates"), help: "Keep exact duplicate rows instead of leaving them out.")
     var keepDuplicates = false
-    @Option(name: .customLong("row-budget"), help: ArgumentHelp(
+    @Option(name: .customLong("row-budget"), parsing: .unconditional, help: ArgumentHelp(
         "Parsed rows held in memory (28 bytes each, default 4000000); a file with more goes through temporary files, one partition of customers at a time, with the same results.",
         discussion: "Lower it to bound memory on a small machine; what is left grows with the customers, not the rows."))
     var rowBudget: Int?
