@@ -59,3 +59,25 @@ extension BadInputTests {
         Self.expectRefused(run, naming: [option[1]])
     }
 }
+
+extension BadInputTests {
+    /// A transactions header naming `amount` twice once used the first silently; it is now
+    /// refused (exit 2) naming the file, the header's line and both columns, and so is a side
+    /// file's header naming `customer_id` twice, and `--amount-col` naming the doubled column.
+    @Test(arguments: [
+        (["transactions.csv": "customer_id,date,amount,amount\nA,2024-01-01,1,2\n"], [String](), "transactions.csv", "amount", 3, 4),
+        (["transactions.csv": "customer_id,date,paid,paid\nA,2024-01-01,1,2\n"], ["--amount-col", "paid"], "transactions.csv", "amount", 3, 4),
+        (["transactions.csv": "customer_id,date,amount\nA,2024-01-01,1\n",
+          "customers.csv": "customer_id,region,customer_id\nA,north,A\n"], [String](), "customers.csv", "customer_id", 1, 3),
+    ])
+    func aRoleColumnNamedTwiceIsRefused(files: [String: String], options: [String], file: String, role: String,
+                                         first: Int, second: Int) throws {
+        let folder = try CLI.folder(with: files)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A side file is read on its own by `cva profile FILE` (a folder's profile lists it as unusable).
+        let command = file == "customers.csv" ? ["profile", folder.appendingPathComponent(file).path] : ["summary", folder.path]
+        let run = try CLI.run(command + ["--format", "csv"] + options, in: folder)
+        Self.expectRefused(run, naming: [file, "line 1:", "\(role) column twice", "column \(first) and", "column \(second);"])
+        #expect(run.status == 2)
+    }
+}

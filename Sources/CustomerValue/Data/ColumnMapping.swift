@@ -37,15 +37,30 @@ public struct ColumnMapping: Sendable, Hashable {
     ///   - header: the header row.
     ///   - roles: the roles to look for.
     ///   - overrides: role name → a header name or a 1-based column number given by the user.
-    /// - Throws: ``ColumnMappingError`` when an override names no column.
-    public init(header: [String], roles: [ColumnRole], overrides: [String: String] = [:], file: String) throws {
+    ///   - file: the file's path, for messages.
+    ///   - line: the header's line number in the file, for messages.
+    /// - Throws: ``ColumnMappingError`` when an override names no column, or when the column a
+    ///   role would take is named twice in the header (which of the two is meant cannot be told).
+    public init(header: [String], roles: [ColumnRole], overrides: [String: String] = [:], file: String, line: Int = 1) throws {
         self.header = header
         indexes = [:]
         let normalized = header.map(ColumnMapping.normalize)
+        /// Refuses a role's column whose name another column of the header shares.
+        func checkNamedOnce(_ index: Int, sameAs matches: (Int) -> Bool, role: ColumnRole) throws {
+            guard let other = header.indices.first(where: { $0 != index && matches($0) }) else { return }
+            let (first, second) = (min(index, other), max(index, other))
+            throw ColumnMappingError(
+                file: file,
+                message: "line \(line): the header names the \(role.name) column twice: \"\(header[first])\" in column \(first + 1) and \"\(header[second])\" in column \(second + 1); rename one, or name the column to use by its number")
+        }
         for role in roles {
             if let wanted = overrides[role.name] {
-                if let exact = header.firstIndex(of: wanted) ?? normalized.firstIndex(of: ColumnMapping.normalize(wanted)) {
+                if let exact = header.firstIndex(of: wanted) {
+                    try checkNamedOnce(exact, sameAs: { header[$0] == wanted }, role: role)
                     indexes[role.name] = exact
+                } else if let near = normalized.firstIndex(of: ColumnMapping.normalize(wanted)) {
+                    try checkNamedOnce(near, sameAs: { normalized[$0] == normalized[near] }, role: role)
+                    indexes[role.name] = near
                 } else if let position = Int(wanted), position >= 1, position <= header.count {
                     indexes[role.name] = position - 1
                 } else {
@@ -57,6 +72,7 @@ public struct ColumnMapping: Sendable, Hashable {
             }
             for alias in role.aliases {
                 if let k = normalized.firstIndex(of: ColumnMapping.normalize(alias)), !indexes.values.contains(k) {
+                    try checkNamedOnce(k, sameAs: { normalized[$0] == normalized[k] }, role: role)
                     indexes[role.name] = k
                     break
                 }
