@@ -81,3 +81,37 @@ extension BadInputTests {
         #expect(run.status == 2)
     }
 }
+
+extension BadInputTests {
+    /// A customer id holding a NUL byte (`A\0`) was kept, and the NUL written into the CSV
+    /// output; an id holding any C0 control character but tab is now set aside with its file,
+    /// line and column, and counted as an invalid customer id.
+    @Test func anIdHoldingAControlCharacterIsSetAside() throws {
+        let text = "customer_id,date,amount\nA,2024-01-01,10\nA\u{0},2024-01-02,20\nB\u{1B}[0m,2024-01-03,5\nB,2024-01-04,7\nC\tD,2024-01-05,1\n"
+        let folder = try CLI.folder(with: ["transactions.csv": text])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (run, rows) = try Self.summaryWithQuarantine(folder)
+        for control in ["\u{0}", "\u{1B}"] { #expect(!run.stdout.contains(control) && !run.stderr.contains(control)) }
+        // A keeps its one row of 10 (line 2), B its row of 7 (line 5); "C\tD" (a tab inside) is an id.
+        #expect(run.stdout.contains("\nA,2024-01-01,2024-01-01,1,10,"), "\(run.stdout)")
+        #expect(run.stdout.contains("\nB,2024-01-04,2024-01-04,1,7,"), "\(run.stdout)")
+        #expect(run.stdout.contains("\n\"C\tD\",") || run.stdout.contains("\nC\tD,"), "\(run.stdout)")
+        #expect(run.stderr.contains("2 of 5 rows set aside (2 invalid customer id)"), "\(run.stderr)")
+        #expect(rows.contains("transactions.csv,3,customer_id,customer id holds the control character U+0000"), "\(rows)")
+        #expect(rows.contains("transactions.csv,4,customer_id,customer id holds the control character U+001B"), "\(rows)")
+    }
+
+    /// The same in a side file (customers.csv): the row is set aside as invalid_customer_id.
+    @Test func aSideFileIdHoldingAControlCharacterIsSetAside() throws {
+        let folder = try CLI.folder(with: ["customers.csv": "customer_id,region\nA,north\nB\u{0},south\n"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let quarantine = folder.appendingPathComponent("q.csv").path
+        let run = try CLI.run(["profile", folder.appendingPathComponent("customers.csv").path, "--format", "csv",
+                               "--quarantine", quarantine])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("customers,accepted,1\n"), "\(run.stdout)")
+        #expect(run.stdout.contains("customers,rejected_invalid_customer_id,1\n"), "\(run.stdout)")
+        let rows = try String(contentsOfFile: quarantine, encoding: .utf8)
+        #expect(rows.contains("customers.csv,3,customer_id,customer_id holds the control character U+0000"), "\(rows)")
+    }
+}

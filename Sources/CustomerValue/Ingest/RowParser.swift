@@ -185,6 +185,10 @@ struct RowParser: Sendable {
                 try reject(.missingCustomerID, "missing customer id", column: customerName)
                 continue
             }
+            if let control = reader.withField(customerColumn, { TransactionLoader.controlCharacter(in: TransactionLoader.trimmed($0)) }) {
+                try reject(.invalidCustomerID, TransactionLoader.controlCharacterReason("customer id", control), column: customerName)
+                continue
+            }
             guard let day = reader.withField(dateColumn, { dateParser.parse($0) }) else {
                 let text = reader.string(dateColumn)
                 let expected = options.dateFormat.map { "a date as \($0)" }

@@ -11,6 +11,7 @@ public enum TransactionLoader {
     /// Reasons a row is rejected, as counted in ``TransactionFileReport/rejected``.
     public enum RejectReason: String, Sendable, CaseIterable {
         case missingCustomerID = "missing_customer_id"
+        case invalidCustomerID = "invalid_customer_id"
         case unparseableDate = "unparseable_date"
         case missingAmount = "missing_amount"
         case unparseableAmount = "unparseable_amount"
@@ -385,6 +386,21 @@ public enum TransactionLoader {
             i += 1
         }
         return total
+    }
+
+    /// The first C0 control character (U+0000 to U+001F) other than tab in `id`, or nil. No id
+    /// holds one: a NUL or an escape in an id comes from a binary or damaged file, and kept it
+    /// would be written into every output that names the customer.
+    @inline(__always)
+    static func controlCharacter(in id: UnsafeBufferPointer<UInt8>) -> UInt8? {
+        for byte in id where byte < 0x20 && byte != 0x09 { return byte }
+        return nil
+    }
+
+    /// Why an id column's cell holding `byte` (from ``controlCharacter(in:)``) is set aside.
+    static func controlCharacterReason(_ column: String, _ byte: UInt8) -> String {
+        let code = String(byte, radix: 16, uppercase: true)
+        return "\(column) holds the control character U+\(String(repeating: "0", count: 4 - code.count))\(code): not an id (a binary or damaged file?)"
     }
 
     @inline(__always)

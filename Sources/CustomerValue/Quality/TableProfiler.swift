@@ -195,7 +195,7 @@ struct ProfileSetup {
     let checkIndex: [Int]
     let checkRequired: [Bool]
     let checkName: [String]
-    /// 0 text, 1 date, 2 number, 3 category with allowed values.
+    /// 0 text, 1 date, 2 number, 3 category with allowed values, 4 identifier (no control characters).
     let checkKind: [UInt8]
     let checkRange: [ClosedRange<Double>?]
     let checkInteger: [Bool]
@@ -260,7 +260,8 @@ struct ProfileSetup {
         checkName = present.map(\.0.role.name)
         checkKind = present.map {
             switch $0.0.kind {
-            case .identifier, .text: 0
+            case .text: 0
+            case .identifier: 4
             case .date: 1
             case .number: 2
             case .category(let allowed): allowed == nil ? 0 : 3
@@ -404,6 +405,12 @@ struct ProfilePart {
                 switch checkKind[k] {
                 case 0:
                     break
+                case 4:
+                    if let control = reader.withField(index, { TransactionLoader.controlCharacter(in: TransactionLoader.trimmed($0)) }) {
+                        let name = present[k].0.role.name
+                        try reject("invalid_\(name)", TransactionLoader.controlCharacterReason(name, control), column: index)
+                        continue rows
+                    }
                 case 1:
                     let parsed = reader.withField(index, { dates.day($0, parser: parser) })
                     guard let day = parsed, day >= TransactionLoader.earliestPlausibleDay else {
