@@ -201,7 +201,7 @@ struct ChurnTrainResult: Encodable {
 enum ChurnMatrixFile {
     static func read(path: String) throws -> [String: FeatureMatrix] {
         let reader = try CSVReader(path: path)
-        guard try reader.next() else { throw CLIError("\(path): is empty") }
+        try reader.readHeader(expecting: "customer_id, the features, label and split")
         let header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         guard let labelColumn = header.firstIndex(of: "label") else { throw CLIError("\(path): no `label` column; the header has: \(header.joined(separator: ", "))") }
         guard let splitColumn = header.firstIndex(of: "split") else { throw CLIError("\(path): no `split` column (train / validation / test); the header has: \(header.joined(separator: ", "))") }

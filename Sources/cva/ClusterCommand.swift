@@ -374,6 +374,9 @@ func readNumericCSV(path: String) throws -> (names: [String], matrix: Matrix) {
     guard var bytes = FileManager.default.contents(atPath: path).map({ [UInt8]($0) }) else {
         throw CLIError("\(path): cannot read the file")
     }
+    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+        throw InputError.noHeaderRow(path, isEmpty: bytes.isEmpty, expecting: "the matrix's columns")
+    }
     bytes.append(0)
     guard let headerEnd = bytes.firstIndex(of: 0x0A) else { throw CLIError("\(path): expected a header line and rows of numbers") }
     let header = String(decoding: bytes[0..<headerEnd], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

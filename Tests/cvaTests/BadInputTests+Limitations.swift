@@ -115,3 +115,29 @@ extension BadInputTests {
         #expect(rows.contains("customers.csv,3,customer_id,customer_id holds the control character U+0000"), "\(rows)")
     }
 }
+
+extension BadInputTests {
+    /// A file of blank lines only was reported as having no customer id column in an empty
+    /// header; it, and an empty file, now end with "FILE: has no header row" (exit 2) in every
+    /// reader that loads a file: transactions, side files, surveys, opportunities, weights and
+    /// matrix CSVs, the churn-train matrix.
+    @Test(arguments: ["\n\n  \n", ""])
+    func aFileWithoutAHeaderRowIsNamed(text: String) throws {
+        let folder = try CLI.folder(with: ["t.csv": text, "surveys.csv": text, "customers.csv": text, "opportunities.csv": text])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        let commands: [[String]] = [
+            ["summary", path("t.csv")], ["fit", path("t.csv")], ["profile", path("customers.csv")],
+            ["satisfaction", path("surveys.csv")], ["feedback", path("surveys.csv")], ["funnel", path("opportunities.csv")],
+            ["weights", "entropy", path("t.csv")], ["weights", "ahp", path("t.csv")], ["cluster", "--matrix", path("t.csv")],
+            ["churn-train", path("t.csv")],
+        ]
+        let content = text.isEmpty ? "(the file is empty)" : "(the file holds only blank lines)"
+        for command in commands {
+            let run = try CLI.run(command + ["--format", "json"], in: folder)
+            let file = try #require(command.last)
+            Self.expectRefused(run, naming: ["\(file): has no header row \(content)"], "\(command)")
+            #expect(run.status == 2, "\(command): \(run.stderr)")
+        }
+    }
+}

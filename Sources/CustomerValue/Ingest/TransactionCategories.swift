@@ -22,11 +22,11 @@ public struct TransactionCategories: Sendable, Hashable {
     public static func load(path: String, history: TransactionHistory, options: TransactionIngestOptions = .init(),
                             categoryColumn: String? = nil) throws -> TransactionCategories? {
         let reader = try CSVReader(path: path, delimiter: options.delimiter, encoding: options.encoding)
-        guard try reader.next() else { return nil }
+        guard try reader.nextHeader() else { return nil }
         let header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         var overrides = options.columns
         if let categoryColumn { overrides["category"] = categoryColumn }
-        let mapping = try ColumnMapping(header: header, roles: [.customerID, .date, .category], overrides: overrides, file: path)
+        let mapping = try ColumnMapping(header: header, roles: [.customerID, .date, .category], overrides: overrides, file: path, line: reader.line)
         guard let customerColumn = mapping[.customerID], let dateColumn = mapping[.date],
               let categoryColumn = mapping[.category] else { return nil }
         var parser = try options.dateFormat.map { try DateParser(pattern: $0) } ?? DateParser()

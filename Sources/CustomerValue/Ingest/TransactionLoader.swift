@@ -58,18 +58,17 @@ public enum TransactionLoader {
         periods consume: (PurchasePeriods) throws -> Void
     ) throws -> TransactionStreamResult {
         let reader = try CSVReader(path: path, delimiter: options.delimiter, encoding: options.encoding)
-        guard try reader.next() else {
-            throw InputError(file: path, message: "is empty: expected a header row naming customer_id, date and amount columns")
-        }
+        try reader.readHeader(expecting: "customer_id, date and amount columns")
+        let headerLine = reader.line
         let header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         let roles: [ColumnRole] = [.customerID, .date, .amount, .orderID, .quantity, .unitPrice, .status]
-        let mapping = try ColumnMapping(header: header, roles: roles, overrides: options.columns, file: path)
+        let mapping = try ColumnMapping(header: header, roles: roles, overrides: options.columns, file: path, line: headerLine)
         guard let customerColumn = mapping[.customerID], let dateColumn = mapping[.date] else {
             let missing = [mapping[.customerID] == nil ? "a customer id (--customer-col)" : nil,
                            mapping[.date] == nil ? "a date (--date-col)" : nil].compactMap { $0 }
             throw ColumnMappingError(
                 file: path,
-                message: "line 1: no column for \(missing.joined(separator: " or ")); the header has: \(header.joined(separator: ", "))")
+                message: "line \(headerLine): no column for \(missing.joined(separator: " or ")); the header has: \(header.joined(separator: ", "))")
         }
         let amountColumn = mapping[.amount]
         let quantityColumn = mapping[.quantity]
@@ -77,7 +76,7 @@ public enum TransactionLoader {
         guard amountColumn != nil || (quantityColumn != nil && priceColumn != nil) else {
             throw ColumnMappingError(
                 file: path,
-                message: "line 1: no amount column (--amount-col), nor quantity and unit price columns; the header has: \(header.joined(separator: ", "))")
+                message: "line \(headerLine): no amount column (--amount-col), nor quantity and unit price columns; the header has: \(header.joined(separator: ", "))")
         }
         let orderColumn = mapping[.orderID]
         let statusColumn = mapping[.status]
@@ -171,7 +170,7 @@ public enum TransactionLoader {
         }
         if parts.isEmpty {
             let sequentialReader = split == nil ? reader : try CSVReader(path: path, delimiter: reader.delimiter, encoding: reader.encoding)
-            if split != nil { _ = try sequentialReader.next() }   // the header
+            if split != nil { _ = try sequentialReader.nextHeader() }
             var part = ParsedRows(expectedRows: fileSize / 45)
             part.rowLimit = max(1, options.rowBudget)
             spilled = []
@@ -416,7 +415,7 @@ public enum TransactionLoader {
     static func sampleColumn(path: String, options: TransactionIngestOptions, column: Int, limit: Int) throws -> [String] {
         let reader = try CSVReader(path: path, delimiter: options.delimiter, encoding: options.encoding)
         var values: [String] = []
-        _ = try reader.next()
+        _ = try reader.nextHeader()
         while values.count < limit, try reader.next() {
             if column < reader.fieldCount { values.append(reader.string(column)) }
         }

@@ -213,16 +213,15 @@ struct ProfileSetup {
     init(path: String, schema: FileSchema, delimiter: UInt8?, encoding: TextEncoding?, dateFormat: String?,
          knownCustomers: IdentifierTable?, observationEnd: CalendarDay?, columns: [String: String]) throws {
         let reader = try CSVReader(path: path, delimiter: delimiter, encoding: encoding)
-        guard try reader.next() else {
-            throw InputError(file: path, message: "is empty: expected a header row (\(schema.columns.filter(\.required).map(\.role.name).joined(separator: ", ")))")
-        }
+        try reader.readHeader(expecting: schema.columns.filter(\.required).map(\.role.name).joined(separator: ", "))
+        let headerLine = reader.line
         let header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
-        let mapping = try ColumnMapping(header: header, roles: schema.columns.map(\.role), overrides: columns, file: path)
+        let mapping = try ColumnMapping(header: header, roles: schema.columns.map(\.role), overrides: columns, file: path, line: headerLine)
         let missingRequired = schema.columns.filter { $0.required && mapping[$0.role] == nil }.map(\.role.name)
         guard missingRequired.isEmpty else {
             throw ColumnMappingError(
                 file: path,
-                message: "line 1: no column for \(missingRequired.joined(separator: ", ")) (a \(schema.name) file needs it); the header has: \(header.joined(separator: ", "))")
+                message: "line \(headerLine): no column for \(missingRequired.joined(separator: ", ")) (a \(schema.name) file needs it); the header has: \(header.joined(separator: ", "))")
         }
         var columnNames: [String: String] = [:]
         for (role, index) in mapping.indexes { columnNames[role] = header[index] }
