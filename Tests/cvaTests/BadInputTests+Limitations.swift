@@ -141,3 +141,23 @@ extension BadInputTests {
         }
     }
 }
+
+extension BadInputTests {
+    /// `--customer-col amount` ended with "no amount column (--amount-col), nor quantity and unit
+    /// price columns": right about the effect, not the cause. The message now says that the
+    /// column named by --customer-col is also the amount column (and the same for any pair).
+    @Test(arguments: [
+        (["--customer-col", "amount"], "the column named by --customer-col (\"amount\", column 4) is also the amount column"),
+        (["--customer-col", "4"], "the column named by --customer-col (\"amount\", column 4) is also the amount column"),
+        (["--amount-col", "customer_id"], "the column named by --amount-col (\"customer_id\", column 2) is also the customer_id column"),
+        (["--date-col", "amount"], "the column named by --date-col (\"amount\", column 4) is also the amount column"),
+    ])
+    func aColumnGivenToAnotherRoleIsNamedAsTheCause(option: [String], message: String) throws {
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run(["summary", folder.path, "--format", "csv"] + option)
+        Self.expectRefused(run, naming: ["transactions.csv: line 1: " + message])
+        #expect(!run.stderr.contains("no amount column"), "\(run.stderr)")
+        #expect(run.status == 2)
+    }
+}

@@ -63,6 +63,12 @@ public enum TransactionLoader {
         let header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         let roles: [ColumnRole] = [.customerID, .date, .amount, .orderID, .quantity, .unitPrice, .status]
         let mapping = try ColumnMapping(header: header, roles: roles, overrides: options.columns, file: path, line: headerLine)
+        for role in [ColumnRole.customerID, .date, .amount] {
+            if let message = columnTakenMessage(mapping, role, line: headerLine) {
+                guard role != .amount || mapping[.quantity] == nil || mapping[.unitPrice] == nil else { continue }
+                throw ColumnMappingError(file: path, message: message)
+            }
+        }
         guard let customerColumn = mapping[.customerID], let dateColumn = mapping[.date] else {
             let missing = [mapping[.customerID] == nil ? "a customer id (--customer-col)" : nil,
                            mapping[.date] == nil ? "a date (--date-col)" : nil].compactMap { $0 }
@@ -385,6 +391,17 @@ public enum TransactionLoader {
             i += 1
         }
         return total
+    }
+
+    /// The options naming the transactions' columns, by role.
+    static let columnOptions = ["customer_id": "--customer-col", "date": "--date-col", "amount": "--amount-col", "order_id": "--order-col"]
+
+    /// Why `role` has no column when the user gave the column its names match to another role
+    /// (`--customer-col amount` leaves the amount without one), or nil.
+    static func columnTakenMessage(_ mapping: ColumnMapping, _ role: ColumnRole, line: Int) -> String? {
+        guard let owner = mapping.takenBy[role.name], let index = mapping.indexes[owner] else { return nil }
+        let ownerOption = columnOptions[owner] ?? owner
+        return "line \(line): the column named by \(ownerOption) (\"\(mapping.header[index])\", column \(index + 1)) is also the \(role.name) column; name the \(role.name) column with \(columnOptions[role.name] ?? role.name), or give \(ownerOption) another column"
     }
 
     /// The first C0 control character (U+0000 to U+001F) other than tab in `id`, or nil. No id

@@ -47,4 +47,19 @@ struct ColumnMappingTests {
         let mapping = try ColumnMapping(header: ["customer_id", "note", "date", "note", "amount"], roles: Self.roles, file: "t.csv")
         #expect(mapping[.amount] == 4)
     }
+
+    /// A column the user names for one role is not taken by another role's names: with
+    /// `customer_id: amount`, the amount finds no column of its own and records which role has
+    /// it (for the message), instead of sharing column 3 with the customer id.
+    @Test func aColumnNamedForOneRoleIsNotAnothersAndSaysSo() throws {
+        let header = ["customer_id", "date", "amount"]
+        let mapping = try ColumnMapping(header: header, roles: Self.roles, overrides: ["customer_id": "amount"], file: "t.csv")
+        #expect(mapping[.customerID] == 2 && mapping[.date] == 1 && mapping[.amount] == nil)
+        #expect(mapping.takenBy == ["amount": "customer_id"])
+        // Named for the amount, the customer_id column leaves the customer id without one.
+        let reverse = try ColumnMapping(header: header, roles: Self.roles, overrides: ["amount": "customer_id"], file: "t.csv")
+        #expect(reverse[.amount] == 0 && reverse[.customerID] == nil && reverse.takenBy == ["customer_id": "amount"])
+        // Without overrides nothing is taken.
+        #expect(try ColumnMapping(header: header, roles: Self.roles, file: "t.csv").takenBy.isEmpty)
+    }
 }
