@@ -48,6 +48,9 @@ struct FunnelCommand: ParsableCommand {
             let sink = LazyQuarantineFile(path: quarantine)
             let file = try SalesOpportunity.read(path: path, stages: options.stages, dateFormat: dateFormat, quarantine: sink)
             try sink.close()
+            if let asOf = options.asOf, let last = file.opportunities.compactMap(\.latestDay).max() {
+                try DateSpan.check(from: last, "the data's last date", to: asOf, "the as-of day")
+            }
             let funnel = SalesFunnel(file: file, options: options)
             let setAside = funnel.counts.rejected + funnel.counts.setAside.values.reduce(0, +)
             if setAside > 0 {

@@ -161,3 +161,39 @@ extension BadInputTests {
         #expect(run.status == 2)
     }
 }
+
+extension BadInputTests {
+    /// `cva summary --observation-end 2999-01-01` was accepted (T and days_since_last of 975
+    /// years); every command taking --observation-end, --as-of or an observation_end setting now
+    /// refuses a day more than a century after the data's last date, with one message shape.
+    /// (The last date of CLI.transactions is 2024-01-31; 2124-02-01 is 36,525 days on: see
+    /// DateSpanTests.)
+    @Test(arguments: ["summary", "rfm", "predict", "lifecycle", "churn", "cohorts"])
+    func anObservationEndCenturiesAfterTheDataIsRefused(command: String) throws {
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run([command, folder.path, "--observation-end", "2999-01-01", "--format", "json"])
+        Self.expectRefused(run, naming: ["the observation end 2999-01-01 is more than a century after the data's last date 2024-01-31: check the observation end and the dates"], "\(command)")
+        #expect(run.status == 2)
+    }
+
+    @Test func anObservationEndOfACenturyIsAccepted() throws {
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run(["summary", folder.path, "--observation-end", "2124-02-01", "--format", "csv"])
+        #expect(run.status == 0, "\(run.stderr)")
+        // A: last purchase 2024-01-31, so days_since_last 36525; first 2024-01-01 (30 days earlier), so T 36555.
+        #expect(run.stdout.contains("\nA,2024-01-01,2024-01-31,3,60,20,2,30,36555,25,36525,0,0\n"), "\(run.stdout)")
+    }
+
+    /// The as-of day of `cva lifecycle` and of `cva funnel` (whose last date is O9's close,
+    /// 2024-05-31, in FunnelCommandTests.pipeline).
+    @Test func anAsOfDayCenturiesAfterTheDataIsRefused() throws {
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions, "opportunities.csv": FunnelCommandTests.pipeline])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lifecycle = try CLI.run(["lifecycle", folder.path, "--as-of", "2999-01-01", "--format", "json"])
+        Self.expectRefused(lifecycle, naming: ["the as-of day 2999-01-01 is more than a century after the data's last date 2024-01-31: check the as-of day and the dates"])
+        let funnel = try CLI.run(["funnel", folder.appendingPathComponent("opportunities.csv").path, "--as-of", "2999-01-01", "--format", "json"], in: folder)
+        Self.expectRefused(funnel, naming: ["the as-of day 2999-01-01 is more than a century after the data's last date 2024-05-31: check the as-of day and the dates"])
+    }
+}

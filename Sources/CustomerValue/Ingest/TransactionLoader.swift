@@ -205,6 +205,9 @@ public enum TransactionLoader {
         if minDay <= maxDay {
             report.firstDate = CalendarDay(ordinal: minDay)
             report.lastDate = CalendarDay(ordinal: maxDay)
+            if let end = options.observationEnd {
+                try DateSpan.check(from: CalendarDay(ordinal: maxDay), "the data's last date", to: end, "the observation end")
+            }
         }
         let buildStart = DispatchTime.now()
         var timings = IngestTimings(parse: seconds(from: parseStart, to: buildStart))
