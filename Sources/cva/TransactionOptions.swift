@@ -15,7 +15,7 @@ struct TransactionOptions: ParsableArguments {
     var amountColumn: String?
     @Option(name: .customLong("order-col"), help: "Order id column: lines with the same order id are one order.")
     var orderColumn: String?
-    @Option(name: .customLong("date-format"), help: "Date pattern for day-first or month-first files, e.g. dd/MM/yyyy or MM/dd/yyyy.")
+    @Option(name: .customLong("date-format"), help: "Date pattern for day-first or month-first files, e.g. dd/MM/yyyy or MM/dd/yyyy; excel for Excel serial dates (45356, days since 1899-12-30; read without it when every date is a whole number from 20000 to 80000).")
     var dateFormat: String?
     @Option(help: "Text encoding: auto, utf8, gb18030 (also gbk, gb2312), utf16le, utf16be.")
     var encoding: String = "auto"
@@ -147,8 +147,12 @@ func loadSummary(path: String, options: TransactionOptions, summary: SummaryOpti
     }
 }
 
-/// Notes on standard error what was set aside while reading.
+/// Notes on standard error what was set aside while reading (and dates read as Excel serials
+/// without being asked).
 func noteSetAside(_ report: TransactionFileReport, quarantinePath: String?) {
+    if report.detectedDateFormat == DateParser.excelFormat {
+        Console.note("note: \(report.file): the dates are whole numbers from \(DateParser.detectedExcelSerials.lowerBound) to \(DateParser.detectedExcelSerials.upperBound): read as Excel serial dates (days since 1899-12-30); pass --date-format to read them otherwise")
+    }
     let setAside = report.setAside
     guard setAside > 0 else { return }
     var parts: [String] = []

@@ -197,3 +197,33 @@ extension BadInputTests {
         Self.expectRefused(funnel, naming: ["the as-of day 2999-01-01 is more than a century after the data's last date 2024-05-31: check the as-of day and the dates"])
     }
 }
+
+extension BadInputTests {
+    /// Excel serial dates (`45356`) were set aside as unparseable. A date column of whole
+    /// numbers from 20000 to 80000 is now read as serials, with a note on stderr; `--date-format
+    /// excel` reads them (with a fraction for the time) and refuses serials below 61.
+    @Test func excelSerialDatesAreRead() throws {
+        // 45356 is 2024-03-05, 45357 2024-03-06, 45300 2024-01-09 (DateParserExcelTests).
+        let folder = try CLI.folder(with: ["transactions.csv": "customer_id,date,amount\nA,45356,10\nA,45357,20\nB,45300,5\n"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let detected = try CLI.run(["summary", folder.path, "--format", "csv"])
+        #expect(detected.status == 0, "\(detected.stderr)")
+        #expect(detected.stdout.contains("\nA,2024-03-05,2024-03-06,2,30,15,1,1,1,20,0,2,30\n"), "\(detected.stdout)")
+        #expect(detected.stdout.contains("\nB,2024-01-09,2024-01-09,1,5,5,0,0,57,0,57,1,5\n"), "\(detected.stdout)")
+        #expect(detected.stderr.contains("read as Excel serial dates (days since 1899-12-30)"), "\(detected.stderr)")
+    }
+
+    @Test func theExcelDateFormatReadsFractionsAndRefusesTheFirstSixtySerials() throws {
+        let folder = try CLI.folder(with: ["transactions.csv": "customer_id,date,amount\nA,45356.25,10\nA,45357.9,20\nB,60,5\n"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let quarantine = folder.appendingPathComponent("q.csv").path
+        let run = try CLI.run(["summary", folder.path, "--format", "csv", "--date-format", "excel", "--quarantine", quarantine])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("\nA,2024-03-05,2024-03-06,2,30,15,1,1,1,20,0,2,30\n"), "\(run.stdout)")
+        #expect(!run.stderr.contains("read as Excel serial dates"))   // asked for, not detected
+        let rows = try String(contentsOfFile: quarantine, encoding: .utf8)
+        #expect(rows.contains("transactions.csv,4,date,\"unparseable date \"\"60\"\": expected an Excel serial date from 61 (1900-03-01)"), "\(rows)")
+        let help = try CLI.run(["summary", "--help"])
+        #expect(help.stdout.contains("excel for Excel serial"))
+    }
+}

@@ -191,7 +191,7 @@ struct RowParser: Sendable {
             }
             guard let day = reader.withField(dateColumn, { dateParser.parse($0) }) else {
                 let text = reader.string(dateColumn)
-                let expected = options.dateFormat.map { "a date as \($0)" }
+                let expected = dateParser.readsExcelSerials ? DateParser.excelExpectation : options.dateFormat.map { "a date as \($0)" }
                     ?? "a date such as 2024-03-05, 20240305, 2024/3/5 or 2024年3月5日 (day-first or month-first dates need --date-format)"
                 try reject(.unparseableDate, text.isEmpty ? "missing date" : "unparseable date \"\(text)\": expected \(expected)", column: dateName)
                 continue

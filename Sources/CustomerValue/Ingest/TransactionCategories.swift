@@ -29,11 +29,8 @@ public struct TransactionCategories: Sendable, Hashable {
         let mapping = try ColumnMapping(header: header, roles: [.customerID, .date, .category], overrides: overrides, file: path, line: reader.line)
         guard let customerColumn = mapping[.customerID], let dateColumn = mapping[.date],
               let categoryColumn = mapping[.category] else { return nil }
-        var parser = try options.dateFormat.map { try DateParser(pattern: $0) } ?? DateParser()
-        if options.dateFormat == nil {
-            parser.order = try DateParser.inferOrder(
-                from: TransactionLoader.sampleColumn(path: path, options: options, column: dateColumn, limit: 5000))
-        }
+        let parser = try options.dateFormat.map { try DateParser(pattern: $0) }
+            ?? DateParser.automatic(samples: TransactionLoader.sampleColumn(path: path, options: options, column: dateColumn, limit: 5000))
         let end = history.observationEnd.ordinal
         var names: [String] = []
         var index: [String: Int32] = [:]

@@ -87,10 +87,8 @@ public enum TransactionLoader {
         let orderColumn = mapping[.orderID]
         let statusColumn = mapping[.status]
 
-        var dateParser = try options.dateFormat.map { try DateParser(pattern: $0) } ?? DateParser()
-        if options.dateFormat == nil {
-            dateParser.order = try DateParser.inferOrder(from: sampleColumn(path: path, options: options, column: dateColumn, limit: 5000))
-        }
+        let dateParser = try options.dateFormat.map { try DateParser(pattern: $0) }
+            ?? DateParser.automatic(samples: sampleColumn(path: path, options: options, column: dateColumn, limit: 5000))
 
         var columnNames: [String: String] = [:]
         for (role, index) in mapping.indexes { columnNames[role] = header[index] }
@@ -99,6 +97,7 @@ public enum TransactionLoader {
             delimiter: reader.delimiter == 0x09 ? "\\t" : String(UnicodeScalar(reader.delimiter)),
             columns: columnNames)
         report.returns.policy = options.returns
+        if options.dateFormat == nil && dateParser.readsExcelSerials { report.detectedDateFormat = DateParser.excelFormat }
         report.outliers.factor = options.outlierFactor
 
         let parseStart = DispatchTime.now()

@@ -233,8 +233,8 @@ struct ProfileSetup {
         if dateFormat == nil {
             let dateColumns = present.filter { $0.0.kind == .date }.map(\.1)
             if let first = dateColumns.first {
-                parser.order = try DateParser.inferOrder(
-                    from: TransactionLoader.sampleColumn(
+                parser = try DateParser.automatic(
+                    samples: TransactionLoader.sampleColumn(
                         path: path, options: TransactionIngestOptions(delimiter: delimiter, encoding: encoding),
                         column: first, limit: 5000))
             }
