@@ -36,7 +36,7 @@ public struct DateParser: Sendable {
     /// than the formula gives: they are refused rather than read a day off.
     public static let excelSerials = 61...2_958_465
     /// The range in which a column of whole numbers is taken for Excel serials without being
-    /// told: 20000 (1954-10-03) to 80000 (2119-01-11); ``yyyyMMdd`` numbers are far above.
+    /// told: 20000 (1954-10-03) to 80000 (2119-01-11); `yyyyMMdd` numbers are far above.
     public static let detectedExcelSerials = 20_000...80_000
 
     /// What an Excel serial date must be, for messages.
