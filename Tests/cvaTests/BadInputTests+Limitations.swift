@@ -4,6 +4,13 @@ import Testing
 /// The README's "Known limitations" (QA-FINDINGS.md, "Found, not fixed"), each with the input that
 /// showed it and the behaviour that replaced it.
 extension BadInputTests {
+    /// Runs `cva` with `arguments(folder)` on a new folder holding CLI.transactions (removed after).
+    static func runOnTransactions(_ arguments: (String) -> [String]) throws -> CLI.Run {
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        return try CLI.run(arguments(folder.path))
+    }
+
     /// Runs `command` with `option value` and with `option=value`: the argument parser once read a
     /// value such as `-0.5` as an option and ended the first with "Missing value"; both spellings
     /// must now give the same exit status, stdout and stderr.
@@ -153,9 +160,7 @@ extension BadInputTests {
         (["--date-col", "amount"], "the column named by --date-col (\"amount\", column 4) is also the amount column"),
     ])
     func aColumnGivenToAnotherRoleIsNamedAsTheCause(option: [String], message: String) throws {
-        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let run = try CLI.run(["summary", folder.path, "--format", "csv"] + option)
+        let run = try Self.runOnTransactions { ["summary", $0, "--format", "csv"] + option }
         Self.expectRefused(run, naming: ["transactions.csv: line 1: " + message])
         #expect(!run.stderr.contains("no amount column"), "\(run.stderr)")
         #expect(run.status == 2)
@@ -170,17 +175,13 @@ extension BadInputTests {
     /// DateSpanTests.)
     @Test(arguments: ["summary", "rfm", "predict", "lifecycle", "churn", "cohorts"])
     func anObservationEndCenturiesAfterTheDataIsRefused(command: String) throws {
-        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let run = try CLI.run([command, folder.path, "--observation-end", "2999-01-01", "--format", "json"])
+        let run = try Self.runOnTransactions { [command, $0, "--observation-end", "2999-01-01", "--format", "json"] }
         Self.expectRefused(run, naming: ["the observation end 2999-01-01 is more than a century after the data's last date 2024-01-31: check the observation end and the dates"], "\(command)")
         #expect(run.status == 2)
     }
 
     @Test func anObservationEndOfACenturyIsAccepted() throws {
-        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let run = try CLI.run(["summary", folder.path, "--observation-end", "2124-02-01", "--format", "csv"])
+        let run = try Self.runOnTransactions { ["summary", $0, "--observation-end", "2124-02-01", "--format", "csv"] }
         #expect(run.status == 0, "\(run.stderr)")
         // A: last purchase 2024-01-31, so days_since_last 36525; first 2024-01-01 (30 days earlier), so T 36555.
         #expect(run.stdout.contains("\nA,2024-01-01,2024-01-31,3,60,20,2,30,36555,25,36525,0,0\n"), "\(run.stdout)")
