@@ -40,7 +40,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     @Option(help: "Unit of recency and T in the summary: day, week or month (default: day).")
     var unit: TimeUnit?
-    @Option(name: .customLong("window-days"), help: "Trailing window (days) for the RFM columns of the summary (default: 365).")
+    @Option(name: .customLong("window-days"), parsing: .unconditional, help: "Trailing window (days) for the RFM columns of the summary (default: 365).")
     var windowDays: Int?
 
     func run() throws {

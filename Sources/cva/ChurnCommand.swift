@@ -41,7 +41,7 @@ struct ChurnCommand: ParsableCommand {
 
     @Option(help: "Cutoff date (yyyy-MM-dd): features up to it, labels from the horizon after it. Default: data end − horizon.")
     var cutoff: String?
-    @Option(name: .customLong("horizon-days"), help: "Days after the cutoff in which a purchase means not churned (default: cva.yaml's horizon_days, else 90).")
+    @Option(name: .customLong("horizon-days"), parsing: .unconditional, help: "Days after the cutoff in which a purchase means not churned (default: cva.yaml's horizon_days, else 90).")
     var horizonDays: Int?
     @Option(help: "Model: gbdt (gradient-boosted trees), logistic, btyd (BG/NBD), a comma-separated list, or all; the first gives churn_probability.")
     var model: String = "all"
@@ -49,7 +49,7 @@ struct ChurnCommand: ParsableCommand {
     var rules: String?
     @Option(name: .customLong("export-features"), help: "Write the feature matrix with labels and split to this CSV file.")
     var exportFeatures: String?
-    @Option(help: "Band thresholds: medium from, high from.")
+    @Option(parsing: .unconditional, help: "Band thresholds: medium from, high from.")
     var bands: String = "0.3,0.6"
     @Option(help: "Language of the actions: en or zh.")
     var language: Language = .en

@@ -26,25 +26,25 @@ struct ChurnTrainCommand: ParsableCommand {
     var model: Model = .gbdt
     @Option(help: "Output format: table or json.")
     var format: ReportFormat?
-    @Option(help: "Scores at or above this count as predicted churn in the confusion matrix.")
+    @Option(parsing: .unconditional, help: "Scores at or above this count as predicted churn in the confusion matrix.")
     var threshold: Double = 0.5
-    @Option(help: "L2 penalty: logistic ½·l2·‖w‖² on standardised features (scikit-learn C = 1/l2); trees λ on leaf values.")
+    @Option(parsing: .unconditional, help: "L2 penalty: logistic ½·l2·‖w‖² on standardised features (scikit-learn C = 1/l2); trees λ on leaf values.")
     var l2: Double = 1
-    @Option(help: "Trees at most (gbdt).")
+    @Option(parsing: .unconditional, help: "Trees at most (gbdt).")
     var trees: Int = 300
-    @Option(name: .customLong("learning-rate"), help: "Shrinkage of each tree (gbdt).")
+    @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: "Shrinkage of each tree (gbdt).")
     var learningRate: Double = 0.1
-    @Option(name: .customLong("max-depth"), help: "Depth of a tree at most (gbdt).")
+    @Option(name: .customLong("max-depth"), parsing: .unconditional, help: "Depth of a tree at most (gbdt).")
     var maxDepth: Int = 6
-    @Option(name: .customLong("min-samples-leaf"), help: "Training rows in a leaf at least (gbdt).")
+    @Option(name: .customLong("min-samples-leaf"), parsing: .unconditional, help: "Training rows in a leaf at least (gbdt).")
     var minSamplesLeaf: Int = 20
-    @Option(help: "Quantile bins per feature, 2...256 (gbdt).")
+    @Option(parsing: .unconditional, help: "Quantile bins per feature, 2...256 (gbdt).")
     var bins: Int = 255
-    @Option(name: .customLong("early-stopping-rounds"), help: "Stop after this many trees without a better validation log-loss; 0 never (gbdt).")
+    @Option(name: .customLong("early-stopping-rounds"), parsing: .unconditional, help: "Stop after this many trees without a better validation log-loss; 0 never (gbdt).")
     var earlyStoppingRounds: Int = 20
-    @Option(name: .customLong("validation-fraction"), help: "Share of the training rows held out for early stopping when no row is marked validation (gbdt).")
+    @Option(name: .customLong("validation-fraction"), parsing: .unconditional, help: "Share of the training rows held out for early stopping when no row is marked validation (gbdt).")
     var validationFraction: Double = 0.1
-    @Option(help: "Seed of the validation hold-out (gbdt).")
+    @Option(parsing: .unconditional, help: "Seed of the validation hold-out (gbdt).")
     var seed: UInt64 = 42
 
     func validate() throws {
@@ -201,7 +201,7 @@ struct ChurnTrainResult: Encodable {
 enum ChurnMatrixFile {
     static func read(path: String) throws -> [String: FeatureMatrix] {
         let reader = try CSVReader(path: path)
-        guard try reader.next() else { throw CLIError("\(path): is empty") }
+        try reader.readHeader(expecting: "customer_id, the features, label and split")
         let header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         guard let labelColumn = header.firstIndex(of: "label") else { throw CLIError("\(path): no `label` column; the header has: \(header.joined(separator: ", "))") }
         guard let splitColumn = header.firstIndex(of: "split") else { throw CLIError("\(path): no `split` column (train / validation / test); the header has: \(header.joined(separator: ", "))") }

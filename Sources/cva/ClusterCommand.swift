@@ -43,25 +43,25 @@ struct ClusterCommand: ParsableCommand {
     @OptionGroup var transactions: TransactionOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: "Number of clusters, or auto to choose it by silhouette.")
+    @Option(parsing: .unconditional, help: "Number of clusters, or auto to choose it by silhouette.")
     var k: String = "auto"
-    @Option(name: .customLong("k-max"), help: "Largest k tried by --k auto and in the elbow curve (from 2).")
+    @Option(name: .customLong("k-max"), parsing: .unconditional, help: "Largest k tried by --k auto and in the elbow curve (from 2).")
     var kMax: Int = 10
     @Option(help: "Features, separated by commas (see --list-features).")
     var features: String?
     @Option(help: "Feature scaling: z, robust or none.")
     var standardize: Standardization.Method = .zScore
-    @Option(help: "k-means runs from different seeds; the lowest inertia wins.")
+    @Option(parsing: .unconditional, help: "k-means runs from different seeds; the lowest inertia wins.")
     var restarts: Int = 10
-    @Option(name: .customLong("max-iter"), help: "Lloyd iterations per run at most.")
+    @Option(name: .customLong("max-iter"), parsing: .unconditional, help: "Lloyd iterations per run at most.")
     var maxIterations: Int = 300
-    @Option(name: .customLong("tol"), help: "Relative tolerance on the centroids' shift.")
+    @Option(name: .customLong("tol"), parsing: .unconditional, help: "Relative tolerance on the centroids' shift.")
     var tolerance: Double = 1e-4
-    @Option(help: "Seed of the random choices.")
+    @Option(parsing: .unconditional, help: "Seed of the random choices.")
     var seed: UInt64 = 42
     @Option(help: "Iterations by hamerly (bounds skip rows that cannot move) or lloyd (every distance); the same clusters.")
     var algorithm: KMeans.Algorithm = .hamerly
-    @Option(name: .customLong("silhouette-sample"), help: "Customers in the silhouette sample (exact below this).")
+    @Option(name: .customLong("silhouette-sample"), parsing: .unconditional, help: "Customers in the silhouette sample (exact below this).")
     var silhouetteSample: Int = 3_000
     @Flag(help: "Compute the elbow curve over 2..--k-max even with a given k.")
     var elbow = false
@@ -73,7 +73,7 @@ struct ClusterCommand: ParsableCommand {
     var listFeatures = false
     @Option(help: "Cluster the rows of this numeric CSV instead of customers.")
     var matrix: String?
-    @Option(name: .customLong("window-days"), help: "Trailing window (days) of window_orders and window_spend.")
+    @Option(name: .customLong("window-days"), parsing: .unconditional, help: "Trailing window (days) of window_orders and window_spend.")
     var windowDays: Int = 365
     @Option(help: "Language of cluster names: en or zh.")
     var language: Language = .en
@@ -373,6 +373,9 @@ struct ClusterReport: Encodable {
 func readNumericCSV(path: String) throws -> (names: [String], matrix: Matrix) {
     guard var bytes = FileManager.default.contents(atPath: path).map({ [UInt8]($0) }) else {
         throw CLIError("\(path): cannot read the file")
+    }
+    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+        throw InputError.noHeaderRow(path, isEmpty: bytes.isEmpty, expecting: "the matrix's columns")
     }
     bytes.append(0)
     guard let headerEnd = bytes.firstIndex(of: 0x0A) else { throw CLIError("\(path): expected a header line and rows of numbers") }

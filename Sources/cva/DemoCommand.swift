@@ -8,9 +8,9 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Generate 10,000 synthetic customers into ./cva-demo/data and analyze them into ./cva-demo/out.")
 
-    @Option(help: "Number of customers.")
+    @Option(parsing: .unconditional, help: "Number of customers.")
     var customers: Int = 10_000
-    @Option(help: "Random seed.")
+    @Option(parsing: .unconditional, help: "Random seed.")
     var seed: UInt64 = 42
     @Option(help: "Folder for the demo (data/ and out/ inside).")
     var folder: String = "cva-demo"

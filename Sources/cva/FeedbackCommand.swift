@@ -167,17 +167,17 @@ struct FeedbackTexts {
             result.sourceNames.append(schema.name)
             let role = schema.name == FileSchema.surveys.name ? "comment" : "text"
             let reader = try CSVReader(path: path, encoding: encoding)
-            guard try reader.next() else { throw CLIError("\(path): is empty: expected a header row") }
+            try reader.readHeader(expecting: "a \(role) column")
             let header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
             if let textColumn {
                 guard header.contains(textColumn) || header.contains(where: { $0.lowercased() == textColumn.lowercased() }) else {
-                    throw CLIError("\(path): line 1: no column \"\(textColumn)\" (--text-col); the header has: \(header.joined(separator: ", "))")
+                    throw CLIError("\(path): line \(reader.line): no column \"\(textColumn)\" (--text-col); the header has: \(header.joined(separator: ", "))")
                 }
             } else {
-                let mapping = try ColumnMapping(header: header, roles: schema.columns.map(\.role), file: path)
+                let mapping = try ColumnMapping(header: header, roles: schema.columns.map(\.role), file: path, line: reader.line)
                 guard mapping.indexes[role] != nil else {
                     let aliases = schema.columns.first { $0.role.name == role }?.role.aliases.joined(separator: ", ") ?? role
-                    throw CLIError("\(path): line 1: no text column (looked for \(aliases)); pass --text-col NAME; the header has: \(header.joined(separator: ", "))")
+                    throw CLIError("\(path): line \(reader.line): no text column (looked for \(aliases)); pass --text-col NAME; the header has: \(header.joined(separator: ", "))")
                 }
             }
             let hasNPS = schema.name == FileSchema.surveys.name

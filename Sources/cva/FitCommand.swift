@@ -28,13 +28,13 @@ struct FitCommand: ParsableCommand {
     var unit: TimeUnit?
     @Option(name: .customLong("calibration-end"), help: "Fit on the transactions up to this day (inclusive).")
     var calibrationEnd: String?
-    @Option(help: "L2 penalty on the parameters (0: plain maximum likelihood).")
+    @Option(parsing: .unconditional, help: "L2 penalty on the parameters (0: plain maximum likelihood).")
     var penalty: Double = 0
     @Option(help: "Save the fit as JSON for `cva predict --model-file`.")
     var save: String?
     @Option(help: "Output format: table or json (default: table on a terminal, json otherwise).")
     var format: ReportFormat?
-    @Option(name: .customLong("purchase-distribution"), help: ArgumentHelp(
+    @Option(name: .customLong("purchase-distribution"), parsing: .unconditional, help: ArgumentHelp(
         "Also compare customers with 0, 1, …, N+ repeat purchases with the number the model expects, Σ P(X(T_i)=x) (bgnbd, mbgnbd, pnbd).",
         valueName: "N"))
     var purchaseDistribution: Int?

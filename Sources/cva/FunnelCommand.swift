@@ -25,7 +25,7 @@ struct FunnelCommand: ParsableCommand {
     @Argument(help: "An opportunities CSV, or a data set folder holding opportunities.csv.")
     var input: String
 
-    @Option(name: .customLong("stale-days"), help: "Open opportunities in their current stage longer than this are stale (default: cva.yaml's stale_days, else 45).")
+    @Option(name: .customLong("stale-days"), parsing: .unconditional, help: "Open opportunities in their current stage longer than this are stale (default: cva.yaml's stale_days, else 45).")
     var staleDays: Int?
     @Option(name: .customLong("as-of"), help: "Day open opportunities are measured to (yyyy-MM-dd); default: the latest date in the file.")
     var asOf: String?
@@ -48,6 +48,9 @@ struct FunnelCommand: ParsableCommand {
             let sink = LazyQuarantineFile(path: quarantine)
             let file = try SalesOpportunity.read(path: path, stages: options.stages, dateFormat: dateFormat, quarantine: sink)
             try sink.close()
+            if let asOf = options.asOf, let last = file.opportunities.compactMap(\.latestDay).max() {
+                try DateSpan.check(from: last, "the data's last date", to: asOf, "the as-of day")
+            }
             let funnel = SalesFunnel(file: file, options: options)
             let setAside = funnel.counts.rejected + funnel.counts.setAside.values.reduce(0, +)
             if setAside > 0 {

@@ -11,19 +11,19 @@ struct GenerateCommand: ParsableCommand {
         abstract: "Generate a realistic synthetic CRM data set (transactions from a BG/NBD process with Gamma-Gamma spend, customers, tickets, surveys, events, opportunities) and its truth.",
         discussion: "Deterministic for a seed. truth.json and truth_customers.csv hold the parameters and each customer's true purchase rate, dropout and spend.")
 
-    @Option(help: "Number of customers.")
+    @Option(parsing: .unconditional, help: "Number of customers.")
     var customers: Int = 10_000
-    @Option(help: "Random seed: the same seed gives the same files.")
+    @Option(parsing: .unconditional, help: "Random seed: the same seed gives the same files.")
     var seed: UInt64 = 42
     @Option(help: "Folder to write into (created if needed).")
     var out: String = "cva-data"
     @Option(name: .long, parsing: .upToNextOption, help: "Write only these files: transactions, customers, tickets, surveys, events, opportunities.")
     var only: [SyntheticFile] = []
-    @Option(name: .customLong("dirty-fraction"), help: "Fraction of extra dirty transaction rows to inject (0 to 0.5): bad dates, missing values, duplicates, returns.")
+    @Option(name: .customLong("dirty-fraction"), parsing: .unconditional, help: "Fraction of extra dirty transaction rows to inject (0 to 0.5): bad dates, missing values, duplicates, returns.")
     var dirtyFraction: Double = 0
-    @Option(help: "BG/NBD parameters r,alpha,a,b (alpha per week), e.g. 0.243,4.414,0.793,2.426.")
+    @Option(parsing: .unconditional, help: "BG/NBD parameters r,alpha,a,b (alpha per week), e.g. 0.243,4.414,0.793,2.426.")
     var bgnbd: String?
-    @Option(name: .customLong("gamma-gamma"), help: "Gamma-Gamma spend parameters p,q,v, e.g. 6.25,3.74,15.44.")
+    @Option(name: .customLong("gamma-gamma"), parsing: .unconditional, help: "Gamma-Gamma spend parameters p,q,v, e.g. 6.25,3.74,15.44.")
     var gammaGamma: String?
     @Option(help: "First day of the data (yyyy-MM-dd).")
     var start: String?

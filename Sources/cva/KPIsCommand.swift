@@ -27,9 +27,9 @@ struct KPIsCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Option(help: "Period length: month, week or quarter (default: cva.yaml's period, else month).")
     var period: LifecyclePeriod?
-    @Option(name: .customLong("churn-days"), help: "Churn span S in days, at least the period length (default 90; 184 for quarters).")
+    @Option(name: .customLong("churn-days"), parsing: .unconditional, help: "Churn span S in days, at least the period length (default 90; 184 for quarters).")
     var churnDays: Int?
-    @Option(name: .customLong("gross-margin"), help: "Gross margin (0 to 1) of the simple lifetime value; default: 1 − Σ cost / Σ amount when the file has a cost column, else 1.")
+    @Option(name: .customLong("gross-margin"), parsing: .unconditional, help: "Gross margin (0 to 1) of the simple lifetime value; default: 1 − Σ cost / Σ amount when the file has a cost column, else 1.")
     var grossMargin: Double?
     @Option(help: "Write rows that were set aside to this CSV (file, line, column, reason, raw).")
     var quarantine: String?

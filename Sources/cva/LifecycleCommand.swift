@@ -25,13 +25,13 @@ struct LifecycleCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Option(name: .customLong("as-of"), help: "Date to judge the stages at (yyyy-MM-dd); default: the observation end.")
     var asOf: String?
-    @Option(name: .customLong("new-days"), help: "A customer is new for this many days after the first purchase.")
+    @Option(name: .customLong("new-days"), parsing: .unconditional, help: "A customer is new for this many days after the first purchase.")
     var newDays: Int = 30
-    @Option(name: .customLong("lapsed-days"), help: "A customer has lapsed after this many days without a purchase.")
+    @Option(name: .customLong("lapsed-days"), parsing: .unconditional, help: "A customer has lapsed after this many days without a purchase.")
     var lapsedDays: Int = 180
-    @Option(name: .customLong("reactivated-days"), help: "A customer back from a lapse stays reactivated for this many days.")
+    @Option(name: .customLong("reactivated-days"), parsing: .unconditional, help: "A customer back from a lapse stays reactivated for this many days.")
     var reactivatedDays: Int = 90
-    @Option(name: .customLong("overdue-factor"), help: "At risk when the days since the last purchase exceed this multiple of the median gap.")
+    @Option(name: .customLong("overdue-factor"), parsing: .unconditional, help: "At risk when the days since the last purchase exceed this multiple of the median gap.")
     var overdueFactor: Double = 1.5
     @Option(help: "Write rows that were set aside to this CSV (file, line, column, reason, raw).")
     var quarantine: String?

@@ -43,7 +43,7 @@ struct ModelInput {
 
     private static func isSummaryFile(_ path: String) throws -> Bool {
         let reader = try CSVReader(path: path)
-        guard try reader.next() else { return false }
+        guard try reader.nextHeader() else { return false }
         return SummaryFile.isSummaryHeader(reader.fields)
     }
 }
@@ -108,7 +108,7 @@ struct DiscreteInput {
     /// Whether the file's header names a frequency column (a CSV of histories, not transactions).
     private static func isHistoriesFile(_ path: String) throws -> Bool {
         let reader = try CSVReader(path: path)
-        guard try reader.next() else { return false }
+        guard try reader.nextHeader() else { return false }
         return reader.fields.map(ColumnMapping.normalize).contains("frequency")
     }
 }

@@ -29,9 +29,9 @@ struct NextCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Option(name: .customLong("category-col"), help: "Category column (header name or 1-based number); default: found from common names.")
     var categoryColumn: String?
-    @Option(name: .customLong("holdout-days"), help: "Days at the end held out to measure the next-category hit rates.")
+    @Option(name: .customLong("holdout-days"), parsing: .unconditional, help: "Days at the end held out to measure the next-category hit rates.")
     var holdoutDays: Int = 90
-    @Option(help: "Prior strength α pulling the transition probabilities towards popularity.")
+    @Option(parsing: .unconditional, help: "Prior strength α pulling the transition probabilities towards popularity.")
     var smoothing: Double = 1
     @Flag(name: .customLong("no-model"), help: "Skip the BG/NBD fit (model_next_purchase left empty).")
     var noModel = false

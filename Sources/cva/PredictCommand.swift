@@ -30,13 +30,13 @@ struct PredictCommand: ParsableCommand {
     var model: ModelName?
     @Option(name: .customLong("model-file"), help: "Use a fit saved by `cva fit --save`.")
     var modelFile: String?
-    @Option(help: "Horizon of expected_purchases, in the model's unit.")
+    @Option(parsing: .unconditional, help: "Horizon of expected_purchases, in the model's unit.")
     var horizon: Double = 52
     @Option(name: .customLong("spend-model"), help: "Spend model for expected_spend and clv: gg.")
     var spendModel: ModelName?
-    @Option(name: .customLong("clv-months"), help: "CLV horizon in months (default: cva.yaml's clv_months, else 12).")
+    @Option(name: .customLong("clv-months"), parsing: .unconditional, help: "CLV horizon in months (default: cva.yaml's clv_months, else 12).")
     var clvMonths: Int?
-    @Option(name: .customLong("discount-rate"), help: "Monthly discount rate of the CLV (default: cva.yaml's discount_rate, else 0.01).")
+    @Option(name: .customLong("discount-rate"), parsing: .unconditional, help: "Monthly discount rate of the CLV (default: cva.yaml's discount_rate, else 0.01).")
     var discountRate: Double?
     @Option(help: "Time unit when fitting now: day, week or month (default: cva.yaml's unit, else week).")
     var unit: TimeUnit?

@@ -37,27 +37,27 @@ struct RFMCommand: ParsableCommand {
     @OptionGroup var transactions: TransactionOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: "Number of scores per dimension, 3 to 10 (default 5; the number of fixed cut-points + 1 when those are given).")
+    @Option(parsing: .unconditional, help: "Number of scores per dimension, 3 to 10 (default 5; the number of fixed cut-points + 1 when those are given).")
     var bins: Int?
-    @Option(help: "Weights of R', F' and M' in rfm_weighted; they must sum to 1.")
+    @Option(parsing: .unconditional, help: "Weights of R', F' and M' in rfm_weighted; they must sum to 1.")
     var weights: String = "0.3,0.4,0.3"
-    @Option(help: "Tier thresholds, decreasing: high value, potential (and optionally general).")
+    @Option(parsing: .unconditional, help: "Tier thresholds, decreasing: high value, potential (and optionally general).")
     var thresholds: String = "0.8,0.5"
     @Option(help: "Segment table: default (ten segments), cn8 (Chinese eight classes), or a YAML or CSV file.")
     var segments: String = "default"
     @Flag(name: .customLong("log-transform"), help: "Log-transform F and M before normalising (rfm_weighted, tiers).")
     var logTransform = false
-    @Option(name: .customLong("window-days"), help: "Trailing window (days) for F and M (default: cva.yaml's window_days, else 365).")
+    @Option(name: .customLong("window-days"), parsing: .unconditional, help: "Trailing window (days) for F and M (default: cva.yaml's window_days, else 365).")
     var windowDays: Int?
     @Option(help: "Where the value matrix splits each axis: median or mean.")
     var split: ValueMatrix.Split = .median
-    @Option(name: .customLong("abc"), help: "ABC cut-offs: cumulative revenue shares closing classes A, B, ...")
+    @Option(name: .customLong("abc"), parsing: .unconditional, help: "ABC cut-offs: cumulative revenue shares closing classes A, B, ...")
     var abcCutoffs: String = "0.8,0.95"
-    @Option(name: .customLong("r-cutpoints"), help: "Fixed recency cut-points in days, increasing (bins − 1 values), instead of quantiles.")
+    @Option(name: .customLong("r-cutpoints"), parsing: .unconditional, help: "Fixed recency cut-points in days, increasing (bins − 1 values), instead of quantiles.")
     var recencyCutpoints: String?
-    @Option(name: .customLong("f-cutpoints"), help: "Fixed frequency cut-points in orders, increasing.")
+    @Option(name: .customLong("f-cutpoints"), parsing: .unconditional, help: "Fixed frequency cut-points in orders, increasing.")
     var frequencyCutpoints: String?
-    @Option(name: .customLong("m-cutpoints"), help: "Fixed monetary cut-points in spend, increasing.")
+    @Option(name: .customLong("m-cutpoints"), parsing: .unconditional, help: "Fixed monetary cut-points in spend, increasing.")
     var monetaryCutpoints: String?
     @Option(help: "Language of segment, tier and value-matrix labels: en or zh.")
     var language: Language = .en
@@ -67,9 +67,9 @@ struct RFMCommand: ParsableCommand {
     var timing = false
     @Flag(name: .customLong("with-model"), help: "Fit BG/NBD and Gamma-Gamma (weeks) and add each segment's mean P(alive) and total CLV (over --clv-months at --discount-rate) to the segment summary.")
     var withModel = false
-    @Option(name: .customLong("clv-months"), help: "CLV horizon in months for --with-model (default: cva.yaml's clv_months, else 12).")
+    @Option(name: .customLong("clv-months"), parsing: .unconditional, help: "CLV horizon in months for --with-model (default: cva.yaml's clv_months, else 12).")
     var clvMonths: Int?
-    @Option(name: .customLong("discount-rate"), help: "Monthly discount rate of that CLV (default: cva.yaml's discount_rate, else 0.01).")
+    @Option(name: .customLong("discount-rate"), parsing: .unconditional, help: "Monthly discount rate of that CLV (default: cva.yaml's discount_rate, else 0.01).")
     var discountRate: Double?
 
     func run() throws {

@@ -162,7 +162,7 @@ struct SatisfactionCommand: ParsableCommand {
 
     private static func header(of path: String) throws -> [String] {
         let reader = try CSVReader(path: path)
-        guard try reader.next() else { return [] }
+        guard try reader.nextHeader() else { return [] }
         return reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
     }
 

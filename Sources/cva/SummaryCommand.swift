@@ -18,7 +18,7 @@ struct SummaryCommand: ParsableCommand {
     var unit: TimeUnit?
     @Option(name: .customLong("calibration-end"), help: "Split at this day (inclusive): frequency/recency/T/monetary_value on the calibration period, plus holdout columns.")
     var calibrationEnd: String?
-    @Option(name: .customLong("window-days"), help: "Trailing window (days) for days_since_last, window_orders and window_spend (default: cva.yaml's window_days, else 365).")
+    @Option(name: .customLong("window-days"), parsing: .unconditional, help: "Trailing window (days) for days_since_last, window_orders and window_spend (default: cva.yaml's window_days, else 365).")
     var windowDays: Int?
     @Option(help: "Write rows that were set aside to this CSV (file, line, column, reason, raw).")
     var quarantine: String?

@@ -15,7 +15,7 @@ struct TransactionOptions: ParsableArguments {
     var amountColumn: String?
     @Option(name: .customLong("order-col"), help: "Order id column: lines with the same order id are one order.")
     var orderColumn: String?
-    @Option(name: .customLong("date-format"), help: "Date pattern for day-first or month-first files, e.g. dd/MM/yyyy or MM/dd/yyyy.")
+    @Option(name: .customLong("date-format"), help: "Date pattern for day-first or month-first files, e.g. dd/MM/yyyy or MM/dd/yyyy; excel for Excel serial dates (45356, days since 1899-12-30; read without it when every date is a whole number from 20000 to 80000).")
     var dateFormat: String?
     @Option(help: "Text encoding: auto, utf8, gb18030 (also gbk, gb2312), utf16le, utf16be.")
     var encoding: String = "auto"
@@ -23,13 +23,13 @@ struct TransactionOptions: ParsableArguments {
     var delimiter: String = "auto"
     @Option(help: "Negative amounts (returns): net (against the same customer's purchases), drop, or keep (default: net).")
     var returns: ReturnPolicy?
-    @Option(name: .customLong("outlier-factor"), help: "Flag orders above this multiple of the median order (default: 10).")
+    @Option(name: .customLong("outlier-factor"), parsing: .unconditional, help: "Flag orders above this multiple of the median order (default: 10).")
     var outlierFactor: Double?
     @Option(name: .customLong("observation-end"), help: "Last day of the observation period (yyyy-MM-dd); default: the last transaction date.")
     var observationEnd: String?
     @Flag(name: .customLong("keep-duplicates"), help: "Keep exact duplicate rows instead of leaving them out.")
     var keepDuplicates = false
-    @Option(name: .customLong("row-budget"), help: ArgumentHelp(
+    @Option(name: .customLong("row-budget"), parsing: .unconditional, help: ArgumentHelp(
         "Parsed rows held in memory (28 bytes each, default 4000000); a file with more goes through temporary files, one partition of customers at a time, with the same results.",
         discussion: "Lower it to bound memory on a small machine; what is left grows with the customers, not the rows."))
     var rowBudget: Int?
@@ -147,8 +147,12 @@ func loadSummary(path: String, options: TransactionOptions, summary: SummaryOpti
     }
 }
 
-/// Notes on standard error what was set aside while reading.
+/// Notes on standard error what was set aside while reading (and dates read as Excel serials
+/// without being asked).
 func noteSetAside(_ report: TransactionFileReport, quarantinePath: String?) {
+    if report.detectedDateFormat == DateParser.excelFormat {
+        Console.note("note: \(report.file): the dates are whole numbers from \(DateParser.detectedExcelSerials.lowerBound) to \(DateParser.detectedExcelSerials.upperBound): read as Excel serial dates (days since 1899-12-30); pass --date-format to read them otherwise")
+    }
     let setAside = report.setAside
     guard setAside > 0 else { return }
     var parts: [String] = []

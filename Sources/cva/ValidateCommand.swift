@@ -28,7 +28,7 @@ struct ValidateCommand: ParsableCommand {
     var models: String = "all"
     @Option(help: "Time unit: day, week or month.")
     var unit: TimeUnit = .week
-    @Option(name: .customLong("tracking-days"), help: "Length of a tracking period in days.")
+    @Option(name: .customLong("tracking-days"), parsing: .unconditional, help: "Length of a tracking period in days.")
     var trackingDays: Int = 7
     @Option(help: "bgbb: the calendar period that is one transaction opportunity (year, quarter, month or week).")
     var period: OpportunityPeriod = .year

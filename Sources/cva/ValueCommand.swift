@@ -42,13 +42,13 @@ struct ValueCommand: ParsableCommand {
     var input: String
     @Option(help: "Model: svl (satisfaction, loyalty, perceived value) or hcp (historical, current, potential).")
     var model: Model = .svl
-    @Option(help: "Weights: w1,w2,w3 | entropy | ahp:FILE (default svl 0.4,0.3,0.3; hcp equal).")
+    @Option(parsing: .unconditional, help: "Weights: w1,w2,w3 | entropy | ahp:FILE (default svl 0.4,0.3,0.3; hcp equal).")
     var weights: String?
     @Option(help: "Normalisation of the indicators: minmax or z.")
     var normalization: IndicatorNormalization = .minMax
-    @Option(name: .customLong("clv-months"), help: "CLV horizon in months of hcp's current value (default: cva.yaml's clv_months, else 12).")
+    @Option(name: .customLong("clv-months"), parsing: .unconditional, help: "CLV horizon in months of hcp's current value (default: cva.yaml's clv_months, else 12).")
     var clvMonths: Int?
-    @Option(name: .customLong("discount-rate"), help: "Monthly discount rate of that CLV (default: cva.yaml's discount_rate, else 0.01).")
+    @Option(name: .customLong("discount-rate"), parsing: .unconditional, help: "Monthly discount rate of that CLV (default: cva.yaml's discount_rate, else 0.01).")
     var discountRate: Double?
     @OptionGroup var transactions: TransactionOptions
     @OptionGroup var output: OutputOptions

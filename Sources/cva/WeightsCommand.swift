@@ -53,7 +53,7 @@ struct WeightsCommand: ParsableCommand {
         func run() throws {
             try runReportingErrors {
                 let reader = try CSVReader(path: data)
-                guard try reader.next() else { throw CLIError("\(data): is empty") }
+                try reader.readHeader(expecting: "the columns to weigh")
                 let header = reader.fields
                 let chosen = columns.isEmpty ? header : columns.flatMap { $0.split(separator: ",").map(String.init) }
                 let indexes = try chosen.map { name -> Int in
@@ -100,7 +100,7 @@ struct WeightsJSON: Encodable {
 /// as numbers or fractions (1/3).
 func readMatrix(_ path: String) throws -> ([String], [[Double]]) {
     let reader = try CSVReader(path: path)
-    guard try reader.next() else { throw CLIError("\(path): is empty") }
+    try reader.readHeader(expecting: "the criteria")
     var header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
     var rows: [[Double]] = []
     var firstColumnNames = false

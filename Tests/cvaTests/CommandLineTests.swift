@@ -107,7 +107,7 @@ struct CommandLineTests {
 
     @Test(arguments: [
         ("missing", "no such file or folder"),
-        ("empty", "is empty"),
+        ("empty", "has no header row (the file is empty)"),
         ("noheader", "no column for"),
         ("binary", "neither UTF-8 nor GB18030"),
         ("xlsx", "Excel workbook"),

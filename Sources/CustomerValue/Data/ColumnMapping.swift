@@ -24,6 +24,10 @@ public struct ColumnMapping: Sendable, Hashable {
     public var header: [String]
     /// Column index for each role found.
     public var indexes: [String: Int]
+    /// Role name → the role whose column, named by the user, carries one of its names: a role
+    /// found nowhere else because the user gave its column to another role (`--customer-col
+    /// amount` leaves the amount without a column).
+    public var takenBy: [String: String] = [:]
 
     /// Normalises a header name for comparison.
     public static func normalize(_ name: String) -> String {
@@ -37,30 +41,53 @@ public struct ColumnMapping: Sendable, Hashable {
     ///   - header: the header row.
     ///   - roles: the roles to look for.
     ///   - overrides: role name → a header name or a 1-based column number given by the user.
-    /// - Throws: ``ColumnMappingError`` when an override names no column.
-    public init(header: [String], roles: [ColumnRole], overrides: [String: String] = [:], file: String) throws {
+    ///   - file: the file's path, for messages.
+    ///   - line: the header's line number in the file, for messages.
+    /// - Throws: ``ColumnMappingError`` when an override names no column, or when the column a
+    ///   role would take is named twice in the header (which of the two is meant cannot be told).
+    public init(header: [String], roles: [ColumnRole], overrides: [String: String] = [:], file: String, line: Int = 1) throws {
         self.header = header
         indexes = [:]
         let normalized = header.map(ColumnMapping.normalize)
+        /// Refuses a role's column whose name another column of the header shares.
+        func checkNamedOnce(_ index: Int, sameAs matches: (Int) -> Bool, role: ColumnRole) throws {
+            guard let other = header.indices.first(where: { $0 != index && matches($0) }) else { return }
+            let (first, second) = (min(index, other), max(index, other))
+            throw ColumnMappingError(
+                file: file,
+                message: "line \(line): the header names the \(role.name) column twice: \"\(header[first])\" in column \(first + 1) and \"\(header[second])\" in column \(second + 1); rename one, or name the column to use by its number")
+        }
+        // The columns the user named first, so that a column named for one role is never
+        // also taken by another role's names.
         for role in roles {
-            if let wanted = overrides[role.name] {
-                if let exact = header.firstIndex(of: wanted) ?? normalized.firstIndex(of: ColumnMapping.normalize(wanted)) {
-                    indexes[role.name] = exact
-                } else if let position = Int(wanted), position >= 1, position <= header.count {
-                    indexes[role.name] = position - 1
-                } else {
-                    throw ColumnMappingError(
-                        file: file,
-                        message: "no column \"\(wanted)\" for \(role.name); the header has: \(header.joined(separator: ", "))")
-                }
-                continue
+            guard let wanted = overrides[role.name] else { continue }
+            if let exact = header.firstIndex(of: wanted) {
+                try checkNamedOnce(exact, sameAs: { header[$0] == wanted }, role: role)
+                indexes[role.name] = exact
+            } else if let near = normalized.firstIndex(of: ColumnMapping.normalize(wanted)) {
+                try checkNamedOnce(near, sameAs: { normalized[$0] == normalized[near] }, role: role)
+                indexes[role.name] = near
+            } else if let position = Int(wanted), position >= 1, position <= header.count {
+                indexes[role.name] = position - 1
+            } else {
+                throw ColumnMappingError(
+                    file: file,
+                    message: "no column \"\(wanted)\" for \(role.name); the header has: \(header.joined(separator: ", "))")
             }
+        }
+        for role in roles where overrides[role.name] == nil {
+            var owner: String?
             for alias in role.aliases {
-                if let k = normalized.firstIndex(of: ColumnMapping.normalize(alias)), !indexes.values.contains(k) {
-                    indexes[role.name] = k
-                    break
+                guard let k = normalized.firstIndex(of: ColumnMapping.normalize(alias)) else { continue }
+                if let taken = indexes.first(where: { $0.value == k })?.key {
+                    if owner == nil && overrides[taken] != nil { owner = taken }
+                    continue
                 }
+                try checkNamedOnce(k, sameAs: { normalized[$0] == normalized[k] }, role: role)
+                indexes[role.name] = k
+                break
             }
+            if indexes[role.name] == nil, let owner { takenBy[role.name] = owner }
         }
     }
 

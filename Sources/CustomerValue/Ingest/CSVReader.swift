@@ -357,6 +357,28 @@ public final class CSVReader {
         return try scratch.withUnsafeBufferPointer { try body($0) }
     }
 
+    /// Moves to the header row: the first record holding more than spaces and delimiters. Blank
+    /// lines before it are skipped, so ``line`` is then the header's line.
+    /// - Returns: false when the file is empty or holds only blank lines: it has no header row.
+    /// - Throws: ``InputError`` when the file cannot be read or decoded.
+    public func nextHeader() throws -> Bool {
+        while try next() {
+            if isBlankLine { continue }
+            let blank = (0..<fieldCount).allSatisfy { k in withField(k) { $0.allSatisfy { $0 == 0x20 || $0 == 0x09 } } }
+            if !blank || malformation != nil { return true }
+        }
+        return false
+    }
+
+    /// ``nextHeader()`` for a file that must have a header row.
+    /// - Parameter expected: what the header should name, for the message (such as
+    ///   "customer_id, date and amount columns").
+    /// - Throws: ``InputError`` "has no header row" when the file is empty or holds only blank
+    ///   lines, or when it cannot be read or decoded.
+    public func readHeader(expecting expected: String) throws {
+        guard try nextHeader() else { throw InputError.noHeaderRow(path, isEmpty: line == 0, expecting: expected) }
+    }
+
     /// Field `index` of the current record as a String (invalid UTF-8 is replaced).
     public func string(_ index: Int) -> String {
         withField(index) { String(decoding: $0, as: UTF8.self) }
@@ -399,5 +421,16 @@ public final class CSVReader {
     /// Calls `body` with the raw bytes of the current record.
     public func withRawRecord<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         try body(UnsafeBufferPointer(start: buffer + recordStart, count: max(0, recordEnd - recordStart)))
+    }
+}
+
+extension InputError {
+    /// A file without a header row: empty, or blank lines only.
+    /// - Parameters:
+    ///   - isEmpty: whether the file has no byte at all (else it holds only blank lines).
+    ///   - expected: what the header should name, for the message.
+    public static func noHeaderRow(_ path: String, isEmpty: Bool, expecting expected: String) -> InputError {
+        let content = isEmpty ? "the file is empty" : "the file holds only blank lines"
+        return InputError(file: path, message: "has no header row (\(content)): expected a header row naming \(expected)")
     }
 }

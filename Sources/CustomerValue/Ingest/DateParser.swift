@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which order a numeric date like `03/04/2024` is written in.
 public enum DayMonthOrder: String, Sendable, Codable {
     /// `dd/MM/yyyy` (Europe, most of Asia outside China).
@@ -14,10 +16,37 @@ public enum DayMonthOrder: String, Sendable, Codable {
 /// (`05/03/2024`) need an order, given as a pattern (``init(pattern:)``) or inferred from the
 /// data by ``inferOrder(from:)``. A time part is ignored: dates are calendar days in the data's
 /// own time, so `2024-03-05T23:30:00+08:00` is 5 March whatever the offset.
+///
+/// Excel serial dates (`45356`, days since 1899-12-30 in Excel's 1900 date system, optionally
+/// with a fraction for the time) are read with the pattern `excel`, or when
+/// ``automatic(samples:)`` finds a column of whole numbers from 20000 to 80000 (1954–2119).
 public struct DateParser: Sendable {
     /// The order used for `a/b/yyyy` dates; nil when none was given or inferred.
     public var order: DayMonthOrder?
     private var pattern: [PatternToken]?
+    /// Whether dates are Excel serial day numbers.
+    public private(set) var readsExcelSerials = false
+
+    /// The `--date-format` value for Excel serial dates.
+    public static let excelFormat = "excel"
+    /// Excel serial `n` is day `n` after 1899-12-30 (serial 25569 is 1970-01-01, ordinal 0).
+    static let excelEpochOrdinal = -25_569
+    /// The serials read: from 61 (1900-03-01) to 2958465 (9999-12-31, Excel's last day).
+    /// Excel counts a 29 February 1900 that never was, so serials 1–60 name a day one later
+    /// than the formula gives: they are refused rather than read a day off.
+    public static let excelSerials = 61...2_958_465
+    /// The range in which a column of whole numbers is taken for Excel serials without being
+    /// told: 20000 (1954-10-03) to 80000 (2119-01-11); `yyyyMMdd` numbers are far above.
+    public static let detectedExcelSerials = 20_000...80_000
+
+    /// What an Excel serial date must be, for messages.
+    public static let excelExpectation = "an Excel serial date from 61 (1900-03-01) to 2958465 (9999-12-31), optionally with a fraction for the time: Excel's serials 1 to 60 count a 29 February 1900 that never was"
+
+    /// The day of Excel serial `serial`: 1899-12-30 + `serial` days (so 1 is 1899-12-31 and
+    /// 45356 is 2024-03-05). Correct from serial 61 on (see ``excelSerials``).
+    public static func excelDay(serial: Int) -> CalendarDay {
+        CalendarDay(ordinal: Int32(serial + excelEpochOrdinal))
+    }
 
     /// A parser for the automatic forms; `order` settles `a/b/yyyy` dates.
     public init(order: DayMonthOrder? = nil) {
@@ -28,9 +57,14 @@ public struct DateParser: Sendable {
     /// A parser for an explicit pattern such as `dd/MM/yyyy`, `MM/dd/yyyy`, `d.M.yyyy`,
     /// `yyyy-MM-dd`, `dd-MM-yy` or `yyyyMMdd`: `yyyy` four-digit year, `yy` two-digit year
     /// (2000–2099), `MM`/`M` month, `dd`/`d` day (the short forms take one or two digits); any
-    /// other character must match literally. Text after the date (a time) is ignored.
+    /// other character must match literally. Text after the date (a time) is ignored. The
+    /// pattern `excel` reads Excel serial day numbers (see ``excelDay(serial:)``).
     /// - Throws: ``DateFormatError`` when the pattern lacks a year, month or day.
     public init(pattern text: String) throws {
+        if text.lowercased() == DateParser.excelFormat {
+            readsExcelSerials = true
+            return
+        }
         var tokens: [PatternToken] = []
         let chars = Array(text.utf8)
         var i = 0
@@ -82,6 +116,7 @@ public struct DateParser: Sendable {
         while lo < hi && (raw[lo] == 0x20 || raw[lo] == 0x09) { lo += 1 }
         while hi > lo && (raw[hi - 1] == 0x20 || raw[hi - 1] == 0x09) { hi -= 1 }
         guard hi > lo else { return nil }
+        if readsExcelSerials { return DateParser.excelSerialDay(raw, lo, hi) }
         if let pattern { return DateParser.parse(raw, lo, hi, pattern: pattern) }
         // Fast path: yyyy-MM-dd, optionally followed by a time.
         if hi - lo >= 10, raw[lo + 4] == 0x2D, raw[lo + 7] == 0x2D,
@@ -194,6 +229,40 @@ public struct DateParser: Sendable {
         }
         if i < hi && !(raw[i] == 0x20 || raw[i] == 0x54 || raw[i] == 0x74) { return nil }
         return CalendarDay(year: year, month: month, day: day)
+    }
+
+    /// An Excel serial (digits, then optionally `.` and the digits of the time of day) as a day;
+    /// nil outside ``excelSerials`` or when the text is not such a number.
+    private static func excelSerialDay(_ raw: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> CalendarDay? {
+        var i = lo
+        var serial = 0
+        while i < hi, raw[i] &- 0x30 < 10, i - lo < 8 {
+            serial = serial * 10 + Int(raw[i] &- 0x30)
+            i += 1
+        }
+        guard i > lo else { return nil }
+        if i < hi {
+            guard raw[i] == 0x2E else { return nil }
+            i += 1
+            let fraction = i
+            while i < hi, raw[i] &- 0x30 < 10 { i += 1 }
+            guard i == hi, i > fraction else { return nil }
+        }
+        return excelSerials.contains(serial) ? excelDay(serial: serial) : nil
+    }
+
+    /// The parser for a date column read without a `--date-format`: Excel serials when every
+    /// non-empty sample is a whole number in ``detectedExcelSerials``, else the automatic forms
+    /// with the day/month order inferred from the samples (``inferOrder(from:)``).
+    /// - Throws: ``DateFormatError`` when the samples mix day-first and month-first dates.
+    public static func automatic(samples: [String]) throws -> DateParser {
+        let cells = samples.lazy.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if !cells.isEmpty, cells.allSatisfy({ cell in
+            cell.utf8.allSatisfy { $0 &- 0x30 < 10 } && Int(cell).map(detectedExcelSerials.contains) == true
+        }) {
+            return try DateParser(pattern: excelFormat)
+        }
+        return DateParser(order: try inferOrder(from: samples))
     }
 
     /// Infers the day/month order from sample date texts: a first part above 12 means day-first,

@@ -185,9 +185,13 @@ struct RowParser: Sendable {
                 try reject(.missingCustomerID, "missing customer id", column: customerName)
                 continue
             }
+            if let control = reader.withField(customerColumn, { TransactionLoader.controlCharacter(in: TransactionLoader.trimmed($0)) }) {
+                try reject(.invalidCustomerID, TransactionLoader.controlCharacterReason("customer id", control), column: customerName)
+                continue
+            }
             guard let day = reader.withField(dateColumn, { dateParser.parse($0) }) else {
                 let text = reader.string(dateColumn)
-                let expected = options.dateFormat.map { "a date as \($0)" }
+                let expected = dateParser.readsExcelSerials ? DateParser.excelExpectation : options.dateFormat.map { "a date as \($0)" }
                     ?? "a date such as 2024-03-05, 20240305, 2024/3/5 or 2024年3月5日 (day-first or month-first dates need --date-format)"
                 try reject(.unparseableDate, text.isEmpty ? "missing date" : "unparseable date \"\(text)\": expected \(expected)", column: dateName)
                 continue

@@ -22,18 +22,15 @@ public struct TransactionCategories: Sendable, Hashable {
     public static func load(path: String, history: TransactionHistory, options: TransactionIngestOptions = .init(),
                             categoryColumn: String? = nil) throws -> TransactionCategories? {
         let reader = try CSVReader(path: path, delimiter: options.delimiter, encoding: options.encoding)
-        guard try reader.next() else { return nil }
+        guard try reader.nextHeader() else { return nil }
         let header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         var overrides = options.columns
         if let categoryColumn { overrides["category"] = categoryColumn }
-        let mapping = try ColumnMapping(header: header, roles: [.customerID, .date, .category], overrides: overrides, file: path)
+        let mapping = try ColumnMapping(header: header, roles: [.customerID, .date, .category], overrides: overrides, file: path, line: reader.line)
         guard let customerColumn = mapping[.customerID], let dateColumn = mapping[.date],
               let categoryColumn = mapping[.category] else { return nil }
-        var parser = try options.dateFormat.map { try DateParser(pattern: $0) } ?? DateParser()
-        if options.dateFormat == nil {
-            parser.order = try DateParser.inferOrder(
-                from: TransactionLoader.sampleColumn(path: path, options: options, column: dateColumn, limit: 5000))
-        }
+        let parser = try options.dateFormat.map { try DateParser(pattern: $0) }
+            ?? DateParser.automatic(samples: TransactionLoader.sampleColumn(path: path, options: options, column: dateColumn, limit: 5000))
         let end = history.observationEnd.ordinal
         var names: [String] = []
         var index: [String: Int32] = [:]

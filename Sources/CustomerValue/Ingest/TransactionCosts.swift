@@ -16,9 +16,9 @@ public struct TransactionCosts: Sendable, Hashable, Codable {
     /// - Throws: ``InputError`` or ``ColumnMappingError`` when the file cannot be read.
     public static func load(path: String, options: TransactionIngestOptions = .init()) throws -> TransactionCosts? {
         let reader = try CSVReader(path: path, delimiter: options.delimiter, encoding: options.encoding)
-        guard try reader.next() else { return nil }
+        guard try reader.nextHeader() else { return nil }
         let header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
-        let mapping = try ColumnMapping(header: header, roles: [.amount, .cost], overrides: options.columns, file: path)
+        let mapping = try ColumnMapping(header: header, roles: [.amount, .cost], overrides: options.columns, file: path, line: reader.line)
         guard let amountColumn = mapping[.amount], let costColumn = mapping[.cost] else { return nil }
         var result = TransactionCosts(rows: 0, revenue: 0, cost: 0)
         while try reader.next() {

@@ -11,6 +11,7 @@ public enum TransactionLoader {
     /// Reasons a row is rejected, as counted in ``TransactionFileReport/rejected``.
     public enum RejectReason: String, Sendable, CaseIterable {
         case missingCustomerID = "missing_customer_id"
+        case invalidCustomerID = "invalid_customer_id"
         case unparseableDate = "unparseable_date"
         case missingAmount = "missing_amount"
         case unparseableAmount = "unparseable_amount"
@@ -57,18 +58,23 @@ public enum TransactionLoader {
         periods consume: (PurchasePeriods) throws -> Void
     ) throws -> TransactionStreamResult {
         let reader = try CSVReader(path: path, delimiter: options.delimiter, encoding: options.encoding)
-        guard try reader.next() else {
-            throw InputError(file: path, message: "is empty: expected a header row naming customer_id, date and amount columns")
-        }
+        try reader.readHeader(expecting: "customer_id, date and amount columns")
+        let headerLine = reader.line
         let header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         let roles: [ColumnRole] = [.customerID, .date, .amount, .orderID, .quantity, .unitPrice, .status]
-        let mapping = try ColumnMapping(header: header, roles: roles, overrides: options.columns, file: path)
+        let mapping = try ColumnMapping(header: header, roles: roles, overrides: options.columns, file: path, line: headerLine)
+        for role in [ColumnRole.customerID, .date, .amount] {
+            if let message = columnTakenMessage(mapping, role, line: headerLine) {
+                guard role != .amount || mapping[.quantity] == nil || mapping[.unitPrice] == nil else { continue }
+                throw ColumnMappingError(file: path, message: message)
+            }
+        }
         guard let customerColumn = mapping[.customerID], let dateColumn = mapping[.date] else {
             let missing = [mapping[.customerID] == nil ? "a customer id (--customer-col)" : nil,
                            mapping[.date] == nil ? "a date (--date-col)" : nil].compactMap { $0 }
             throw ColumnMappingError(
                 file: path,
-                message: "line 1: no column for \(missing.joined(separator: " or ")); the header has: \(header.joined(separator: ", "))")
+                message: "line \(headerLine): no column for \(missing.joined(separator: " or ")); the header has: \(header.joined(separator: ", "))")
         }
         let amountColumn = mapping[.amount]
         let quantityColumn = mapping[.quantity]
@@ -76,15 +82,13 @@ public enum TransactionLoader {
         guard amountColumn != nil || (quantityColumn != nil && priceColumn != nil) else {
             throw ColumnMappingError(
                 file: path,
-                message: "line 1: no amount column (--amount-col), nor quantity and unit price columns; the header has: \(header.joined(separator: ", "))")
+                message: "line \(headerLine): no amount column (--amount-col), nor quantity and unit price columns; the header has: \(header.joined(separator: ", "))")
         }
         let orderColumn = mapping[.orderID]
         let statusColumn = mapping[.status]
 
-        var dateParser = try options.dateFormat.map { try DateParser(pattern: $0) } ?? DateParser()
-        if options.dateFormat == nil {
-            dateParser.order = try DateParser.inferOrder(from: sampleColumn(path: path, options: options, column: dateColumn, limit: 5000))
-        }
+        let dateParser = try options.dateFormat.map { try DateParser(pattern: $0) }
+            ?? DateParser.automatic(samples: sampleColumn(path: path, options: options, column: dateColumn, limit: 5000))
 
         var columnNames: [String: String] = [:]
         for (role, index) in mapping.indexes { columnNames[role] = header[index] }
@@ -93,6 +97,7 @@ public enum TransactionLoader {
             delimiter: reader.delimiter == 0x09 ? "\\t" : String(UnicodeScalar(reader.delimiter)),
             columns: columnNames)
         report.returns.policy = options.returns
+        if options.dateFormat == nil && dateParser.readsExcelSerials { report.detectedDateFormat = DateParser.excelFormat }
         report.outliers.factor = options.outlierFactor
 
         let parseStart = DispatchTime.now()
@@ -170,7 +175,7 @@ public enum TransactionLoader {
         }
         if parts.isEmpty {
             let sequentialReader = split == nil ? reader : try CSVReader(path: path, delimiter: reader.delimiter, encoding: reader.encoding)
-            if split != nil { _ = try sequentialReader.next() }   // the header
+            if split != nil { _ = try sequentialReader.nextHeader() }
             var part = ParsedRows(expectedRows: fileSize / 45)
             part.rowLimit = max(1, options.rowBudget)
             spilled = []
@@ -199,6 +204,9 @@ public enum TransactionLoader {
         if minDay <= maxDay {
             report.firstDate = CalendarDay(ordinal: minDay)
             report.lastDate = CalendarDay(ordinal: maxDay)
+            if let end = options.observationEnd {
+                try DateSpan.check(from: CalendarDay(ordinal: maxDay), "the data's last date", to: end, "the observation end")
+            }
         }
         let buildStart = DispatchTime.now()
         var timings = IngestTimings(parse: seconds(from: parseStart, to: buildStart))
@@ -387,6 +395,32 @@ public enum TransactionLoader {
         return total
     }
 
+    /// The options naming the transactions' columns, by role.
+    static let columnOptions = ["customer_id": "--customer-col", "date": "--date-col", "amount": "--amount-col", "order_id": "--order-col"]
+
+    /// Why `role` has no column when the user gave the column its names match to another role
+    /// (`--customer-col amount` leaves the amount without one), or nil.
+    static func columnTakenMessage(_ mapping: ColumnMapping, _ role: ColumnRole, line: Int) -> String? {
+        guard let owner = mapping.takenBy[role.name], let index = mapping.indexes[owner] else { return nil }
+        let ownerOption = columnOptions[owner] ?? owner
+        return "line \(line): the column named by \(ownerOption) (\"\(mapping.header[index])\", column \(index + 1)) is also the \(role.name) column; name the \(role.name) column with \(columnOptions[role.name] ?? role.name), or give \(ownerOption) another column"
+    }
+
+    /// The first C0 control character (U+0000 to U+001F) other than tab in `id`, or nil. No id
+    /// holds one: a NUL or an escape in an id comes from a binary or damaged file, and kept it
+    /// would be written into every output that names the customer.
+    @inline(__always)
+    static func controlCharacter(in id: UnsafeBufferPointer<UInt8>) -> UInt8? {
+        for byte in id where byte < 0x20 && byte != 0x09 { return byte }
+        return nil
+    }
+
+    /// Why an id column's cell holding `byte` (from ``controlCharacter(in:)``) is set aside.
+    static func controlCharacterReason(_ column: String, _ byte: UInt8) -> String {
+        let code = String(byte, radix: 16, uppercase: true)
+        return "\(column) holds the control character U+\(String(repeating: "0", count: 4 - code.count))\(code): not an id (a binary or damaged file?)"
+    }
+
     @inline(__always)
     static func trimmed(_ raw: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         var lo = 0
@@ -400,7 +434,7 @@ public enum TransactionLoader {
     static func sampleColumn(path: String, options: TransactionIngestOptions, column: Int, limit: Int) throws -> [String] {
         let reader = try CSVReader(path: path, delimiter: options.delimiter, encoding: options.encoding)
         var values: [String] = []
-        _ = try reader.next()
+        _ = try reader.nextHeader()
         while values.count < limit, try reader.next() {
             if column < reader.fieldCount { values.append(reader.string(column)) }
         }

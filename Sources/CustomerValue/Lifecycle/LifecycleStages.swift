@@ -70,7 +70,7 @@ public struct LifecycleStages: Sendable, Hashable, Codable {
     /// - Parameters:
     ///   - asOf: the date to judge at (default: the history's observation end).
     /// - Throws: ``LifecycleError`` for rules out of range, or a history without purchases and no
-    ///   `asOf`.
+    ///   `asOf`; ``DateSpanError`` for an `asOf` more than a century after the last purchase.
     /// - Complexity: O(P log P) for P purchase periods.
     public init(history: TransactionHistory, asOf: CalendarDay? = nil, rules: LifecycleRules = LifecycleRules()) throws {
         guard rules.newDays > 0, rules.lapsedDays > 0, rules.reactivatedDays > 0, rules.overdueFactor > 0,
@@ -82,6 +82,9 @@ public struct LifecycleStages: Sendable, Hashable, Codable {
             throw LifecycleError("no purchases: lifecycle stages need at least one purchase")
         }
         let date = asOf ?? history.observationEnd
+        if let last = history.periodDay.max() {
+            try DateSpan.check(from: CalendarDay(ordinal: last), "the data's last date", to: date, "the as-of day")
+        }
         self.asOf = date
         self.rules = rules
         cycle = RepurchaseCycle(history: history, asOf: date)

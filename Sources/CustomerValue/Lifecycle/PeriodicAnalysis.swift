@@ -49,7 +49,7 @@ public struct PeriodicAnalysis: Sendable, Hashable, Codable {
     /// Computes the cohorts and KPIs of `history`.
     /// - Throws: ``LifecycleError`` for a churn span shorter than the longest period or longer than
     ///   ``PeriodicOptions/maximumChurnDays``, a gross margin outside 0...1, a history without
-    ///   purchases, or one spanning more than a century.
+    ///   purchases; ``DateSpanError`` for one spanning more than a century.
     /// - Complexity: O(purchase periods + periods²), two threads over halves of the customers.
     public init(history: TransactionHistory, options: PeriodicOptions = PeriodicOptions()) throws {
         guard options.churnDays >= options.period.maximumDays else {
@@ -66,9 +66,7 @@ public struct PeriodicAnalysis: Sendable, Hashable, Codable {
         }
         // The tables grow with the square of the periods: a mistyped year (2999) must not run for hours.
         let end = max(last, history.observationEnd.ordinal)
-        guard Int(end) - Int(first) <= PeriodicOptions.maximumChurnDays else {
-            throw LifecycleError("the data spans \(CalendarDay(ordinal: first).iso) to \(CalendarDay(ordinal: end).iso), more than a century: check the observation end and the dates")
-        }
+        try DateSpan.check(from: CalendarDay(ordinal: first), "the first purchase", to: CalendarDay(ordinal: end), "the observation end")
         self.options = options
         let calendar = PeriodCalendar(
             period: options.period, firstDay: CalendarDay(ordinal: first),

@@ -55,17 +55,19 @@ extension SalesOpportunity {
         let schemaRoles = Set(schema.columns.map(\.role.name))
         // The header first, to fail before reading rows when a stage has no date column.
         let header: [String]
+        let headerLine: Int
         do {
             let reader = try CSVReader(path: path, delimiter: delimiter, encoding: encoding)
-            guard try reader.next() else { throw InputError(file: path, message: "is empty: expected a header row (opportunity_id, created_at, ...)") }
+            try reader.readHeader(expecting: "opportunity_id, created_at, ...")
             header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+            headerLine = reader.line
         }
-        let mapping = try ColumnMapping(header: header, roles: schema.columns.map(\.role), file: path)
+        let mapping = try ColumnMapping(header: header, roles: schema.columns.map(\.role), file: path, line: headerLine)
         func hasColumn(_ column: String) -> Bool {
             schemaRoles.contains(column) ? mapping.indexes[column] != nil : header.contains { $0.lowercased() == column.lowercased() }
         }
         for stage in stages.stages where !hasColumn(stage.column) {
-            throw FunnelError("\(path): line 1: no column \(stage.column) for the date of stage \(stage.name); the header has: \(header.joined(separator: ", "))")
+            throw FunnelError("\(path): line \(headerLine): no column \(stage.column) for the date of stage \(stage.name); the header has: \(header.joined(separator: ", "))")
         }
         let hasCloseColumn = hasColumn(stages.closeColumn)
         var parser = try dateFormat.map { try DateParser(pattern: $0) } ?? DateParser()

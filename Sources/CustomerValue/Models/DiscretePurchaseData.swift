@@ -84,11 +84,11 @@ public struct DiscretePurchaseData: Sendable {
     ///   ``ModelInputError`` naming the line and column of a bad cell.
     public init(path: String) throws {
         let reader = try CSVReader(path: path)
-        guard try reader.next() else { throw InputError(file: path, message: "is empty") }
+        try reader.readHeader(expecting: "frequency (x), recency (tx) and n (periods) columns")
         let header = reader.fields.map(ColumnMapping.normalize)
         func column(_ names: String...) -> Int? { names.lazy.compactMap { header.firstIndex(of: $0) }.first }
         guard let f = column("frequency", "x"), let r = column("recency", "tx"), let p = column("n", "periods", "opportunities") else {
-            throw InputError(file: path, message: "line 1: BG/BB data need frequency, recency and n (opportunities) columns; the header has: \(reader.fields.joined(separator: ", "))")
+            throw InputError(file: path, message: "line \(reader.line): BG/BB data need frequency, recency and n (opportunities) columns; the header has: \(reader.fields.joined(separator: ", "))")
         }
         let c = column("count", "weights", "customers")
         var frequency: [Double] = [], recency: [Double] = [], periods: [Double] = [], counts: [Double] = [], lines: [Int] = []

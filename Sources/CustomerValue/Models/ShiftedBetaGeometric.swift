@@ -94,10 +94,10 @@ extension ShiftedBetaGeometric {
     /// - Throws: ``InputError`` or ``ModelInputError`` naming the line of a bad cell.
     public static func readCohorts(path: String) throws -> [[Double]] {
         let reader = try CSVReader(path: path)
-        guard try reader.next() else { throw InputError(file: path, message: "is empty") }
+        try reader.readHeader(expecting: "period and alive columns")
         let header = reader.fields.map(ColumnMapping.normalize)
         guard let periodColumn = header.firstIndex(of: "period"), let aliveColumn = header.firstIndex(of: "alive") else {
-            throw InputError(file: path, message: "line 1: an sBG input needs period and alive columns (and optionally cohort); the header has: \(reader.fields.joined(separator: ", "))")
+            throw InputError(file: path, message: "line \(reader.line): an sBG input needs period and alive columns (and optionally cohort); the header has: \(reader.fields.joined(separator: ", "))")
         }
         let cohortColumn = header.firstIndex(of: "cohort")
         var byCohort: [String: [(Int, Double)]] = [:]

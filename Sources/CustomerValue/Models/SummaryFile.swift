@@ -29,11 +29,11 @@ public struct SummaryFile: Sendable {
     ///   line and column of a cell that is not a number.
     public init(path: String) throws {
         let reader = try CSVReader(path: path)
-        guard try reader.next() else { throw InputError(file: path, message: "is empty") }
+        try reader.readHeader(expecting: "frequency, recency and T columns")
         let header = reader.fields.map(ColumnMapping.normalize)
         func column(_ names: String...) -> Int? { names.lazy.compactMap { header.firstIndex(of: $0) }.first }
         guard let f = column("frequency"), let r = column("recency"), let t = column("t") else {
-            throw InputError(file: path, message: "line 1: a summary needs frequency, recency and T columns; the header has: \(reader.fields.joined(separator: ", "))")
+            throw InputError(file: path, message: "line \(reader.line): a summary needs frequency, recency and T columns; the header has: \(reader.fields.joined(separator: ", "))")
         }
         let id = column("customerid", "id", "customer")
         let m = column("monetaryvalue", "monetary")

@@ -15,9 +15,10 @@ import Glibc
 /// - a record that would be rejected (a missing or out-of-scale answer, a bad date, a wrong
 ///   number of fields, a cell with spaces around it) is checked by the general row check on
 ///   its own bytes, after the scan, with its line number;
-/// - a quote or carriage return anywhere, bytes that are not UTF-8, or a schema with checks the
-///   scan lacks (categories, date order, known customers, observation end): nothing is used
-///   (``Outcome/notPlain``), and the caller reads the file the general way.
+/// - a quote, carriage return or other control character (but tab) anywhere, bytes that are not
+///   UTF-8, or a schema with checks the scan lacks (categories, date order, known customers,
+///   observation end): nothing is used (``Outcome/notPlain``), and the caller reads the file the
+///   general way.
 enum PlainTableScan {
     enum Outcome<State> {
         /// The report and the states of the parts, in file order.
@@ -72,7 +73,7 @@ enum PlainTableScan {
         guard setup.reader.encoding == .utf8, let fileSize = setup.reader.fileSize, !setup.isCustomersFile,
               setup.orderedSlots.isEmpty, setup.header.count <= maximumFields,
               setup.checkKind.indices.allSatisfy({ k in
-                  setup.checkKind[k] <= 1 || (setup.checkKind[k] == 2 && setup.checkWholeScale[k] != nil)
+                  setup.checkKind[k] <= 1 || setup.checkKind[k] == 4 || (setup.checkKind[k] == 2 && setup.checkWholeScale[k] != nil)
               })
         else { return .notPlain }
         let (dataStart, firstLine) = setup.reader.nextRecord
@@ -132,13 +133,15 @@ enum PlainTableScan {
     }
 
     /// Byte classes of the scan: 0 plain ASCII, 1 the delimiter, 2 a line feed, 3 a byte of a
-    /// multi-byte UTF-8 character, 4 a quote or carriage return (not plain).
+    /// multi-byte UTF-8 character, 4 a quote, carriage return or other control character but
+    /// tab (not plain).
     private static func classes(delimiter: UInt8) -> [UInt8] {
         var table = [UInt8](repeating: 0, count: 256)
         for b in 0x80..<0x100 { table[b] = 3 }
+        // Control characters (an id holding one is set aside) send the file to the general reader.
+        for b in 0..<0x20 where b != 0x09 { table[b] = 4 }
         table[0x0A] = 2
         table[0x22] = 4
-        table[0x0D] = 4
         table[Int(delimiter)] = 1
         return table
     }

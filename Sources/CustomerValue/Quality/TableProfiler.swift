@@ -195,7 +195,7 @@ struct ProfileSetup {
     let checkIndex: [Int]
     let checkRequired: [Bool]
     let checkName: [String]
-    /// 0 text, 1 date, 2 number, 3 category with allowed values.
+    /// 0 text, 1 date, 2 number, 3 category with allowed values, 4 identifier (no control characters).
     let checkKind: [UInt8]
     let checkRange: [ClosedRange<Double>?]
     let checkInteger: [Bool]
@@ -213,16 +213,15 @@ struct ProfileSetup {
     init(path: String, schema: FileSchema, delimiter: UInt8?, encoding: TextEncoding?, dateFormat: String?,
          knownCustomers: IdentifierTable?, observationEnd: CalendarDay?, columns: [String: String]) throws {
         let reader = try CSVReader(path: path, delimiter: delimiter, encoding: encoding)
-        guard try reader.next() else {
-            throw InputError(file: path, message: "is empty: expected a header row (\(schema.columns.filter(\.required).map(\.role.name).joined(separator: ", ")))")
-        }
+        try reader.readHeader(expecting: schema.columns.filter(\.required).map(\.role.name).joined(separator: ", "))
+        let headerLine = reader.line
         let header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
-        let mapping = try ColumnMapping(header: header, roles: schema.columns.map(\.role), overrides: columns, file: path)
+        let mapping = try ColumnMapping(header: header, roles: schema.columns.map(\.role), overrides: columns, file: path, line: headerLine)
         let missingRequired = schema.columns.filter { $0.required && mapping[$0.role] == nil }.map(\.role.name)
         guard missingRequired.isEmpty else {
             throw ColumnMappingError(
                 file: path,
-                message: "line 1: no column for \(missingRequired.joined(separator: ", ")) (a \(schema.name) file needs it); the header has: \(header.joined(separator: ", "))")
+                message: "line \(headerLine): no column for \(missingRequired.joined(separator: ", ")) (a \(schema.name) file needs it); the header has: \(header.joined(separator: ", "))")
         }
         var columnNames: [String: String] = [:]
         for (role, index) in mapping.indexes { columnNames[role] = header[index] }
@@ -234,8 +233,8 @@ struct ProfileSetup {
         if dateFormat == nil {
             let dateColumns = present.filter { $0.0.kind == .date }.map(\.1)
             if let first = dateColumns.first {
-                parser.order = try DateParser.inferOrder(
-                    from: TransactionLoader.sampleColumn(
+                parser = try DateParser.automatic(
+                    samples: TransactionLoader.sampleColumn(
                         path: path, options: TransactionIngestOptions(delimiter: delimiter, encoding: encoding),
                         column: first, limit: 5000))
             }
@@ -260,7 +259,8 @@ struct ProfileSetup {
         checkName = present.map(\.0.role.name)
         checkKind = present.map {
             switch $0.0.kind {
-            case .identifier, .text: 0
+            case .text: 0
+            case .identifier: 4
             case .date: 1
             case .number: 2
             case .category(let allowed): allowed == nil ? 0 : 3
@@ -404,6 +404,12 @@ struct ProfilePart {
                 switch checkKind[k] {
                 case 0:
                     break
+                case 4:
+                    if let control = reader.withField(index, { TransactionLoader.controlCharacter(in: TransactionLoader.trimmed($0)) }) {
+                        let name = present[k].0.role.name
+                        try reject("invalid_\(name)", TransactionLoader.controlCharacterReason(name, control), column: index)
+                        continue rows
+                    }
                 case 1:
                     let parsed = reader.withField(index, { dates.day($0, parser: parser) })
                     guard let day = parsed, day >= TransactionLoader.earliestPlausibleDay else {

@@ -34,6 +34,9 @@ public struct TransactionFileReport: Sendable, Codable, Hashable {
     public var firstDate: CalendarDay?
     public var lastDate: CalendarDay?
     public var observationEnd: CalendarDay?
+    /// The date format found without being given: `excel` when the date column held only
+    /// whole numbers from 20000 to 80000 (read as Excel serials); nil (left out of JSON) otherwise.
+    public var detectedDateFormat: String?
     /// Net spend of all customers.
     public var totalSpend = 0.0
     /// The first rows set aside, as examples (all of them go to the quarantine file).
@@ -63,6 +66,7 @@ public struct TransactionFileReport: Sendable, Codable, Hashable {
         case customersWithoutPurchases = "customers_without_purchases", orders
         case purchasePeriods = "purchase_periods", firstDate = "first_date", lastDate = "last_date"
         case observationEnd = "observation_end", totalSpend = "total_spend", examples
+        case detectedDateFormat = "detected_date_format"
     }
 }
 

@@ -180,7 +180,7 @@ public enum SatisfactionAnalysis {
     /// The trimmed header of a surveys file.
     static func surveyHeader(path: String, delimiter: UInt8?, encoding: TextEncoding?) throws -> [String] {
         let reader = try CSVReader(path: path, delimiter: delimiter, encoding: encoding)
-        guard try reader.next() else { return [] }
+        guard try reader.nextHeader() else { return [] }
         return reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
     }
 

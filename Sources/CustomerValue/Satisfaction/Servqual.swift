@@ -207,7 +207,7 @@ public enum ServqualAnalysis {
     ///   file cannot be read.
     public static func analyze(path: String, model: ServqualModel, quarantine: QuarantineSink? = nil) throws -> ServqualResult {
         let reader = try CSVReader(path: path)
-        guard try reader.next() else { throw ServqualError("is empty: expected a header row naming the item columns", file: path) }
+        try reader.readHeader(expecting: "the item columns")
         let header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         func column(_ name: String) -> Int? {
             header.firstIndex(of: name) ?? header.firstIndex { $0.lowercased() == name.lowercased() }

@@ -279,9 +279,9 @@ public enum ValueModels {
     /// - Throws: ``InputError`` when the file cannot be read.
     public static func categoriesPerCustomer(path: String) throws -> CategoryBreadth? {
         let reader = try CSVReader(path: path)
-        guard try reader.next() else { return nil }
+        guard try reader.nextHeader() else { return nil }
         let header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
-        let mapping = try ColumnMapping(header: header, roles: [.customerID], file: path)
+        let mapping = try ColumnMapping(header: header, roles: [.customerID], file: path, line: reader.line)
         let names = ["category", "product_category", "品类", "类别", "商品类别"]
         guard let customer = mapping[.customerID],
               let category = header.firstIndex(where: { names.contains($0.lowercased()) }) else { return nil }

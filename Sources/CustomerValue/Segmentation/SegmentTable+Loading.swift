@@ -56,7 +56,7 @@ extension SegmentTable {
     /// - Throws: ``SegmentationError`` with the line of a malformed row.
     public init(csvPath path: String) throws {
         let reader = try CSVReader(path: path)
-        guard try reader.next() else { throw SegmentationError("the segment file is empty", file: path) }
+        guard try reader.nextHeader() else { throw SegmentationError("has no header row (it is empty or holds only blank lines)", file: path) }
         let header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         func column(_ names: String...) -> Int? { header.firstIndex { names.contains($0) } }
         guard let name = column("name", "segment", "name_en"), let r = column("r", "recency", "r_score", "recency_score"),

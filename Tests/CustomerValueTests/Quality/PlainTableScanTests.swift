@@ -81,6 +81,8 @@ struct PlainTableScanTests {
         #expect(try outcome(Array(Self.text(duplicates: true).utf8)) == "repeats")
         #expect(try outcome(Array(plain.replacingOccurrences(of: "great price", with: "\"great\" price").utf8)) == "not plain")
         #expect(try outcome(Array(plain.replacingOccurrences(of: "\n", with: "\r\n").utf8)) == "not plain")
+        // A control character (here a NUL in an id, which the general reader sets aside).
+        #expect(try outcome(Array(plain.replacingOccurrences(of: ",C5,", with: ",C5\u{0},").utf8)) == "not plain")
         // Past the reader's first megabyte (which it checks before any row is read): a byte
         // 0xFF, never valid in UTF-8.
         let body = plain.split(separator: "\n", maxSplits: 1)[1]
