@@ -145,8 +145,12 @@ struct TreeGrower {
                 var g = 0.0, h = 0.0
                 for leaf in sorted {
                     let lo = max(leaf.range.lowerBound, span.lowerBound), hi = min(leaf.range.upperBound, span.upperBound)
-                    guard lo < hi else { continue }
+                    guard lo < hi, let sBase = s.baseAddress, let ghBase = gh.baseAddress else { continue }
                     for r in lo..<hi {
+                        // A leaf's rows are scattered: fetch the score and gradients of the row 16 ahead.
+                        let ahead = Int(o[min(r + 16, hi - 1)])
+                        cva_prefetch(sBase + ahead)
+                        cva_prefetch(ghBase + 2 * ahead)
                         let i = Int(o[r])
                         let score = s[i] + leaf.value
                         s[i] = score
@@ -331,7 +335,11 @@ struct TreeGrower {
                     let half = Self.half(job.range, part.lowerBound, of: parts)
                     let threshold = UInt8(job.bin), column = job.feature * n
                     var front = half.lowerBound, back = half.upperBound
+                    guard let columnBase = bn.baseAddress.map({ $0 + column }), !half.isEmpty else { return 0 }
+                    let last = half.upperBound - 1
                     for r in half {
+                        // A deep node's rows are scattered: fetch the bin of the row 16 ahead.
+                        cva_prefetch(columnBase + Int(o[min(r + 16, last)]))
                         let i = o[r]
                         if bn[column + Int(i)] <= threshold { s[front] = i; front += 1 } else { back -= 1; s[back] = i }
                     }
