@@ -335,15 +335,23 @@ struct SatisfactionAccumulator {
         return s
     }
 
-    /// The slot of the month or quarter of day `ordinal`.
+    /// The slot of the month or quarter of day `ordinal`: a table look-up once the day has been seen.
+    @inline(__always)
     mutating func periodSlot(_ g: Int, ordinal: Int) -> Int {
+        let t = ordinal &- Self.firstTableDay
+        if t >= 0 && t < Self.tableDays {
+            let s = daySlots[g].withUnsafeBufferPointer { $0.isEmpty ? 0 : $0[t] }
+            if s > 0 { return Int(s) &- 1 }
+        }
+        return newPeriodSlot(g, ordinal: ordinal)
+    }
+
+    /// ``periodSlot(_:ordinal:)`` of a day not seen yet (or outside the table).
+    @inline(never)
+    mutating func newPeriodSlot(_ g: Int, ordinal: Int) -> Int {
         let t = ordinal - Self.firstTableDay
         let inTable = t >= 0 && t < Self.tableDays
-        if inTable {
-            if daySlots[g].isEmpty { daySlots[g] = [Int32](repeating: 0, count: Self.tableDays) }
-            let s = daySlots[g][t]
-            if s > 0 { return Int(s) - 1 }
-        }
+        if inTable && daySlots[g].isEmpty { daySlots[g] = [Int32](repeating: 0, count: Self.tableDays) }
         let (year, month, _) = CalendarDay(ordinal: Int32(ordinal)).components
         let s: Int
         if kinds[g] == 0 {
