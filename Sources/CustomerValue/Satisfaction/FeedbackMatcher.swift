@@ -83,7 +83,7 @@ public struct FeedbackMatcher: Sendable {
             if prefix { text.removeLast() }
             guard !text.isEmpty else { throw FeedbackLexiconError("a term is empty") }
             var variants = [text]
-            if text.contains("'") { variants.append(Self.replacing("'", with: "\u{2019}", in: text)) }
+            if text.contains(Character("'")) { variants.append(Self.replacing("'", with: "\u{2019}", in: text)) }
             for variant in variants {
                 let bytes = variant.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
                 let id = Int(([prefix ? 1 : 0] + bytes).withUnsafeBufferPointer { keys.intern($0) })
@@ -191,15 +191,23 @@ public struct FeedbackMatcher: Sendable {
             let state = queue[head]
             head += 1
             link(state)
-            for c in 0..<classes {
-                let slot = state * classes + c
-                let target = transitions[slot]
-                let fallback = transitions[Int(fail[state]) * classes + c]
-                if target < 0 {
-                    transitions[slot] = fallback
-                } else {
-                    fail[Int(target)] = fallback
-                    queue.append(Int(target))
+            // The state's row of transitions, the missing ones taken from its failure state's row
+            // (a shallower state, never this one). Raw buffers and wrapping arithmetic: this loop
+            // over states × byte classes was most of compiling the built-in lexicon.
+            let row = state &* classes
+            let failRow = Int(fail[state]) &* classes
+            transitions.withUnsafeMutableBufferPointer { delta in
+                fail.withUnsafeMutableBufferPointer { fail in
+                    for c in 0..<classes {
+                        let target = delta[row &+ c]
+                        let fallback = delta[failRow &+ c]
+                        if target < 0 {
+                            delta[row &+ c] = fallback
+                        } else {
+                            fail[Int(target)] = fallback
+                            queue.append(Int(target))
+                        }
+                    }
                 }
             }
         }
