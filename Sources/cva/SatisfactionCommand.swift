@@ -40,7 +40,7 @@ struct SatisfactionCommand: ParsableCommand {
     @Option(help: "Write rows that were set aside to this CSV (file, line, column, reason, raw).")
     var quarantine: String?
 
-    @Flag(help: "Print the seconds each step took (setup: groupings and the comment lexicon; read: checking, scoring and grouping every row; output) to standard error.")
+    @Flag(help: "Print the seconds each step took (setup: groupings; read: checking, scoring and grouping every row, and compiling the comment lexicon at the first comment; output) to standard error.")
     var timing = false
 
     func run() throws {
@@ -52,11 +52,10 @@ struct SatisfactionCommand: ParsableCommand {
                 names: by.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty },
                 files: files, segments: { try segmentLabels(files.transactions) })
             let sink = try quarantine.map { try QuarantineFile(path: $0) }
-            let feedback = try FeedbackAnalyzer(lexicon: .builtIn)
             timer.step("setup")
             // The comments' themes are tallied in the same pass over the file.
             let report = try SatisfactionAnalysis.analyze(path: files.surveys, groupings: groupings.available, quarantine: sink,
-                                                          feedback: feedback)
+                                                          commentLexicon: .builtIn)
             try sink?.close()
             timer.step("read")
             let result = SatisfactionOutput(report: report, unavailable: groupings.unavailable,

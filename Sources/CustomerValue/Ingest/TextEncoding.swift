@@ -94,7 +94,12 @@ final class TextSource {
             throw InputError(file: path, message: "cannot open the file: \(String(cString: strerror(errno)))")
         }
         self.fd = fd
-        raw = [UInt8](repeating: 0, count: TextSource.chunkSize)
+        // A small file gets a buffer about its size: zeroing a whole chunk (and faulting in its
+        // pages) cost more than reading a file of a few kilobytes, and commands open one several times.
+        // (Regular files only: a pipe's size says nothing, and the encoding is detected on the first chunk.)
+        let isRegular = (st.st_mode & S_IFMT) == S_IFREG
+        let expected = isRegular ? max(0, range?.count ?? Int(st.st_size)) + 4096 : TextSource.chunkSize
+        raw = [UInt8](repeating: 0, count: min(TextSource.chunkSize, max(1 << 16, expected)))
         encoding = .utf8
         if let range {
             guard lseek(fd, off_t(range.lowerBound), SEEK_SET) >= 0 else {

@@ -67,22 +67,28 @@ public struct FeedbackMatcher: Sendable {
         guard lexicon.themes.count <= 64 else {
             throw FeedbackLexiconError("a lexicon can have at most 64 themes; it has \(lexicon.themes.count)")
         }
-        // Term text → roles, keyed by the normalised bytes and whether it is a prefix.
-        struct Key: Hashable { var bytes: [UInt8]; var prefix: Bool }
-        var table: [Key: Roles] = [:]
-        var order: [Key] = []
+        // Term text → roles, keyed by the normalised bytes and whether it is a prefix: the bytes
+        // interned after a 0 (exact) or 1 (prefix). (Not a dictionary of a local Hashable key:
+        // instantiating one made the runtime scan every loaded library's protocol conformances,
+        // a millisecond of every `cva satisfaction` run.)
+        struct Term { var bytes: [UInt8]; var prefix: Bool; var roles = Roles() }
+        var keys = IdentifierTable(expectedCount: 1024)
+        var terms: [Term] = []   // by interned id: in order of first appearance
+        func find(_ bytes: [UInt8], prefix: Bool) -> Int? {
+            ([prefix ? 1 : 0] + bytes).withUnsafeBufferPointer { keys.find($0).map(Int.init) }
+        }
         func add(_ term: String, _ roles: Roles) throws {
-            var text = term.trimmingCharacters(in: .whitespaces)
+            var text = Self.trimmedSpaces(term)
             let prefix = text.hasSuffix("*") && text.count > 1
             if prefix { text.removeLast() }
             guard !text.isEmpty else { throw FeedbackLexiconError("a term is empty") }
             var variants = [text]
-            if text.contains("'") { variants.append(text.replacingOccurrences(of: "'", with: "\u{2019}")) }
+            if text.contains(Character("'")) { variants.append(Self.replacing("'", with: "\u{2019}", in: text)) }
             for variant in variants {
                 let bytes = variant.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-                let key = Key(bytes: bytes, prefix: prefix)
-                if table[key] == nil { order.append(key) }
-                table[key, default: Roles()].add(roles)
+                let id = Int(([prefix ? 1 : 0] + bytes).withUnsafeBufferPointer { keys.intern($0) })
+                if id == terms.count { terms.append(Term(bytes: bytes, prefix: prefix)) }
+                terms[id].roles.add(roles)
             }
         }
         for (k, theme) in lexicon.themes.enumerated() {
@@ -92,11 +98,12 @@ public struct FeedbackMatcher: Sendable {
         for (term, factor) in lexicon.intensifiers.sorted(by: { $0.key < $1.key }) { try add(term, Roles(intensity: factor)) }
         // A negator of ability is a negator too, listed in `negators` or not.
         func normalised(_ term: String) -> String {
-            term.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "\u{2019}", with: "'")
+            Self.replacing("\u{2019}", with: "'", in: Self.trimmedSpaces(term).lowercased())
         }
         let inability = Set(lexicon.inabilityNegators.map(normalised))
         var negators = lexicon.negators
-        for term in lexicon.inabilityNegators where !negators.contains(where: { normalised($0) == normalised(term) }) {
+        var normalisedNegators = Set(negators.map(normalised))
+        for term in lexicon.inabilityNegators where normalisedNegators.insert(normalised(term)).inserted {
             negators.append(term)
         }
         for term in negators { try add(term, Roles(negator: true, inability: inability.contains(normalised(term)))) }
@@ -106,29 +113,34 @@ public struct FeedbackMatcher: Sendable {
         // A phrase carries the themes of the theme words inside it: 性价比高 is about price, and
         // leftmost-longest matching would otherwise hide 性价比.
         func isWord(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7A) }
-        let themed = order.filter { (table[$0]?.themes ?? 0) != 0 }
+        var order = Array(terms.indices)
+        let themed = order.filter { terms[$0].roles.themes != 0 }
         for key in order {
-            for inner in themed where inner.bytes.count < key.bytes.count {
+            let bytes = terms[key].bytes
+            var themes = terms[key].roles.themes
+            for k in themed where terms[k].bytes.count < bytes.count {
+                // An inner term's themes as they are now (it may have gained some as an outer phrase).
+                let inner = terms[k]
                 let n = inner.bytes.count
-                for j in 0...(key.bytes.count - n) where key.bytes[j..<(j + n)].elementsEqual(inner.bytes) {
-                    let startOK = !isWord(inner.bytes[0]) || j == 0 || !isWord(key.bytes[j - 1])
-                    let endOK = inner.prefix || !isWord(inner.bytes[n - 1]) || j + n == key.bytes.count || !isWord(key.bytes[j + n])
-                    let innerThemes = table[inner]?.themes ?? 0
-                    if startOK && endOK { table[key]?.themes |= innerThemes }
+                for j in 0...(bytes.count - n) where bytes[j..<(j + n)].elementsEqual(inner.bytes) {
+                    let startOK = !isWord(inner.bytes[0]) || j == 0 || !isWord(bytes[j - 1])
+                    let endOK = inner.prefix || !isWord(inner.bytes[n - 1]) || j + n == bytes.count || !isWord(bytes[j + n])
+                    if startOK && endOK { themes |= inner.roles.themes }
                 }
             }
+            terms[key].roles.themes = themes
         }
         // Where a word matches exactly, its prefix form matches too: the exact pattern carries both.
-        for key in order where !key.prefix {
-            if let prefixRoles = table[Key(bytes: key.bytes, prefix: true)] { table[key]?.add(prefixRoles) }
+        for key in order where !terms[key].prefix {
+            if let p = find(terms[key].bytes, prefix: true) { terms[key].roles.add(terms[p].roles) }
         }
         // Exact patterns before prefix ones, so that at a shared state the exact one is tried first.
-        order.sort { a, b in a.prefix == b.prefix ? false : !a.prefix }
+        order.sort { a, b in terms[a].prefix == terms[b].prefix ? false : !terms[a].prefix }
 
         var classOf = [UInt8](repeating: 0, count: 256)
         var classes = 1
         for key in order {
-            for b in key.bytes where classOf[Int(b)] == 0 {
+            for b in terms[key].bytes where classOf[Int(b)] == 0 {
                 guard classes < 256 else { break }
                 classOf[Int(b)] = UInt8(classes)
                 classes += 1
@@ -139,9 +151,9 @@ public struct FeedbackMatcher: Sendable {
         var transitions = [Int32](repeating: -1, count: classes)
         var own: [[Int32]] = [[]]
         var roles: [Roles] = [], length: [Int32] = [], boundaryStart: [Bool] = [], boundaryEnd: [Bool] = []
-        for key in order {
+        for term in order.map({ terms[$0] }) {
             var state = 0
-            for b in key.bytes {
+            for b in term.bytes {
                 let slot = state * classes + Int(classOf[Int(b)])
                 if transitions[slot] < 0 {
                     transitions[slot] = Int32(own.count)
@@ -151,10 +163,10 @@ public struct FeedbackMatcher: Sendable {
                 state = Int(transitions[slot])
             }
             own[state].append(Int32(roles.count))
-            roles.append(table[key] ?? Roles())
-            length.append(Int32(key.bytes.count))
-            boundaryStart.append(key.bytes.first.map(isWord) ?? false)
-            boundaryEnd.append(!key.prefix && (key.bytes.last.map(isWord) ?? false))
+            roles.append(term.roles)
+            length.append(Int32(term.bytes.count))
+            boundaryStart.append(term.bytes.first.map(isWord) ?? false)
+            boundaryEnd.append(!term.prefix && (term.bytes.last.map(isWord) ?? false))
         }
         // Breadth-first: failure links, then missing transitions filled from the failure state.
         let stateCount = own.count
@@ -179,15 +191,23 @@ public struct FeedbackMatcher: Sendable {
             let state = queue[head]
             head += 1
             link(state)
-            for c in 0..<classes {
-                let slot = state * classes + c
-                let target = transitions[slot]
-                let fallback = transitions[Int(fail[state]) * classes + c]
-                if target < 0 {
-                    transitions[slot] = fallback
-                } else {
-                    fail[Int(target)] = fallback
-                    queue.append(Int(target))
+            // The state's row of transitions, the missing ones taken from its failure state's row
+            // (a shallower state, never this one). Raw buffers and wrapping arithmetic: this loop
+            // over states × byte classes was most of compiling the built-in lexicon.
+            let row = state &* classes
+            let failRow = Int(fail[state]) &* classes
+            transitions.withUnsafeMutableBufferPointer { delta in
+                fail.withUnsafeMutableBufferPointer { fail in
+                    for c in 0..<classes {
+                        let target = delta[row &+ c]
+                        let fallback = delta[failRow &+ c]
+                        if target < 0 {
+                            delta[row &+ c] = fallback
+                        } else {
+                            fail[Int(target)] = fallback
+                            queue.append(Int(target))
+                        }
+                    }
                 }
             }
         }
@@ -200,6 +220,28 @@ public struct FeedbackMatcher: Sendable {
         self.classCount = classes
         self.transitions = transitions
         self.output = output
+    }
+
+    /// `text` without the spaces at its ends: the characters of Foundation's
+    /// `CharacterSet.whitespaces` (Unicode general category Zs, and the tab U+0009), as
+    /// `trimmingCharacters(in: .whitespaces)` removes them, without Foundation's string bridging
+    /// (which made compiling the built-in lexicon a third of `cva satisfaction`'s start-up).
+    static func trimmedSpaces(_ text: String) -> String {
+        func isSpace(_ s: Unicode.Scalar) -> Bool {
+            s.isASCII ? (s == " " || s == "\t") : s.properties.generalCategory == .spaceSeparator
+        }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }),
+              let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
+        if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return text }
+        return String(scalars[first...last])
+    }
+
+    /// `text` with every `scalar` replaced by `replacement` (a literal, scalar-by-scalar replacement).
+    static func replacing(_ scalar: Unicode.Scalar, with replacement: Unicode.Scalar, in text: String) -> String {
+        var result = String.UnicodeScalarView()
+        result.append(contentsOf: text.unicodeScalars.lazy.map { $0 == scalar ? replacement : $0 })
+        return String(result)
     }
 
     @inline(__always)

@@ -106,7 +106,19 @@ public enum SatisfactionAnalysis {
         dateFormat: String? = nil, quarantine: QuarantineSink? = nil, feedback: FeedbackAnalyzer? = nil
     ) throws -> SatisfactionReport {
         try analyze(path: path, groupings: groupings, delimiter: delimiter, encoding: encoding, dateFormat: dateFormat,
-                    quarantine: quarantine, feedback: feedback, parallel: true, splitAt: nil)
+                    quarantine: quarantine, comments: feedback.map(LazyFeedbackAnalyzer.init), parallel: true, splitAt: nil)
+    }
+
+    /// As ``analyze(path:groupings:delimiter:encoding:dateFormat:quarantine:feedback:)``, with the
+    /// comments tagged by `commentLexicon`, compiled only when a comment with text is met (a file
+    /// without comments does not pay for building the automaton).
+    /// - Throws: also ``FeedbackLexiconError`` when the lexicon cannot be compiled.
+    public static func analyze(
+        path: String, groupings: [SatisfactionGrouping] = [], delimiter: UInt8? = nil, encoding: TextEncoding? = nil,
+        dateFormat: String? = nil, quarantine: QuarantineSink? = nil, commentLexicon: FeedbackLexicon
+    ) throws -> SatisfactionReport {
+        try analyze(path: path, groupings: groupings, delimiter: delimiter, encoding: encoding, dateFormat: dateFormat,
+                    quarantine: quarantine, comments: LazyFeedbackAnalyzer(lexicon: commentLexicon), parallel: true, splitAt: nil)
     }
 
     /// `parallel`, `splitAt`: see ``TableProfiler`` (tests compare one and two threads).
@@ -114,7 +126,15 @@ public enum SatisfactionAnalysis {
         path: String, groupings: [SatisfactionGrouping], delimiter: UInt8?, encoding: TextEncoding?,
         dateFormat: String?, quarantine: QuarantineSink?, feedback: FeedbackAnalyzer?, parallel: Bool, splitAt: Int?
     ) throws -> SatisfactionReport {
-        let makeState = { (_: Int) in SatisfactionAccumulator(groupings: groupings, feedback: feedback) }
+        try analyze(path: path, groupings: groupings, delimiter: delimiter, encoding: encoding, dateFormat: dateFormat,
+                    quarantine: quarantine, comments: feedback.map(LazyFeedbackAnalyzer.init), parallel: parallel, splitAt: splitAt)
+    }
+
+    private static func analyze(
+        path: String, groupings: [SatisfactionGrouping], delimiter: UInt8?, encoding: TextEncoding?,
+        dateFormat: String?, quarantine: QuarantineSink?, comments: LazyFeedbackAnalyzer?, parallel: Bool, splitAt: Int?
+    ) throws -> SatisfactionReport {
+        let makeState = { (_: Int) in SatisfactionAccumulator(groupings: groupings, comments: comments) }
         let visit = { (state: inout SatisfactionAccumulator, row: TableRow) in state.add(row) }
         var outcome = PlainTableScan.Outcome<SatisfactionAccumulator>.notPlain
         if parallel && makeState(0).groupsByPeriodOnly {
@@ -135,6 +155,7 @@ public enum SatisfactionAnalysis {
                 path: path, schema: .surveys, delimiter: delimiter, encoding: encoding, dateFormat: dateFormat,
                 quarantine: quarantine, parallel: parallel && !repeats, splitAt: splitAt, makeState: makeState, visit: visit)
         }
+        try comments?.checkCompiled()
         var total = parts[0]
         for part in parts.dropFirst() { total.merge(part) }
         let overall = total.overall
@@ -167,7 +188,7 @@ public enum SatisfactionAnalysis {
             }
         }
         return SatisfactionReport(overall: overall.scores, rows: overall.rows, by: by, unavailable: unavailable, file: report,
-                                  themes: total.feedbackTally.map { tally in feedback.map { tally.summary(lexicon: $0.lexicon) } } ?? nil)
+                                  themes: total.feedbackTally.map { tally in comments.map { tally.summary(lexicon: $0.lexicon) } } ?? nil)
     }
 
     /// True when a score of the group rests on fewer than ``smallGroup`` answers (scores without
@@ -253,13 +274,15 @@ struct SatisfactionAccumulator {
     /// Field index of the comment column (-1: absent).
     var commentField = -1
     var feedbackTally: FeedbackTally?
+    /// The lexicon of the comments, compiled at the first comment with text.
+    let comments: LazyFeedbackAnalyzer?
     /// Scores the comments (the analyzer held once: copying it per row cost a retain and
-    /// release of each of its members).
-    let scorer: CommentScorer?
+    /// release of each of its members); made at the first comment.
+    var scorer: CommentScorer?
     /// The same scorer, reached per row without a retain and release (`scorer` keeps it alive).
-    let scorerReference: Unmanaged<CommentScorer>?
+    var scorerReference: Unmanaged<CommentScorer>?
 
-    init(groupings: [SatisfactionGrouping], feedback: FeedbackAnalyzer?) {
+    init(groupings: [SatisfactionGrouping], comments: LazyFeedbackAnalyzer?) {
         self.groupings = groupings
         labelSlots = Array(repeating: [:], count: groupings.count)
         periodSlots = Array(repeating: [:], count: groupings.count)
@@ -281,10 +304,8 @@ struct SatisfactionAccumulator {
             default: 2
             }
         }
-        feedbackTally = feedback.map { FeedbackTally(themeCount: $0.lexicon.themes.count) }
-        let scorer = feedback.map(CommentScorer.init)
-        self.scorer = scorer
-        scorerReference = scorer.map { Unmanaged.passUnretained($0) }
+        feedbackTally = comments.map { FeedbackTally(themeCount: $0.lexicon.themes.count) }
+        self.comments = comments
     }
 
     /// The overall tally.
@@ -314,15 +335,23 @@ struct SatisfactionAccumulator {
         return s
     }
 
-    /// The slot of the month or quarter of day `ordinal`.
+    /// The slot of the month or quarter of day `ordinal`: a table look-up once the day has been seen.
+    @inline(__always)
     mutating func periodSlot(_ g: Int, ordinal: Int) -> Int {
+        let t = ordinal &- Self.firstTableDay
+        if t >= 0 && t < Self.tableDays {
+            let s = daySlots[g].withUnsafeBufferPointer { $0.isEmpty ? 0 : $0[t] }
+            if s > 0 { return Int(s) &- 1 }
+        }
+        return newPeriodSlot(g, ordinal: ordinal)
+    }
+
+    /// ``periodSlot(_:ordinal:)`` of a day not seen yet (or outside the table).
+    @inline(never)
+    mutating func newPeriodSlot(_ g: Int, ordinal: Int) -> Int {
         let t = ordinal - Self.firstTableDay
         let inTable = t >= 0 && t < Self.tableDays
-        if inTable {
-            if daySlots[g].isEmpty { daySlots[g] = [Int32](repeating: 0, count: Self.tableDays) }
-            let s = daySlots[g][t]
-            if s > 0 { return Int(s) - 1 }
-        }
+        if inTable && daySlots[g].isEmpty { daySlots[g] = [Int32](repeating: 0, count: Self.tableDays) }
         let (year, month, _) = CalendarDay(ordinal: Int32(ordinal)).components
         let s: Int
         if kinds[g] == 0 {
@@ -442,9 +471,12 @@ struct SatisfactionAccumulator {
     mutating func add(values: UnsafeMutablePointer<Double>, comment: UnsafeBufferPointer<UInt8>?) {
         let (npsOffset, csatOffset, cesOffset) = offsets(values)
         Self.count(&overallCounts, at: 0, nps: npsOffset, csat: csatOffset, ces: cesOffset)
-        if let comment, let scorerReference {
-            let score = scorerReference._withUnsafeGuaranteedRef { $0.score(comment) }
-            feedbackTally?.add(score, nps: npsSlot < 0 || values[npsSlot].isNaN ? nil : values[npsSlot])
+        if let comment, comments != nil {
+            if scorerReference == nil { makeScorer() }
+            if let scorerReference {
+                let score = scorerReference._withUnsafeGuaranteedRef { $0.score(comment) }
+                feedbackTally?.add(score, nps: npsSlot < 0 || values[npsSlot].isNaN ? nil : values[npsSlot])
+            }
         }
         guard dateSlot >= 0, !values[dateSlot].isNaN else { return }
         let ordinal = Int(values[dateSlot])
@@ -454,6 +486,16 @@ struct SatisfactionAccumulator {
             let s = periodSlot(g, ordinal: ordinal)
             Self.count(&counts[g], at: s * Self.width, nps: npsOffset, csat: csatOffset, ces: cesOffset)
         }
+    }
+
+    /// Compiles the lexicon (once for all parts) and makes this part's scorer; leaves none when
+    /// the lexicon cannot be compiled (``LazyFeedbackAnalyzer/checkCompiled()`` says why).
+    @inline(never)
+    mutating func makeScorer() {
+        guard let analyzer = comments?.analyzer() else { return }
+        let scorer = CommentScorer(analyzer)
+        self.scorer = scorer
+        scorerReference = Unmanaged.passUnretained(scorer)
     }
 
     /// Adds the tallies of the part that follows this one.
@@ -481,5 +523,42 @@ final class CommentScorer {
 
     func score(_ utf8: UnsafeBufferPointer<UInt8>) -> TextScore {
         analyzer.score(utf8: utf8, matches: &matches)
+    }
+}
+
+/// A feedback lexicon compiled on first use, once for all threads: most of `cva satisfaction`'s
+/// start-up on a small file went into compiling the built-in lexicon, which a file without
+/// comments never needs.
+final class LazyFeedbackAnalyzer: @unchecked Sendable {
+    let lexicon: FeedbackLexicon
+    private let lock = NSLock()
+    // Guarded by `lock`.
+    private var compiled: FeedbackAnalyzer?
+    private var failure: (any Error)?
+
+    init(lexicon: FeedbackLexicon) { self.lexicon = lexicon }
+
+    /// An analyzer already compiled.
+    init(_ analyzer: FeedbackAnalyzer) {
+        lexicon = analyzer.lexicon
+        compiled = analyzer
+    }
+
+    /// The compiled analyzer (compiling it on the first call); nil when the lexicon cannot be compiled.
+    func analyzer() -> FeedbackAnalyzer? {
+        lock.lock()
+        defer { lock.unlock() }
+        if compiled == nil && failure == nil {
+            do { compiled = try FeedbackAnalyzer(lexicon: lexicon) } catch { failure = error }
+        }
+        return compiled
+    }
+
+    /// Rethrows the error of compiling the lexicon, if it was compiled and failed.
+    /// - Throws: ``FeedbackLexiconError``.
+    func checkCompiled() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        if let failure { throw failure }
     }
 }

@@ -130,6 +130,16 @@ struct DateParserTests {
         #expect(try DateParser.inferOrder(from: []) == nil)
     }
 
+    @Test func isoSamplesAmongOthersDoNotHideTheDecidingOnes() throws {
+        // ISO dates (skipped without splitting: three digits before any separator) do not hide
+        // a later day-first or month-first sample, nor one with a one-digit first part.
+        #expect(try DateParser.inferOrder(from: ["2024-03-25", "2024-01-02", "25/03/2024"]) == .dayFirst)
+        #expect(try DateParser.inferOrder(from: ["2024-03-25", "5/25/2024"]) == .monthFirst)
+        #expect(try DateParser.inferOrder(from: ["2024-03-25", " 25.03.2024"]) == .dayFirst)
+        // Three digits before the separator never make an a/b/yyyy date.
+        #expect(try DateParser.inferOrder(from: ["123/12/2024", "2024/13/01", "202-13-2024"]) == nil)
+    }
+
     @Test func contradictorySamplesThrow() {
         let error = #expect(throws: DateFormatError.self) {
             _ = try DateParser.inferOrder(from: ["01/01/2024", "25/03/2024", "03/25/2024"])
