@@ -155,11 +155,11 @@ struct TreeGrower {
                         let score = s[i] + leaf.value
                         s[i] = score
                         let p = 1 / (1 + Foundation.exp(-score))
-                        let gi = Float(p - Double(y[i])), hi = Float(max(p * (1 - p), 1e-16))
-                        gh[2 * i] = gi
-                        gh[2 * i + 1] = hi
-                        g += Double(gi)
-                        h += Double(hi)
+                        let gradient = Float(p - Double(y[i])), hessian = Float(max(p * (1 - p), 1e-16))
+                        gh[2 * i] = gradient
+                        gh[2 * i + 1] = hessian
+                        g += Double(gradient)
+                        h += Double(hessian)
                     }
                 }
                 // Only this part reads these entries of `order`.
