@@ -466,7 +466,7 @@ struct RowSlots: Sendable {
             }
         }}
         for i in 0..<n { start[i + 1] += start[i] }
-        func collect<S: FixedWidthInteger & UnsignedInteger>(_: S.Type) -> [S] {
+        func collect<S: FixedWidthInteger & UnsignedInteger & Sendable>(_: S.Type) -> [S] {
             var slots = [S](repeating: 0, count: start[n])
             columns.withUnsafeBufferPointer { c in
             start.withUnsafeBufferPointer { st in
