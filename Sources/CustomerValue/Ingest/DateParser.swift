@@ -276,7 +276,8 @@ public struct DateParser: Sendable {
             // A sample starting with three digits (2024-03-05) has at least three characters
             // before any separator, so it can say neither order: skipped without splitting it
             // (5,000 ISO dates cost several milliseconds of String work per file).
-            if sample.utf8.prefix(3).count == 3 && sample.utf8.prefix(3).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { continue }
+            let head = sample.utf8.prefix(3)
+            if head.count == 3 && head.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { continue }
             let parts = sample.split(whereSeparator: { $0 == " " || $0 == "T" }).first.map(String.init) ?? ""
             for sep: Character in ["/", ".", "-"] {
                 let p = parts.split(separator: sep, omittingEmptySubsequences: false)
