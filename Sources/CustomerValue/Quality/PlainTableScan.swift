@@ -1,3 +1,4 @@
+import CVAIntrinsics
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +8,9 @@ import Glibc
 /// returns, one record per line. The file is mapped into memory and each half is scanned by its
 /// own thread; a record's bytes are read once, split into cells and checked against the schema
 /// straight from the mapping (no record array, no String per cell), its hash kept for the
-/// duplicate check.
+/// duplicate check. The file is cut into chunks of a megabyte or more at line breaks, and each
+/// thread takes the next chunk when it is done with one: a thread slowed down (by the machine, or
+/// by rows that cost more) leaves the rest to the other, where fixed halves left the other idle.
 ///
 /// Whatever the scan does not handle itself goes to the general reader
 /// (``TableProfiler/profile(path:schema:delimiter:encoding:dateFormat:knownCustomers:observationEnd:quarantine:columns:parallel:makeState:visit:)``'s
@@ -55,15 +58,18 @@ enum PlainTableScan {
     }
 
     private static let maximumFields = 64
+    /// At most this many chunks (each holds a state and a report).
+    private static let maximumChunks = 256
 
     /// Scans `path` when it is plain (see the type's comment).
     /// - Parameters:
-    ///   - splitAt: tests: the parts split at the first line break at or after this offset, whatever the file's size.
+    ///   - splitAt: tests: two parts, split at the first line break at or after this offset, whatever the file's size.
+    ///   - chunkBytes: tests: chunks of this many bytes or more (to their next line break), whatever the file's size.
     ///   - acceptPlain: called with each plain accepted row (parsed values as ``TableRow``'s, and its cells).
     ///   - visit: called with each other accepted row, as the general reader does.
     static func profile<State>(
         path: String, schema: FileSchema, delimiter: UInt8?, encoding: TextEncoding?, dateFormat: String?,
-        quarantine: QuarantineSink?, columns: [String: String], splitAt: Int?,
+        quarantine: QuarantineSink?, columns: [String: String], splitAt: Int?, chunkBytes: Int? = nil,
         makeState: (Int) -> State, acceptPlain: (inout State, UnsafeMutablePointer<Double>, Record) -> Void,
         visit: (inout State, TableRow) throws -> Void
     ) throws -> Outcome<State> {
@@ -77,59 +83,76 @@ enum PlainTableScan {
               })
         else { return .notPlain }
         let (dataStart, firstLine) = setup.reader.nextRecord
-        guard fileSize - dataStart >= (splitAt == nil ? TableProfiler.minimumParallelBytes : 1),
-              splitAt != nil || ProcessInfo.processInfo.activeProcessorCount > 1 else { return .notPlain }
+        let forced = splitAt != nil || chunkBytes != nil
+        guard fileSize - dataStart >= (forced ? 1 : TableProfiler.minimumParallelBytes),
+              forced || ProcessInfo.processInfo.activeProcessorCount > 1 else { return .notPlain }
         guard let file = MappedFile(path: path, size: fileSize) else { return .notPlain }
         let base = file.base
-        let middle = splitAt.map { min(max($0, dataStart), fileSize) } ?? dataStart + (fileSize - dataStart) / 2
-        var split = fileSize
-        if middle < fileSize, let lf = memchr(base + middle, 0x0A, fileSize - middle) {
-            split = base.distance(to: lf.assumingMemoryBound(to: UInt8.self)) + 1
+        /// Offset just past the first line feed at or after `offset` (the file's end when none).
+        func lineEnd(from offset: Int) -> Int {
+            guard offset < fileSize, let lf = memchr(base + offset, 0x0A, fileSize - offset) else { return fileSize }
+            return base.distance(to: lf.assumingMemoryBound(to: UInt8.self)) + 1
         }
-        let ranges = [dataStart..<split, split..<fileSize]
+        var bounds = [dataStart]
+        if let splitAt {
+            bounds.append(lineEnd(from: min(max(splitAt, dataStart), fileSize)))
+        } else {
+            let size = max(1, chunkBytes ?? max(MappedWindow.step, (fileSize - dataStart) / maximumChunks + 1))
+            while let last = bounds.last, last < fileSize {
+                bounds.append(lineEnd(from: last + size - 1))
+            }
+        }
+        if bounds.last != fileSize { bounds.append(fileSize) }
+        let ranges = zip(bounds, bounds.dropFirst()).map { $0..<$1 }
 
-        let results = ParallelResults<Part<State>>(count: 2)
+        let results = ParallelResults<Part<State>>(count: ranges.count)
         let context = TableRowContext(header: setup.header, mapping: setup.mapping, slots: setup.slots)
+        // Each thread keeps its rows' hashes in buckets of its own, for all its chunks.
+        let threadHashes = [RowHashBuckets(), RowHashBuckets()]
+        let chunks = ChunkQueue(count: ranges.count)
         withoutActuallyEscaping(makeState) { makeState in
             withoutActuallyEscaping(acceptPlain) { acceptPlain in
-                let box = UncheckedBox((setup: setup, makeState: makeState, acceptPlain: acceptPlain, context: context, base: base))
-                DispatchQueue.concurrentPerform(iterations: 2) { k in
-                    var part = Part(part: ProfilePart(setup: box.value.setup, expectedBytes: ranges[k].count, deferDuplicates: true),
-                                    state: box.value.makeState(k))
-                    scan(box.value.base, range: ranges[k], setup: box.value.setup, context: box.value.context, into: &part,
-                         accept: box.value.acceptPlain)
-                    results.set(k, part)
+                let box = UncheckedBox((setup: setup, makeState: makeState, acceptPlain: acceptPlain, context: context, base: base,
+                                        threadHashes: threadHashes))
+                DispatchQueue.concurrentPerform(iterations: 2) { t in
+                    while let k = chunks.next() {
+                        var profile = ProfilePart(setup: box.value.setup, expectedBytes: ranges[k].count, deferDuplicates: true)
+                        profile.rowHashes = box.value.threadHashes[t]
+                        var part = Part(part: profile, state: box.value.makeState(k))
+                        scan(box.value.base, range: ranges[k], setup: box.value.setup, context: box.value.context, into: &part,
+                             accept: box.value.acceptPlain)
+                        if !part.plain { chunks.stop() }
+                        results.set(k, part)
+                    }
                 }
             }
         }
-        var parts = [try results.value(0), try results.value(1)]
-        results.clear()
-        guard parts.allSatisfy(\.plain) else { return .notPlain }
+        guard !chunks.stopped else { return .notPlain }
 
-        // The records the scan left to the general row check, in file order within each part.
-        let sinks = [QuarantineMemory(), QuarantineMemory()]
+        // The records the scan left to the general row check, in file order within each chunk.
+        let sinks = ranges.map { _ in QuarantineMemory() }
         var partLine = firstLine
         var states: [State] = []
-        var profiles: [ProfilePart] = []
-        for k in 0..<2 {
-            var state = parts[k].state
-            var profile = parts[k].part
-            for other in parts[k].others {
+        var total: ProfilePart?
+        for k in ranges.indices {
+            let part = try results.value(k)
+            var state = part.state
+            var profile = part.part
+            for other in part.others {
                 let reader = try CSVReader(path: path, delimiter: setup.reader.delimiter, range: other.bytes, firstLine: partLine + other.line)
                 try profile.scan(reader, setup: setup, quarantine: sinks[k]) { row in try visit(&state, row) }
             }
-            partLine += parts[k].lines
+            partLine += part.lines
             states.append(state)
-            profiles.append(profile)
+            if total == nil { total = profile } else { total?.merge(profile) }
         }
-        parts.removeAll()
-        if RowHashes.containsDuplicate([profiles[0].rowHashes, profiles[1].rowHashes]) { return .repeats }
-        var one = profiles[0]
-        one.merge(profiles[1])
+        results.clear()
+        if RowHashes.containsDuplicate(threadHashes) { return .repeats }
+        guard let total else { return .notPlain }
         if let quarantine {
             for sink in sinks { for row in sink.rows { try quarantine.record(row) } }
         }
-        return .done(one.finish(setup: setup), states)
+        return .done(total.finish(setup: setup), states)
     }
 
     /// Byte classes of the scan: 0 plain ASCII, 1 the delimiter, 2 a line feed, 3 a byte of a
@@ -158,6 +181,7 @@ enum PlainTableScan {
         let checkWholeScale = setup.checkWholeScale
         let parser = setup.parser
         let fieldCount = setup.header.count
+        let hashMask = setup.rowHashMask
         var dates = DateCache()
         let values = UnsafeMutablePointer<Double>.allocate(capacity: max(1, checkIndex.count))
         values.initialize(repeating: .nan, count: max(1, checkIndex.count))
@@ -170,12 +194,15 @@ enum PlainTableScan {
         }
         let record = Record(context: context, base: base, starts: starts, ends: ends)
         var part = result.part
+        // Held here: reaching it through `part` per row cost a retain and a release.
+        let rowHashes = part.rowHashes
         var state = result.state
         var others = result.others
         var line = 0
         var p = range.lowerBound
         let end = range.upperBound
         var window = MappedWindow(base: base, start: p, end: end)
+        var stops = StopBytes(base: base, start: p, end: end, delimiter: setup.reader.delimiter)
         defer { window.release() }
         classTable.withUnsafeBufferPointer { classes in
             records: while p < end {
@@ -186,18 +213,14 @@ enum PlainTableScan {
                 var multiByte = false
                 // Split the record at its delimiters, up to its line feed (or the end).
                 while true {
-                    var c: UInt8 = 2
-                    while p < end {
-                        c = classes[Int(base[p])]
-                        if c != 0 { break }
-                        p += 1
-                    }
-                    if p < end && c == 3 {
+                    p = stops.next()
+                    let c = p < end ? classes[Int(base[p])] : 2
+                    if c == 0 { continue }   // a tab (a stop byte of no meaning here)
+                    if c == 3 {
                         multiByte = true
-                        p += 1
                         continue
                     }
-                    if p < end && c == 4 {
+                    if c == 4 {
                         result.plain = false
                         return
                     }
@@ -259,7 +282,7 @@ enum PlainTableScan {
                         break
                     }
                 }
-                part.rowHashes.append(IdentifierTable.hash(raw))
+                rowHashes.append(IdentifierTable.hash(raw) & hashMask)
                 part.report.accepted += 1
                 while emptyMask != 0 {
                     let k = emptyMask.trailingZeroBitCount
@@ -273,6 +296,87 @@ enum PlainTableScan {
         result.state = state
         result.others = others
         result.lines = line
+    }
+}
+
+/// The positions of the bytes a plain scan stops at (delimiters, line feeds and the bytes
+/// ``cva_stop_mask64(_:_:)`` lists), in order: the bytes are tested 64 at a time and each stop
+/// costs a bit scan, where a byte-by-byte loop cost a table look-up and a branch per byte.
+struct StopBytes {
+    let base: UnsafePointer<UInt8>
+    let end: Int
+    let delimiter: UInt8
+    /// Start of the 64 bytes `bits` describes.
+    private var block: Int
+    /// The stops of the block not returned yet.
+    private var bits: UInt64
+
+    init(base: UnsafePointer<UInt8>, start: Int, end: Int, delimiter: UInt8) {
+        self.base = base
+        self.end = end
+        self.delimiter = delimiter
+        block = start
+        bits = 0
+        bits = mask(at: start)
+    }
+
+    /// The next stop's offset; `end` when there is none before it.
+    @inline(__always)
+    mutating func next() -> Int {
+        while bits == 0 {
+            block += 64
+            if block >= end { return end }
+            bits = mask(at: block)
+        }
+        let stop = block &+ bits.trailingZeroBitCount
+        bits &= bits &- 1
+        return stop
+    }
+
+    /// The stops among the 64 bytes at `start` (those before `end`).
+    @inline(__always)
+    private func mask(at start: Int) -> UInt64 {
+        if end - start >= 64 { return cva_stop_mask64(base + start, delimiter) }
+        var mask: UInt64 = 0
+        for k in 0..<max(0, end - start) {
+            let b = base[start + k]
+            if b < 0x20 || b >= 0x80 || b == 0x22 || b == delimiter { mask |= 1 << UInt64(k) }
+        }
+        return mask
+    }
+}
+
+/// The chunks of a file handed out to the threads, in file order, one at a time.
+final class ChunkQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private let count: Int
+    // Guarded by `lock`.
+    private var taken = 0
+    private var halted = false
+
+    init(count: Int) { self.count = count }
+
+    /// The next chunk not taken yet; nil when all are taken or ``stop()`` was called.
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !halted && taken < count else { return nil }
+        taken += 1
+        return taken - 1
+    }
+
+    /// Hands out no more chunks.
+    func stop() {
+        lock.lock()
+        halted = true
+        lock.unlock()
+    }
+
+    /// Whether ``stop()`` was called.
+    var stopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return halted
     }
 }
 

@@ -161,7 +161,7 @@ public enum TableProfiler {
         // hash repeats (within a half or across: a repeated row, or two rows that merely share
         // a hash), the file is read again on one thread with the exact check row by row, so the
         // first copy is kept and every later one set aside.
-        if RowHashes.containsDuplicate([firstPart.rowHashes, two.rowHashes]) { return try oneThread() }
+        if RowHashes.containsDuplicate([firstPart.rowHashes, two.rowHashes] as [RowHashBuckets]) { return try oneThread() }
         var one = firstPart
         one.merge(two)
         if let quarantine {
@@ -287,10 +287,10 @@ struct ProfilePart {
     var report: TableFileReport
     var emptyCounts: [Int]
     var seenRows: SeenRows
-    /// With deferred duplicates: the hash of every row, in file order; the caller checks them
-    /// all at once (``RowHashes/containsDuplicate(_:)``, cache-friendly) instead of probing a
-    /// large table at random per row.
-    var rowHashes: [UInt64] = []
+    /// With deferred duplicates: the hash of every row; the caller checks them all at once
+    /// (``RowHashes/containsDuplicate(_:)``, cache-friendly) instead of probing a large table at
+    /// random per row.
+    var rowHashes = RowHashBuckets()
     let deferDuplicates: Bool
     // customers file: each id's first name (hash), to spot one id with two names.
     var idsSeen = IdentifierTable()
@@ -304,7 +304,6 @@ struct ProfilePart {
         self.deferDuplicates = deferDuplicates
         seenRows = SeenRows(expected: deferDuplicates ? 0 : expected, keepsCopies: setup.reader.encoding != .utf8,
                             hashMask: setup.rowHashMask)
-        if deferDuplicates { rowHashes.reserveCapacity(expected) }
     }
 
     /// Adds the counts of the part that follows this one.
@@ -344,6 +343,8 @@ struct ProfilePart {
         let checkInteger = setup.checkInteger
         let checkWholeScale = setup.checkWholeScale
         var dates = DateCache()
+        // Held here: reaching it through `self` per row cost a retain and a release.
+        let rowHashes = self.rowHashes
         let orderedSlots = setup.orderedSlots
         let observationEnd = setup.observationEnd.map { Double($0.ordinal) }
         let checkDates = setup.hasDates && (observationEnd != nil || !orderedSlots.isEmpty)
@@ -614,99 +615,73 @@ struct RowHashSet {
     }
 }
 
-/// Duplicate detection over all row hashes at once: radix-partitioned by their top bits into
-/// buckets small enough for the cache, each checked with a small open-addressing table.
+/// Duplicate detection over all row hashes at once. Each part of a file groups its rows' keys by
+/// their top bits into ``RowHashBuckets`` as it reads them (so there is no partition pass of its
+/// own), and each bucket is then checked with a small open-addressing table that stays in cache.
 ///
-/// Both steps run on two threads: each list is partitioned by its own task, then each half of
-/// the buckets is checked by its own task (a bucket gathers its part of every list). The answer
-/// is the same as one thread's: a repeat always falls in one bucket.
+/// The check runs on two threads, each taking half of the buckets (a bucket gathers its keys
+/// from every part). The answer is the same as one thread's: a repeat always falls in one bucket.
 enum RowHashes {
-    /// Whether any hash occurs twice in `lists` (taken together). A zero hash counts as
-    /// ``RowHashSet`` counts it (as the same key as its stand-in).
-    static func containsDuplicate(_ lists: [[UInt64]]) -> Bool {
-        let n = lists.reduce(0) { $0 + $1.count }
-        guard n > 1 else { return false }
-        var bits = 0
-        while (n >> bits) > 4096 { bits += 1 }
-        let shift = UInt64(64 - max(bits, 1))
-        let buckets = 1 << max(bits, 1)
-        // Per list: bucket starts (buckets + 1) and its hashes in bucket order.
-        let partitioned = ParallelResults<(starts: [Int], hashes: [UInt64])>(count: lists.count)
-        DispatchQueue.concurrentPerform(iterations: lists.count) { l in
-            partitioned.set(l, partition(lists[l], buckets: buckets, shift: shift))
-        }
-        var parts: [(starts: [Int], hashes: [UInt64])] = []
-        for l in lists.indices {
-            guard let part = try? partitioned.value(l) else { return oneThreadCheck(lists) }
-            parts.append(part)
-        }
-        partitioned.clear()
-        let halves = buckets >= 2 ? 2 : 1
-        let found = ParallelResults<Bool>(count: halves)
+    /// Whether any hash occurs twice in `parts` (taken together).
+    static func containsDuplicate(_ parts: [RowHashBuckets]) -> Bool {
+        let total = parts.reduce(0) { $0 + $1.total }
+        guard total > 1 else { return false }
+        let found = ParallelResults<Bool>(count: 2)
         let shared = UncheckedBox(parts)
-        DispatchQueue.concurrentPerform(iterations: halves) { h in
-            let range = h == 0 ? 0..<(buckets / halves) : (buckets / halves)..<buckets
-            found.set(h, repeats(in: shared.value, buckets: range))
+        let half = RowHashBuckets.bucketCount / 2
+        DispatchQueue.concurrentPerform(iterations: 2) { h in
+            found.set(h, repeats(in: shared.value, buckets: h == 0 ? 0..<half : half..<RowHashBuckets.bucketCount))
         }
-        for h in 0..<halves {
-            guard let repeated = try? found.value(h) else { return oneThreadCheck(lists) }
+        for h in 0..<2 {
+            guard let repeated = try? found.value(h) else { return oneThreadCheck(parts) }
             if repeated { return true }
         }
         return false
     }
 
+    /// ``containsDuplicate(_:)`` of hashes in lists (one part each).
+    static func containsDuplicate(_ lists: [[UInt64]]) -> Bool {
+        containsDuplicate(lists.map { list in
+            let buckets = RowHashBuckets()
+            for h in list { buckets.append(h) }
+            return buckets
+        })
+    }
+
+    /// The key a hash is stored as: a zero hash counts as ``RowHashSet`` counts it (as the same
+    /// key as its stand-in), so that zero can mark an empty slot.
     @inline(__always)
     static func key(_ h: UInt64) -> UInt64 { h == 0 ? 0x9E37_79B9_7F4A_7C15 : h }
 
-    /// `list`'s keys grouped by bucket (their top bits), with each bucket's start.
-    static func partition(_ list: [UInt64], buckets: Int, shift: UInt64) -> (starts: [Int], hashes: [UInt64]) {
-        var starts = [Int](repeating: 0, count: buckets + 1)
-        for h in list { starts[Int(key(h) >> shift) + 1] += 1 }
-        for b in 0..<buckets { starts[b + 1] += starts[b] }
-        var next = starts
-        var scattered = [UInt64](repeating: 0, count: list.count)
-        scattered.withUnsafeMutableBufferPointer { out in
-            for h in list {
-                let k = key(h)
-                let b = Int(k >> shift)
-                out[next[b]] = k
-                next[b] += 1
-            }
-        }
-        return (starts, scattered)
-    }
-
-    /// Whether a key repeats within any bucket of `range`, over all lists' parts of it.
-    static func repeats(in parts: [(starts: [Int], hashes: [UInt64])], buckets range: Range<Int>) -> Bool {
+    /// Whether a key repeats within any bucket of `range`, over all parts' keys of it.
+    static func repeats(in parts: [RowHashBuckets], buckets range: Range<Int>) -> Bool {
         var largest = 0
-        for b in range {
-            var size = 0
-            for part in parts { size += part.starts[b + 1] - part.starts[b] }
-            largest = max(largest, size)
-        }
+        for b in range { largest = max(largest, parts.reduce(0) { $0 + $1.count(bucket: b) }) }
         var size = 16
         while size < largest * 2 { size <<= 1 }
         var table = [UInt64](repeating: 0, count: size)
         return table.withUnsafeMutableBufferPointer { slots in
             for b in range {
-                var count = 0
-                for part in parts { count += part.starts[b + 1] - part.starts[b] }
+                let count = parts.reduce(0) { $0 + $1.count(bucket: b) }
                 guard count > 1 else { continue }
                 var capacity = 16
                 while capacity < count * 2 { capacity <<= 1 }
                 let mask = capacity - 1
                 for i in 0..<capacity { slots[i] = 0 }
                 for part in parts {
-                    for j in part.starts[b]..<part.starts[b + 1] {
-                        let k = part.hashes[j]
-                        var i = Int(truncatingIfNeeded: k) & mask
-                        while true {
-                            let slot = slots[i]
-                            if slot == 0 { slots[i] = k; break }
-                            if slot == k { return true }
-                            i = (i + 1) & mask
+                    let repeated = part.forEachRun(bucket: b) { keys in
+                        for k in keys {
+                            var i = Int(truncatingIfNeeded: k) & mask
+                            while true {
+                                let slot = slots[i]
+                                if slot == 0 { slots[i] = k; break }
+                                if slot == k { return true }
+                                i = (i + 1) & mask
+                            }
                         }
+                        return false
                     }
+                    if repeated { return true }
                 }
             }
             return false
@@ -714,9 +689,83 @@ enum RowHashes {
     }
 
     /// The same answer on the calling thread (should a task have produced no result).
-    static func oneThreadCheck(_ lists: [[UInt64]]) -> Bool {
+    static func oneThreadCheck(_ parts: [RowHashBuckets]) -> Bool {
         var seen = Set<UInt64>()
-        for list in lists { for h in list where !seen.insert(key(h)).inserted { return true } }
+        for part in parts {
+            for b in 0..<RowHashBuckets.bucketCount {
+                let repeated = part.forEachRun(bucket: b) { keys in keys.contains { !seen.insert($0).inserted } }
+                if repeated { return true }
+            }
+        }
+        return false
+    }
+}
+
+/// The row hashes of one part of a file as keys (``RowHashes/key(_:)``), grouped by their top
+/// bits into ``bucketCount`` buckets as they are added: each bucket is a list of chunks of
+/// ``chunkSize`` keys, taken as it fills. Adding a key costs a store and a count, and the
+/// duplicate check reads each bucket from every part. Used by one thread at a time.
+final class RowHashBuckets {
+    static let bucketBits = 8
+    static let bucketCount = 1 << bucketBits
+    static let chunkSize = 512
+    /// Per bucket: its chunks, the last one being filled.
+    private var chunks: [[UnsafeMutablePointer<UInt64>]]
+    /// Per bucket: where its next key goes (nil before its first chunk, when `room` is zero).
+    private let cursor: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>
+    /// Per bucket: the free slots left in its last chunk.
+    private let room: UnsafeMutablePointer<Int>
+    /// The keys added.
+    private(set) var total = 0
+
+    init() {
+        chunks = Array(repeating: [], count: Self.bucketCount)
+        room = .allocate(capacity: Self.bucketCount)
+        room.initialize(repeating: 0, count: Self.bucketCount)
+        cursor = .allocate(capacity: Self.bucketCount)
+        cursor.initialize(repeating: nil, count: Self.bucketCount)
+    }
+
+    deinit {
+        for list in chunks { for chunk in list { chunk.deallocate() } }
+        room.deallocate()
+        cursor.deallocate()
+    }
+
+    /// Adds the key of row hash `hash`.
+    @inline(__always)
+    func append(_ hash: UInt64) {
+        let key = RowHashes.key(hash)
+        let b = Int(truncatingIfNeeded: key >> UInt64(64 - Self.bucketBits))
+        if room[b] == 0 { newChunk(b) }
+        let slot = cursor[b].unsafelyUnwrapped
+        slot.pointee = key
+        cursor[b] = slot + 1
+        room[b] &-= 1
+        total &+= 1
+    }
+
+    @inline(never)
+    private func newChunk(_ b: Int) {
+        let chunk = UnsafeMutablePointer<UInt64>.allocate(capacity: Self.chunkSize)
+        chunks[b].append(chunk)
+        cursor[b] = chunk
+        room[b] = Self.chunkSize
+    }
+
+    /// The keys in bucket `b`.
+    func count(bucket b: Int) -> Int {
+        chunks[b].count * Self.chunkSize - room[b]
+    }
+
+    /// Calls `body` with each run of bucket `b`'s keys, in the order they were added, until it
+    /// returns true; whether it did.
+    func forEachRun(bucket b: Int, _ body: (UnsafeBufferPointer<UInt64>) -> Bool) -> Bool {
+        let list = chunks[b]
+        for (i, chunk) in list.enumerated() {
+            let n = i == list.count - 1 ? Self.chunkSize - room[b] : Self.chunkSize
+            if body(UnsafeBufferPointer(start: chunk, count: n)) { return true }
+        }
         return false
     }
 }

@@ -86,15 +86,23 @@ public struct TextAnalysis: Sendable, Hashable, Codable {
 }
 
 /// Running totals over scored texts, to summarise a file of any size in constant memory.
+///
+/// Sentiments are summed in fixed point (units of 2⁻⁶⁰, in 128 bits): integer sums are exact,
+/// so they do not depend on the order texts are added or tallies merged in, and a file read on
+/// one thread or split over several gives the same means to the last digit. A sentiment is
+/// within (−1, 1), so the sums cannot overflow before 2⁶⁷ texts.
 public struct FeedbackTally: Sendable, Hashable {
     public private(set) var n = 0
     public private(set) var escalations = 0
-    public private(set) var sentimentSum = 0.0
+    /// The sum of all texts' sentiments.
+    public var sentimentSum: Double { Self.value(sentimentTotal) }
+    private var sentimentTotal: Int128 = 0
     public private(set) var detractors = 0
     public private(set) var promoters = 0
     public private(set) var withNPS = 0
     var count: [Int]
-    var sentiment: [Double]
+    /// Per theme: the sum of its texts' sentiments, in fixed point.
+    var sentiment: [Int128]
     var themeEscalations: [Int]
     var themeDetractors: [Int]
     var themePromoters: [Int]
@@ -107,11 +115,21 @@ public struct FeedbackTally: Sendable, Hashable {
         themePromoters = count
     }
 
+    /// The fixed-point value of `sentiment` (rounded toward zero, below 2⁻⁶⁰).
+    @inline(__always)
+    static func fixed(_ sentiment: Double) -> Int128 {
+        sentiment.isFinite ? Int128(sentiment * 0x1p60) : 0
+    }
+
+    /// The value of a fixed-point sum.
+    static func value(_ total: Int128) -> Double { Double(total) / 0x1p60 }
+
     /// Adds one scored text; `nps` 0–6 counts it as a detractor's, 9–10 as a promoter's
     /// (Reichheld 2003, "The one number you need to grow", Harvard Business Review).
     public mutating func add(_ score: TextScore, nps: Double?) {
         n += 1
-        sentimentSum += score.sentiment
+        let sentimentFixed = Self.fixed(score.sentiment)
+        sentimentTotal += sentimentFixed
         if score.escalate { escalations += 1 }
         let detractor = nps.map { $0 <= 6 } ?? false
         let promoter = nps.map { $0 >= 9 } ?? false
@@ -124,7 +142,7 @@ public struct FeedbackTally: Sendable, Hashable {
             bits &= bits - 1
             guard k < count.count else { continue }
             count[k] += 1
-            sentiment[k] += score.sentiment
+            sentiment[k] += sentimentFixed
             if score.escalate { themeEscalations[k] += 1 }
             if detractor { themeDetractors[k] += 1 }
             if promoter { themePromoters[k] += 1 }
@@ -136,7 +154,7 @@ public struct FeedbackTally: Sendable, Hashable {
         precondition(other.count.count == count.count, "tallies of different lexicons")
         n += other.n
         escalations += other.escalations
-        sentimentSum += other.sentimentSum
+        sentimentTotal += other.sentimentTotal
         detractors += other.detractors
         promoters += other.promoters
         withNPS += other.withNPS
@@ -156,7 +174,7 @@ public struct FeedbackTally: Sendable, Hashable {
             return ThemeSummary(
                 theme: theme.id, labelEN: theme.labelEN, labelZH: theme.labelZH, count: count[k],
                 share: n > 0 ? Double(count[k]) / Double(n) : 0,
-                meanSentiment: count[k] > 0 ? sentiment[k] / Double(count[k]) : nil,
+                meanSentiment: count[k] > 0 ? Self.value(sentiment[k]) / Double(count[k]) : nil,
                 escalations: themeEscalations[k], detractorCount: themeDetractors[k], promoterCount: themePromoters[k],
                 detractorShare: detractors > 0 ? Double(themeDetractors[k]) / Double(detractors) : nil,
                 promoterShare: promoters > 0 ? Double(themePromoters[k]) / Double(promoters) : nil)

@@ -121,18 +121,22 @@ public enum SatisfactionAnalysis {
                     quarantine: quarantine, comments: LazyFeedbackAnalyzer(lexicon: commentLexicon), parallel: true, splitAt: nil)
     }
 
-    /// `parallel`, `splitAt`: see ``TableProfiler`` (tests compare one and two threads).
+    /// `parallel`, `splitAt`: see ``TableProfiler``; `chunkBytes`: see ``PlainTableScan`` (tests
+    /// compare one thread with two, and with chunks of any size).
     static func analyze(
         path: String, groupings: [SatisfactionGrouping], delimiter: UInt8?, encoding: TextEncoding?,
-        dateFormat: String?, quarantine: QuarantineSink?, feedback: FeedbackAnalyzer?, parallel: Bool, splitAt: Int?
+        dateFormat: String?, quarantine: QuarantineSink?, feedback: FeedbackAnalyzer?, parallel: Bool, splitAt: Int?,
+        chunkBytes: Int? = nil
     ) throws -> SatisfactionReport {
         try analyze(path: path, groupings: groupings, delimiter: delimiter, encoding: encoding, dateFormat: dateFormat,
-                    quarantine: quarantine, comments: feedback.map(LazyFeedbackAnalyzer.init), parallel: parallel, splitAt: splitAt)
+                    quarantine: quarantine, comments: feedback.map(LazyFeedbackAnalyzer.init), parallel: parallel, splitAt: splitAt,
+                    chunkBytes: chunkBytes)
     }
 
     private static func analyze(
         path: String, groupings: [SatisfactionGrouping], delimiter: UInt8?, encoding: TextEncoding?,
-        dateFormat: String?, quarantine: QuarantineSink?, comments: LazyFeedbackAnalyzer?, parallel: Bool, splitAt: Int?
+        dateFormat: String?, quarantine: QuarantineSink?, comments: LazyFeedbackAnalyzer?, parallel: Bool, splitAt: Int?,
+        chunkBytes: Int? = nil
     ) throws -> SatisfactionReport {
         let makeState = { (_: Int) in SatisfactionAccumulator(groupings: groupings, comments: comments) }
         let visit = { (state: inout SatisfactionAccumulator, row: TableRow) in state.add(row) }
@@ -141,7 +145,7 @@ public enum SatisfactionAnalysis {
             // Plain files (the usual export): one pass over the mapped bytes on two threads.
             outcome = try PlainTableScan.profile(
                 path: path, schema: .surveys, delimiter: delimiter, encoding: encoding, dateFormat: dateFormat,
-                quarantine: quarantine, columns: [:], splitAt: splitAt, makeState: makeState,
+                quarantine: quarantine, columns: [:], splitAt: splitAt, chunkBytes: chunkBytes, makeState: makeState,
                 acceptPlain: { state, values, record in state.add(values: values, record: record) }, visit: visit)
         }
         let (report, parts): (TableFileReport, [SatisfactionAccumulator])
@@ -234,27 +238,23 @@ public enum SatisfactionAnalysis {
 /// The tallies of one part of a surveys file: overall, per group of each grouping, and of the
 /// comments. Parts are merged in file order (group labels keep their first appearance).
 ///
-/// The counts of a group are one flat run of ``width`` integers in its grouping's buffer
-/// (rows, then NPS 0–10, CSAT 1–5, CES 1–7), so a row costs a few increments per grouping; a
-/// ``SatisfactionTally`` per group (three arrays) cost three uniqueness checks per row and
-/// grouping. Month and quarter groups are found by the day's ordinal in a table (no date
-/// arithmetic nor dictionary lookup per row).
+/// The counts of a group are one flat run of ``width`` integers in its grouping's
+/// ``GroupCounts`` (rows, then NPS 0–10, CSAT 1–5, CES 1–7), so a row costs a few increments per
+/// grouping; a ``SatisfactionTally`` per group (three arrays) cost three uniqueness checks per
+/// row and grouping, and nested arrays two. Month and quarter groups are found by the day's
+/// ordinal in a table (no date arithmetic nor dictionary lookup per row).
 struct SatisfactionAccumulator {
     /// Counts per group: rows, NPS 0...10, CSAT 1...5, CES 1...7.
     static let width = 24
     static let npsBase = 1, csatBase = 12, cesBase = 17
-    /// Day ordinals from 1900-01-01 (−25,567) to 2155-12-31 have a table entry.
-    static let firstTableDay = -25_567
-    static let tableDays = 93_502
-
     let groupings: [SatisfactionGrouping]
-    var overallCounts = [Int](repeating: 0, count: width)
+    let overallCounts = GroupCounts()
     // Per grouping: label → slot, the slot's counts, and its labels in order of appearance.
     var labelSlots: [[String: Int]]
     var periodSlots: [[Int: Int]]
-    /// Per month or quarter grouping: slot + 1 per day ordinal from `firstTableDay` (0: not seen yet).
-    var daySlots: [[Int32]]
-    var counts: [[Int]]
+    /// Per month or quarter grouping: each day's slot.
+    let daySlots: [DaySlots]
+    let counts: [GroupCounts]
     var labels: [[String]]
     // Survey columns: their field index, found at the first row.
     var columnIndex: [Int?]
@@ -284,10 +284,11 @@ struct SatisfactionAccumulator {
 
     init(groupings: [SatisfactionGrouping], comments: LazyFeedbackAnalyzer?) {
         self.groupings = groupings
+        _ = overallCounts.appendSlot()
         labelSlots = Array(repeating: [:], count: groupings.count)
         periodSlots = Array(repeating: [:], count: groupings.count)
-        daySlots = Array(repeating: [], count: groupings.count)
-        counts = Array(repeating: [], count: groupings.count)
+        daySlots = groupings.map { _ in DaySlots() }
+        counts = groupings.map { _ in GroupCounts() }
         labels = Array(repeating: [], count: groupings.count)
         columnIndex = Array(repeating: nil, count: groupings.count)
         cellIDs = groupings.map { grouping in
@@ -309,20 +310,19 @@ struct SatisfactionAccumulator {
     }
 
     /// The overall tally.
-    var overall: SatisfactionTally { Self.tally(overallCounts[...]) }
+    var overall: SatisfactionTally { Self.tally(overallCounts.run(0)) }
 
     /// The tally of slot `s` of grouping `g`.
     func tally(_ g: Int, _ s: Int) -> SatisfactionTally {
-        Self.tally(counts[g][(s * Self.width)..<((s + 1) * Self.width)])
+        Self.tally(counts[g].run(s))
     }
 
-    static func tally(_ run: ArraySlice<Int>) -> SatisfactionTally {
-        let b = run.startIndex
+    static func tally(_ run: UnsafeBufferPointer<Int>) -> SatisfactionTally {
         var tally = SatisfactionTally()
-        tally.rows = run[b]
-        for k in 0..<11 { tally.nps[k] = run[b + npsBase + k] }
-        for k in 0..<5 { tally.csat[k] = run[b + csatBase + k] }
-        for k in 0..<7 { tally.ces[k] = run[b + cesBase + k] }
+        tally.rows = run[0]
+        for k in 0..<11 { tally.nps[k] = run[npsBase + k] }
+        for k in 0..<5 { tally.csat[k] = run[csatBase + k] }
+        for k in 0..<7 { tally.ces[k] = run[cesBase + k] }
         return tally
     }
 
@@ -331,27 +331,21 @@ struct SatisfactionAccumulator {
         let s = labels[g].count
         labelSlots[g][label] = s
         labels[g].append(label)
-        counts[g].append(contentsOf: repeatElement(0, count: Self.width))
+        let added = counts[g].appendSlot()
+        assert(added == s)
         return s
     }
 
     /// The slot of the month or quarter of day `ordinal`: a table look-up once the day has been seen.
     @inline(__always)
     mutating func periodSlot(_ g: Int, ordinal: Int) -> Int {
-        let t = ordinal &- Self.firstTableDay
-        if t >= 0 && t < Self.tableDays {
-            let s = daySlots[g].withUnsafeBufferPointer { $0.isEmpty ? 0 : $0[t] }
-            if s > 0 { return Int(s) &- 1 }
-        }
-        return newPeriodSlot(g, ordinal: ordinal)
+        let s = daySlots[g].slot(ordinal)
+        return s >= 0 ? s : newPeriodSlot(g, ordinal: ordinal)
     }
 
     /// ``periodSlot(_:ordinal:)`` of a day not seen yet (or outside the table).
     @inline(never)
     mutating func newPeriodSlot(_ g: Int, ordinal: Int) -> Int {
-        let t = ordinal - Self.firstTableDay
-        let inTable = t >= 0 && t < Self.tableDays
-        if inTable && daySlots[g].isEmpty { daySlots[g] = [Int32](repeating: 0, count: Self.tableDays) }
         let (year, month, _) = CalendarDay(ordinal: Int32(ordinal)).components
         let s: Int
         if kinds[g] == 0 {
@@ -368,7 +362,7 @@ struct SatisfactionAccumulator {
                 periodSlots[g][key] = s
             }
         }
-        if inTable { daySlots[g][t] = Int32(s + 1) }
+        daySlots[g].set(ordinal, slot: s)
         return s
     }
 
@@ -386,16 +380,6 @@ struct SatisfactionAccumulator {
         return s
     }
 
-    /// Adds one answer's counts (offsets from ``width``'s layout, −1 for a blank) to `run`.
-    @inline(__always)
-    static func count(_ buffer: inout [Int], at base: Int, nps: Int, csat: Int, ces: Int) {
-        buffer.withUnsafeMutableBufferPointer { b in
-            b[base] += 1
-            if nps >= 0 { b[base + nps] += 1 }
-            if csat >= 0 { b[base + csat] += 1 }
-            if ces >= 0 { b[base + ces] += 1 }
-        }
-    }
 
     /// Finds the columns the tallies need, once per part.
     mutating func resolve(slots: [String: Int], mapping: ColumnMapping, header: [String]) {
@@ -442,7 +426,7 @@ struct SatisfactionAccumulator {
                 let label = { customerLabels[row.text("customer_id") ?? ""] ?? SatisfactionAnalysis.unknownGroup }
                 s = customerField < 0 ? slot(g, label: label()) : cellSlot(g, row: row, field: customerField, label: label)
             }
-            Self.count(&counts[g], at: s * Self.width, nps: npsOffset, csat: csatOffset, ces: cesOffset)
+            counts[g].count(slot: s, nps: npsOffset, csat: csatOffset, ces: cesOffset)
         }
     }
 
@@ -470,7 +454,7 @@ struct SatisfactionAccumulator {
     @inline(__always)
     mutating func add(values: UnsafeMutablePointer<Double>, comment: UnsafeBufferPointer<UInt8>?) {
         let (npsOffset, csatOffset, cesOffset) = offsets(values)
-        Self.count(&overallCounts, at: 0, nps: npsOffset, csat: csatOffset, ces: cesOffset)
+        overallCounts.count(slot: 0, nps: npsOffset, csat: csatOffset, ces: cesOffset)
         if let comment, comments != nil {
             if scorerReference == nil { makeScorer() }
             if let scorerReference {
@@ -484,7 +468,7 @@ struct SatisfactionAccumulator {
             // Periods by their kind alone: switching on the grouping itself would copy its
             // payload (a retain and release per row).
             let s = periodSlot(g, ordinal: ordinal)
-            Self.count(&counts[g], at: s * Self.width, nps: npsOffset, csat: csatOffset, ces: cesOffset)
+            counts[g].count(slot: s, nps: npsOffset, csat: csatOffset, ces: cesOffset)
         }
     }
 
@@ -500,14 +484,107 @@ struct SatisfactionAccumulator {
 
     /// Adds the tallies of the part that follows this one.
     mutating func merge(_ next: SatisfactionAccumulator) {
-        for k in 0..<Self.width { overallCounts[k] += next.overallCounts[k] }
+        overallCounts.add(next.overallCounts.run(0), toSlot: 0)
         for g in groupings.indices {
             for (s, label) in next.labels[g].enumerated() {
-                let base = slot(g, label: label) * Self.width
-                for k in 0..<Self.width { counts[g][base + k] += next.counts[g][s * Self.width + k] }
+                counts[g].add(next.counts[g].run(s), toSlot: slot(g, label: label))
             }
         }
         if let other = next.feedbackTally { feedbackTally?.merge(other) }
+    }
+}
+
+/// The counts of one grouping's groups: a run of ``SatisfactionAccumulator/width`` integers
+/// per slot in one buffer of its own, counted into without the copy-on-write check an array
+/// takes per write. Held by one accumulator (one thread).
+final class GroupCounts {
+    private var base: UnsafeMutablePointer<Int>
+    private var capacity = 16
+    private(set) var slots = 0
+    private static var width: Int { SatisfactionAccumulator.width }
+
+    init() {
+        base = .allocate(capacity: capacity * Self.width)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Adds a slot of zero counts; its index.
+    func appendSlot() -> Int {
+        if slots == capacity {
+            let grown = UnsafeMutablePointer<Int>.allocate(capacity: 2 * capacity * Self.width)
+            grown.moveInitialize(from: base, count: slots * Self.width)
+            base.deallocate()
+            base = grown
+            capacity *= 2
+        }
+        (base + slots * Self.width).initialize(repeating: 0, count: Self.width)
+        slots += 1
+        return slots - 1
+    }
+
+    /// The counts of slot `s`.
+    func run(_ s: Int) -> UnsafeBufferPointer<Int> {
+        precondition(s >= 0 && s < slots, "no such slot")
+        return UnsafeBufferPointer(start: base + s * Self.width, count: Self.width)
+    }
+
+    /// Adds one answer to slot `s`: its row, and the counts at the offsets of its answers (the
+    /// accumulator's layout, −1 for a blank one).
+    @inline(__always)
+    func count(slot s: Int, nps: Int, csat: Int, ces: Int) {
+        let run = base + s &* Self.width
+        run[0] &+= 1
+        if nps >= 0 { run[nps] &+= 1 }
+        if csat >= 0 { run[csat] &+= 1 }
+        if ces >= 0 { run[ces] &+= 1 }
+    }
+
+    /// Adds `counts` (a run of another part) to slot `s`.
+    func add(_ counts: UnsafeBufferPointer<Int>, toSlot s: Int) {
+        let run = base + s * Self.width
+        for k in 0..<Self.width { run[k] += counts[k] }
+    }
+}
+
+/// The month or quarter slot of each day ordinal seen, in a table spanning the days seen so far
+/// (a few kilobytes for a few years of answers, so the look-up per row stays in cache).
+final class DaySlots {
+    /// Ordinal of the table's first day.
+    private var first = 0
+    private var table = UnsafeMutableBufferPointer<Int32>(start: nil, count: 0)
+    /// Days beyond this distance from the table get no entry (their slot is worked out each time).
+    static let maximumSpan = 200_000
+
+    deinit { table.deallocate() }
+
+    /// The slot of day `ordinal`; −1 when not set.
+    @inline(__always)
+    func slot(_ ordinal: Int) -> Int {
+        let t = ordinal &- first
+        guard t >= 0 && t < table.count else { return -1 }
+        return Int(table[t]) &- 1
+    }
+
+    /// Sets the slot of day `ordinal`, growing the table to hold it (up to ``maximumSpan`` days).
+    func set(_ ordinal: Int, slot: Int) {
+        if table.isEmpty {
+            first = ordinal - 512
+            table = .allocate(capacity: 1024)
+            table.initialize(repeating: 0)
+        }
+        let t = ordinal - first
+        if t < 0 || t >= table.count {
+            let low = min(first, ordinal - 512), high = max(first + table.count, ordinal + 512)
+            guard high - low <= Self.maximumSpan else { return }
+            let grown = UnsafeMutableBufferPointer<Int32>.allocate(capacity: high - low)
+            grown.initialize(repeating: 0)
+            for k in table.indices { grown[first - low + k] = table[k] }
+            table.deallocate()
+            table = grown
+            first = low
+        }
+        table[ordinal - first] = Int32(slot + 1)
     }
 }
 

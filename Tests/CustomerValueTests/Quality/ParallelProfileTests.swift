@@ -86,12 +86,10 @@ struct ParallelProfileTests {
                 #expect(two.overall == one.overall && two.rows == one.rows)
                 #expect(two.by == one.by)
                 #expect(two.file == one.file)
-                // Counts exactly; sentiment sums are added in another order (last bits only).
+                // Counts, and sentiment sums too (fixed point, exact in any order): all equal.
                 let (a, b) = (try #require(two.themes), try #require(one.themes))
-                #expect(a.n == b.n && a.detractors == b.detractors && a.promoters == b.promoters && a.escalations == b.escalations)
-                #expect(abs((a.meanSentiment ?? 0) - (b.meanSentiment ?? 0)) < 1e-12)
-                #expect(a.themes.map(\.theme) == b.themes.map(\.theme) && a.themes.map(\.count) == b.themes.map(\.count))
-                #expect(zip(a.themes, b.themes).allSatisfy { abs(($0.meanSentiment ?? 0) - ($1.meanSentiment ?? 0)) < 1e-12 })
+                #expect(a == b)
+                #expect(a.n > 0 && a.themes.contains { $0.meanSentiment != nil })
             }
             #expect(one.by.count > 12 && (one.themes?.n ?? 0) > 0)
         }
@@ -115,6 +113,31 @@ extension ParallelProfileTests {
         let largest = distinct.max() ?? 0, smallest = distinct.min() ?? 0
         #expect(RowHashes.containsDuplicate([distinct, [largest]]))
         #expect(RowHashes.containsDuplicate([[smallest], distinct]))
+    }
+
+    /// The buckets keep every key added, once, in the order added within its bucket (its top
+    /// eight bits), across several chunks; a zero hash is kept as its stand-in.
+    @Test func hashBucketsKeepEveryKeyInItsBucket() {
+        var generator = SplitMix(seed: 5)
+        // Ten thousand keys in three buckets (several chunks each), and a zero hash.
+        let hashes = (0..<10_000).map { k in (generator.next() >> 8) | (UInt64(k % 3) << 62) } + [0]
+        let buckets = RowHashBuckets()
+        for h in hashes { buckets.append(h) }
+        #expect(buckets.total == hashes.count)
+        var seen: [Int: [UInt64]] = [:]
+        for b in 0..<RowHashBuckets.bucketCount {
+            var keys: [UInt64] = []
+            _ = buckets.forEachRun(bucket: b) { run in keys.append(contentsOf: run); return false }
+            #expect(keys.count == buckets.count(bucket: b))
+            if !keys.isEmpty { seen[b] = keys }
+        }
+        var expected: [Int: [UInt64]] = [:]
+        for h in hashes {
+            let key = RowHashes.key(h)
+            expected[Int(key >> 56), default: []].append(key)
+        }
+        #expect(seen == expected)
+        #expect(seen.keys.sorted() == [0, 64, 128, 0x9E])
     }
 
     /// The split search's word-at-a-time count of quotes, line feeds and carriage returns equals

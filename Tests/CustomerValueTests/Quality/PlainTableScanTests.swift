@@ -30,10 +30,11 @@ struct PlainTableScanTests {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func analyze(_ path: String, parallel: Bool, splitAt: Int?, sink: QuarantineMemory) throws -> SatisfactionReport {
+    static func analyze(_ path: String, parallel: Bool, splitAt: Int?, chunkBytes: Int? = nil,
+                        sink: QuarantineMemory) throws -> SatisfactionReport {
         try SatisfactionAnalysis.analyze(path: path, groupings: [.quarter, .month], delimiter: nil, encoding: nil, dateFormat: nil,
                                          quarantine: sink, feedback: try FeedbackAnalyzer(lexicon: .builtIn),
-                                         parallel: parallel, splitAt: splitAt)
+                                         parallel: parallel, splitAt: splitAt, chunkBytes: chunkBytes)
     }
 
     @Test(arguments: [false, true])
@@ -47,10 +48,17 @@ struct PlainTableScanTests {
                 #expect(two.file == one.file, "split at \(at)")
                 #expect(twoSink.rows == oneSink.rows, "split at \(at)")
                 #expect(two.overall == one.overall && two.rows == one.rows && two.by == one.by)
-                let (a, b) = (try #require(two.themes), try #require(one.themes))
-                #expect(a.n == b.n && a.detractors == b.detractors && a.promoters == b.promoters)
-                #expect(a.themes.map(\.count) == b.themes.map(\.count))
-                #expect(abs((a.meanSentiment ?? 0) - (b.meanSentiment ?? 0)) < 1e-12)
+                // Sentiment sums are exact (fixed point): the same means to the last digit.
+                #expect(try #require(two.themes) == #require(one.themes), "split at \(at)")
+            }
+            // Chunks of any size (a line each, a few lines, most of the file), taken by either thread.
+            for size in [1, 9, 45, 130, 700, 4000] {
+                let chunkSink = QuarantineMemory()
+                let chunked = try Self.analyze(path, parallel: true, splitAt: nil, chunkBytes: size, sink: chunkSink)
+                #expect(chunked.file == one.file, "chunks of \(size)")
+                #expect(chunkSink.rows == oneSink.rows, "chunks of \(size)")
+                #expect(chunked.overall == one.overall && chunked.rows == one.rows && chunked.by == one.by)
+                #expect(try #require(chunked.themes) == #require(one.themes), "chunks of \(size)")
             }
             // The file has every kind of row (counts from the pattern above: 77 rows, 6 of each
             // kind 1...9 at i % 13, 6 duplicates when planted).
@@ -63,13 +71,14 @@ struct PlainTableScanTests {
     /// The scan really runs on a plain file (so the test above compares it with the general
     /// reader), and declines a file with a quote or a carriage return, or bytes that are not UTF-8.
     @Test func scanRunsOnPlainFilesOnly() throws {
-        func outcome(_ text: [UInt8]) throws -> String {
+        func outcome(_ text: [UInt8], chunkBytes: Int? = nil) throws -> String {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("cva-plain-\(UUID().uuidString).csv").path
             try Data(text).write(to: URL(fileURLWithPath: path))
             defer { try? FileManager.default.removeItem(atPath: path) }
             let result = try PlainTableScan.profile(
                 path: path, schema: .surveys, delimiter: nil, encoding: .utf8, dateFormat: nil, quarantine: nil, columns: [:],
-                splitAt: 0, makeState: { _ in 0 }, acceptPlain: { count, _, _ in count += 1 }, visit: { _, _ in })
+                splitAt: chunkBytes == nil ? 0 : nil, chunkBytes: chunkBytes, makeState: { _ in 0 },
+                acceptPlain: { count, _, _ in count += 1 }, visit: { _, _ in })
             switch result {
             case .done(let report, let counts): return "done \(report.accepted) \(counts.reduce(0, +))"
             case .notPlain: return "not plain"
@@ -78,6 +87,9 @@ struct PlainTableScanTests {
         }
         let plain = Self.text(duplicates: false)
         #expect(try outcome(Array(plain.utf8)).hasPrefix("done"))
+        #expect(try outcome(Array(plain.utf8), chunkBytes: 100) == outcome(Array(plain.utf8)))
+        #expect(try outcome(Array(Self.text(duplicates: true).utf8), chunkBytes: 100) == "repeats")
+        #expect(try outcome(Array(plain.replacingOccurrences(of: "R70,", with: "\"R70\",").utf8), chunkBytes: 100) == "not plain")
         #expect(try outcome(Array(Self.text(duplicates: true).utf8)) == "repeats")
         #expect(try outcome(Array(plain.replacingOccurrences(of: "great price", with: "\"great\" price").utf8)) == "not plain")
         #expect(try outcome(Array(plain.replacingOccurrences(of: "\n", with: "\r\n").utf8)) == "not plain")
@@ -89,5 +101,39 @@ struct PlainTableScanTests {
         let large = Array(plain.utf8) + Array(String(repeating: String(body), count: 750).utf8)
         #expect(large.count > 2 << 20)
         #expect(try outcome(large + Array("R9,C9,2024-01-01,9,4,3,bad ".utf8) + [0xFF, 0x0A]) == "not plain")
+    }
+}
+
+extension PlainTableScanTests {
+    /// The stops found 64 bytes at a time are exactly the bytes a byte-by-byte test names (below
+    /// 0x20, 0x80 and above, the quote, the delimiter), in order, for ranges of every length
+    /// around the 64-byte blocks, starting anywhere, with each delimiter a file may use; bytes
+    /// past the range's end are never reported.
+    @Test(arguments: [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: "|")])
+    func stopBytesAreTheBytesAByteByByteTestFinds(delimiter: UInt8) {
+        var generator = ParallelProfileTests.SplitMix(seed: 23)
+        // Mostly letters and digits, with every kind of stop byte and bytes next to them.
+        let alphabet: [UInt8] = Array("abcXYZ019-: ".utf8) + [0x0A, 0x0D, 0x09, 0x00, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x2C, 0x3B,
+                                                               0x7C, 0x7E, 0x7F, 0x80, 0xC3, 0xE4, 0xFF]
+        let bytes = (0..<700).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+        func isStop(_ b: UInt8) -> Bool { b < 0x20 || b >= 0x80 || b == 0x22 || b == delimiter }
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for start in [0, 1, 7, 63, 64, 65, 130] {
+                for end in Set([start, start + 1, start + 63, start + 64, start + 65, start + 127, start + 128, start + 129, 700]) where end <= 700 {
+                    var stops = StopBytes(base: base, start: start, end: end, delimiter: delimiter)
+                    var found: [Int] = []
+                    while true {
+                        let stop = stops.next()
+                        if stop >= end { break }
+                        found.append(stop)
+                    }
+                    let expected = (start..<end).filter { isStop(bytes[$0]) }
+                    #expect(found == expected, "start \(start), end \(end)")
+                    // Once at the end, it stays there.
+                    #expect(stops.next() == end)
+                }
+            }
+        }
     }
 }

@@ -175,3 +175,28 @@ struct FeedbackAnalyzerTests {
         #expect(found == [6, 6, 6])
     }
 }
+
+extension FeedbackAnalyzerTests {
+    /// Sentiment sums do not depend on the order texts are added or tallies merged in (sums in
+    /// fixed point), and equal the plain sum to within rounding.
+    @Test func sentimentSumsAreTheSameInAnyOrder() {
+        // Sentiments with bits all through their mantissas (sines), of both signs.
+        let scores = (0..<1000).map { k in
+            TextScore(themes: UInt64(1) << UInt64(k % 3), sentiment: sin(Double(k) * 0.731) * 0.999, escalate: false)
+        }
+        var forward = FeedbackTally(themeCount: 3)
+        for score in scores { forward.add(score, nps: 5) }
+        var backward = FeedbackTally(themeCount: 3)
+        for score in scores.reversed() { backward.add(score, nps: 5) }
+        var merged = FeedbackTally(themeCount: 3)
+        for part in stride(from: 0, to: scores.count, by: 37) {
+            var tally = FeedbackTally(themeCount: 3)
+            for score in scores[part..<min(part + 37, scores.count)] { tally.add(score, nps: 5) }
+            merged.merge(tally)
+        }
+        #expect(forward == backward && forward == merged)
+        #expect(forward.sentimentSum == backward.sentimentSum && forward.sentimentSum == merged.sentimentSum)
+        let plain = scores.reduce(0.0) { $0 + $1.sentiment }
+        #expect(abs(forward.sentimentSum - plain) < 1e-12)
+    }
+}
