@@ -41,7 +41,7 @@ ensure_venv() {
 }
 
 # find_cva [--build-must-pass]: sets CVA to $CVA_BIN when given, else to .build/release/cva, built
-# first with `swift build -c release --product cva` unless SKIP_BUILD=1. A failed build is a
+# first with `swift build -c release --product cva --static-swift-stdlib` (the README's build) unless SKIP_BUILD=1. A failed build is a
 # warning (the binary already there, if any, is measured) or, with --build-must-pass, the end of
 # the script. Whether CVA exists is the caller's check (require_cva).
 find_cva() {
@@ -52,8 +52,8 @@ find_cva() {
     fi
     CVA="$ROOT/.build/release/cva"
     [ "${SKIP_BUILD:-0}" != 1 ] || return 0
-    say "building cva: swift build -c release --product cva"
-    (cd "$ROOT" && swift build -c release --product cva) || status=$?
+    say "building cva: swift build -c release --product cva --static-swift-stdlib"
+    (cd "$ROOT" && swift build -c release --product cva --static-swift-stdlib) || status=$?
     [ "$status" = 0 ] && return 0
     [ "${1:-}" != --build-must-pass ] || exit "$status"
     warn "swift build failed"
@@ -72,7 +72,7 @@ copy_cva() {
     local source="${CVA_BIN:-$ROOT/.build/release/cva}"
     if [ ! -x "$source" ]; then
         echo "error: cva binary not found at $source." >&2
-        echo "Build it first (swift build -c release --product cva) or point CVA_BIN at one;" >&2
+        echo "Build it first (swift build -c release --product cva --static-swift-stdlib) or point CVA_BIN at one;" >&2
         echo "this script does not build cva. Nothing was measured." >&2
         exit 1
     fi

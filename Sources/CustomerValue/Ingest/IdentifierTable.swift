@@ -46,15 +46,23 @@ public struct IdentifierTable: Sendable {
 
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        // FNV-1a over 8-byte words, then a 64-bit finaliser (splitmix64) to spread the bits.
+        // FNV-1a over 8-byte words, then a 64-bit finaliser (splitmix64) to spread the bits. A
+        // key of 8 bytes or more ends with its last 8 bytes as one word (overlapping the word
+        // before; the length, mixed in below, keeps keys of different lengths apart) instead of
+        // up to 7 single bytes.
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         var i = 0
         let n = bytes.count
-        if let base = bytes.baseAddress {
+        if let base = bytes.baseAddress, n >= 8 {
             while i + 8 <= n {
                 let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
                 h = (h ^ w) &* 0x0000_0100_0000_01B3
                 i += 8
+            }
+            if i < n {
+                let w = UnsafeRawPointer(base + n - 8).loadUnaligned(as: UInt64.self)
+                h = (h ^ w) &* 0x0000_0100_0000_01B3
+                i = n
             }
         }
         while i < n {

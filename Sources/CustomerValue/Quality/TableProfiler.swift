@@ -543,13 +543,20 @@ struct DateCache {
         // bytes land anywhere in the table (masked), and the key check keeps them apart.
         func digit(_ k: Int) -> Int { Int(base[k] &- 0x30) }
         let slot = (digit(3) &* 372 &+ (digit(5) &* 10 &+ digit(6)) &* 31 &+ digit(8) &* 10 &+ digit(9)) & (Self.size - 1)
-        return entries.withUnsafeMutableBufferPointer { entries in
+        let hit = entries.withUnsafeBufferPointer { entries -> Int32? in
             let entry = entries[slot]
-            if entry.filled && entry.key == key && entry.tail == tail { return CalendarDay(ordinal: entry.ordinal) }
-            guard let day = parser.parse(cell) else { return nil }
-            entries[slot] = Entry(key: key, tail: tail, filled: true, ordinal: day.ordinal)
-            return day
+            return entry.filled && entry.key == key && entry.tail == tail ? entry.ordinal : nil
         }
+        if let hit { return CalendarDay(ordinal: hit) }
+        return miss(cell, parser: parser, slot: slot, key: key, tail: tail)
+    }
+
+    /// ``day(_:parser:)`` of a cell not in the cache: parsed, and kept in slot `slot`.
+    @inline(never)
+    private mutating func miss(_ cell: UnsafeBufferPointer<UInt8>, parser: DateParser, slot: Int, key: UInt64, tail: UInt16) -> CalendarDay? {
+        guard let day = parser.parse(cell) else { return nil }
+        entries[slot] = Entry(key: key, tail: tail, filled: true, ordinal: day.ordinal)
+        return day
     }
 }
 
