@@ -32,7 +32,7 @@ enum PlainTableScan {
         case repeats
     }
 
-    /// A plain, accepted record, during `acceptPlain`.
+    /// A plain, accepted record, during ``PlainScanState/acceptPlain(values:record:)``.
     struct Record {
         unowned(unsafe) let context: TableRowContext
         let base: UnsafePointer<UInt8>
@@ -65,12 +65,13 @@ enum PlainTableScan {
     /// - Parameters:
     ///   - splitAt: tests: two parts, split at the first line break at or after this offset, whatever the file's size.
     ///   - chunkBytes: tests: chunks of this many bytes or more (to their next line break), whatever the file's size.
-    ///   - acceptPlain: called with each plain accepted row (parsed values as ``TableRow``'s, and its cells).
+    ///   - makeState: a chunk's state; its ``PlainScanState/acceptPlain(values:record:)`` is called
+    ///     with each plain accepted row (parsed values as ``TableRow``'s, and its cells).
     ///   - visit: called with each other accepted row, as the general reader does.
-    static func profile<State>(
+    static func profile<State: PlainScanState>(
         path: String, schema: FileSchema, delimiter: UInt8?, encoding: TextEncoding?, dateFormat: String?,
         quarantine: QuarantineSink?, columns: [String: String], splitAt: Int?, chunkBytes: Int? = nil,
-        makeState: (Int) -> State, acceptPlain: (inout State, UnsafeMutablePointer<Double>, Record) -> Void,
+        makeState: (Int) -> State,
         visit: (inout State, TableRow) throws -> Void
     ) throws -> Outcome<State> {
         let setup = try ProfileSetup(
@@ -111,19 +112,15 @@ enum PlainTableScan {
         let threadHashes = [RowHashBuckets(), RowHashBuckets()]
         let chunks = ChunkQueue(count: ranges.count)
         withoutActuallyEscaping(makeState) { makeState in
-            withoutActuallyEscaping(acceptPlain) { acceptPlain in
-                let box = UncheckedBox((setup: setup, makeState: makeState, acceptPlain: acceptPlain, context: context, base: base,
-                                        threadHashes: threadHashes))
-                DispatchQueue.concurrentPerform(iterations: 2) { t in
-                    while let k = chunks.next() {
-                        var profile = ProfilePart(setup: box.value.setup, expectedBytes: ranges[k].count, deferDuplicates: true)
-                        profile.rowHashes = box.value.threadHashes[t]
-                        var part = Part(part: profile, state: box.value.makeState(k))
-                        scan(box.value.base, range: ranges[k], setup: box.value.setup, context: box.value.context, into: &part,
-                             accept: box.value.acceptPlain)
-                        if !part.plain { chunks.stop() }
-                        results.set(k, part)
-                    }
+            let box = UncheckedBox((setup: setup, makeState: makeState, context: context, base: base, threadHashes: threadHashes))
+            DispatchQueue.concurrentPerform(iterations: 2) { t in
+                while let k = chunks.next() {
+                    var profile = ProfilePart(setup: box.value.setup, expectedBytes: ranges[k].count, deferDuplicates: true)
+                    profile.rowHashes = box.value.threadHashes[t]
+                    var part = Part(part: profile, state: box.value.makeState(k))
+                    scan(box.value.base, range: ranges[k], setup: box.value.setup, context: box.value.context, into: &part)
+                    if !part.plain { chunks.stop() }
+                    results.set(k, part)
                 }
             }
         }
@@ -170,9 +167,9 @@ enum PlainTableScan {
     }
 
     /// Scans the records of `range` (starting at a record).
-    private static func scan<State>(
+    private static func scan<State: PlainScanState>(
         _ base: UnsafePointer<UInt8>, range: Range<Int>, setup: ProfileSetup, context: TableRowContext,
-        into result: inout Part<State>, accept: (inout State, UnsafeMutablePointer<Double>, Record) -> Void
+        into result: inout Part<State>
     ) {
         let classTable = classes(delimiter: setup.reader.delimiter)
         let checkIndex = setup.checkIndex
@@ -289,7 +286,7 @@ enum PlainTableScan {
                     part.emptyCounts[k] += 1
                     emptyMask &= emptyMask - 1
                 }
-                accept(&state, values, record)
+                state.acceptPlain(values: values, record: record)
             }
         }
         result.part = part
@@ -344,6 +341,16 @@ struct StopBytes {
         }
         return mask
     }
+}
+
+/// The state a ``PlainTableScan`` keeps per chunk: it takes each plain accepted row. A protocol
+/// rather than a closure, so that the scan, specialised for the state, calls it directly (a
+/// closure of a generic state went through a reabstraction thunk per row). Its metatype is
+/// sendable: the scan's threads call the state's methods.
+protocol PlainScanState: SendableMetatype {
+    /// Takes one plain accepted row: `values` are its parsed columns (``TableRow``'s slots, NaN
+    /// when blank), `record` its cells; both valid during the call only.
+    mutating func acceptPlain(values: UnsafeMutablePointer<Double>, record: PlainTableScan.Record)
 }
 
 /// The chunks of a file handed out to the threads, in file order, one at a time.

@@ -535,7 +535,7 @@ struct DateCache {
     /// The day of `cell` as `parser` reads it; nil when it is not a date.
     @inline(__always)
     mutating func day(_ cell: UnsafeBufferPointer<UInt8>, parser: DateParser) -> CalendarDay? {
-        guard cell.count == 10, let base = cell.baseAddress else { return parser.parse(cell) }
+        guard cell.count == 10, let base = cell.baseAddress else { return parse(cell, parser: parser) }
         let raw = UnsafeRawPointer(base)
         let key = raw.loadUnaligned(as: UInt64.self)
         let tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
@@ -549,6 +549,12 @@ struct DateCache {
         }
         if let hit { return CalendarDay(ordinal: hit) }
         return miss(cell, parser: parser, slot: slot, key: key, tail: tail)
+    }
+
+    /// ``day(_:parser:)`` of a cell the cache does not keep (not 10 bytes long).
+    @inline(never)
+    private func parse(_ cell: UnsafeBufferPointer<UInt8>, parser: DateParser) -> CalendarDay? {
+        parser.parse(cell)
     }
 
     /// ``day(_:parser:)`` of a cell not in the cache: parsed, and kept in slot `slot`.

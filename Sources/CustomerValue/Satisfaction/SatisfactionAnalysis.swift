@@ -146,7 +146,7 @@ public enum SatisfactionAnalysis {
             outcome = try PlainTableScan.profile(
                 path: path, schema: .surveys, delimiter: delimiter, encoding: encoding, dateFormat: dateFormat,
                 quarantine: quarantine, columns: [:], splitAt: splitAt, chunkBytes: chunkBytes, makeState: makeState,
-                acceptPlain: { state, values, record in state.add(values: values, record: record) }, visit: visit)
+                visit: visit)
         }
         let (report, parts): (TableFileReport, [SatisfactionAccumulator])
         switch outcome {
@@ -243,7 +243,7 @@ public enum SatisfactionAnalysis {
 /// grouping; a ``SatisfactionTally`` per group (three arrays) cost three uniqueness checks per
 /// row and grouping, and nested arrays two. Month and quarter groups are found by the day's
 /// ordinal in a table (no date arithmetic nor dictionary lookup per row).
-struct SatisfactionAccumulator {
+struct SatisfactionAccumulator: PlainScanState {
     /// Counts per group: rows, NPS 0...10, CSAT 1...5, CES 1...7.
     static let width = 24
     static let npsBase = 1, csatBase = 12, cesBase = 17
@@ -432,7 +432,7 @@ struct SatisfactionAccumulator {
 
     /// Adds one plain accepted row of ``PlainTableScan``.
     @inline(__always)
-    mutating func add(values: UnsafeMutablePointer<Double>, record: PlainTableScan.Record) {
+    mutating func acceptPlain(values: UnsafeMutablePointer<Double>, record: PlainTableScan.Record) {
         if !resolved { resolve(slots: record.context.slots, mapping: record.context.mapping, header: record.context.header) }
         add(values: values, comment: commentField < 0 ? nil : record.field(commentField))
     }

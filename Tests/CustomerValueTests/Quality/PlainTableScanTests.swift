@@ -77,10 +77,10 @@ struct PlainTableScanTests {
             defer { try? FileManager.default.removeItem(atPath: path) }
             let result = try PlainTableScan.profile(
                 path: path, schema: .surveys, delimiter: nil, encoding: .utf8, dateFormat: nil, quarantine: nil, columns: [:],
-                splitAt: chunkBytes == nil ? 0 : nil, chunkBytes: chunkBytes, makeState: { _ in 0 },
-                acceptPlain: { count, _, _ in count += 1 }, visit: { _, _ in })
+                splitAt: chunkBytes == nil ? 0 : nil, chunkBytes: chunkBytes, makeState: { _ in RowCount() },
+                visit: { _, _ in })
             switch result {
-            case .done(let report, let counts): return "done \(report.accepted) \(counts.reduce(0, +))"
+            case .done(let report, let counts): return "done \(report.accepted) \(counts.reduce(0) { $0 + $1.rows })"
             case .notPlain: return "not plain"
             case .repeats: return "repeats"
             }
@@ -136,4 +136,10 @@ extension PlainTableScanTests {
             }
         }
     }
+}
+
+/// A scan state that counts the plain rows it is given.
+struct RowCount: PlainScanState {
+    var rows = 0
+    mutating func acceptPlain(values: UnsafeMutablePointer<Double>, record: PlainTableScan.Record) { rows += 1 }
 }
