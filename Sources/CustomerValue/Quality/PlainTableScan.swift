@@ -5,12 +5,13 @@ import Glibc
 #endif
 
 /// A single pass over a large UTF-8 side file whose records are plain: no quotes, no carriage
-/// returns, one record per line. The file is mapped into memory and each half is scanned by its
-/// own thread; a record's bytes are read once, split into cells and checked against the schema
-/// straight from the mapping (no record array, no String per cell), its hash kept for the
-/// duplicate check. The file is cut into chunks of a megabyte or more at line breaks, and each
-/// thread takes the next chunk when it is done with one: a thread slowed down (by the machine, or
-/// by rows that cost more) leaves the rest to the other, where fixed halves left the other idle.
+/// returns, one record per line. The file is mapped into memory and scanned on two threads; a
+/// record's bytes are read once, split into cells and checked against the schema straight from
+/// the mapping (no record array, no String per cell), its hash kept for the duplicate check. The
+/// file is cut into chunks of a megabyte or more at line breaks, and each thread takes the next
+/// chunk when it is done with one: a thread slowed down (by the machine, or by rows that cost
+/// more) leaves the rest to the other, where fixed halves left the other idle. Chunks keep their
+/// own state and report, merged in file order.
 ///
 /// Whatever the scan does not handle itself goes to the general reader
 /// (``TableProfiler/profile(path:schema:delimiter:encoding:dateFormat:knownCustomers:observationEnd:quarantine:columns:parallel:makeState:visit:)``'s

@@ -242,7 +242,9 @@ public enum SatisfactionAnalysis {
 /// ``GroupCounts`` (rows, then NPS 0–10, CSAT 1–5, CES 1–7), so a row costs a few increments per
 /// grouping; a ``SatisfactionTally`` per group (three arrays) cost three uniqueness checks per
 /// row and grouping, and nested arrays two. Month and quarter groups are found by the day's
-/// ordinal in a table (no date arithmetic nor dictionary lookup per row).
+/// ordinal in a table (no date arithmetic nor dictionary lookup per row). Copies share their
+/// counts and day tables (classes): a part's accumulator is handed on and merged, never copied
+/// and then used twice.
 struct SatisfactionAccumulator: PlainScanState {
     /// Counts per group: rows, NPS 0...10, CSAT 1...5, CES 1...7.
     static let width = 24
