@@ -125,8 +125,9 @@ reuse_data() {
 # as it is; the same file for both takes both). Sets code (exit status), wall (seconds), kb (peak
 # resident memory) and cpu (user + system seconds): the caller's locals when it has them.
 timed_run() {
-    local timing="$1" stdout="$2" stderr="$3" user sys
+    local timing="$1" stdout="$2" stderr="$3" user sys start end
     shift 3
+    start="${EPOCHREALTIME:-}"
     if (
         [ "$stdout" = - ] || exec >"$stdout"
         if [ "$stderr" = "$stdout" ] && [ "$stderr" != - ]; then
@@ -136,8 +137,15 @@ timed_run() {
         fi
         exec /usr/bin/time -f "%e %M %U %S" -o "$timing" "$@"
     ); then code=0; else code=$?; fi
+    end="${EPOCHREALTIME:-}"
     # GNU time puts "Command exited with non-zero status" first when it fails.
     read -r wall kb user sys < <(tail -n1 "$timing")
+    # GNU time gives the wall time in hundredths of a second, too coarse for runs of a tenth of a
+    # second; bash's clock (microseconds, no process started to read it) around the run is used
+    # instead. It also counts starting GNU time itself, about a millisecond, for every contestant.
+    if [ -n "$start" ] && [ -n "$end" ]; then
+        wall=$(awk -v a="${start/,/.}" -v b="${end/,/.}" 'BEGIN { printf "%.4f", b - a }')
+    fi
     cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
 }
 
@@ -157,6 +165,6 @@ run_contestant() {
     timed_run "$timing" "$log" "$log" "${CMD[@]}"
     printf '%s\t' "$@" "$name" "$run" "$code" "$wall" "$kb" >>"$RESULTS/runs.tsv"
     printf '%s\n' "$cpu" >>"$RESULTS/runs.tsv"
-    printf '  %-10s run %s/%s: %6.2f s wall  %6.2f s CPU  %6d MB\n' "$name" "$run" "$runs" "$wall" "$cpu" $((kb / 1024))
+    printf '  %-10s run %s/%s: %7.3f s wall  %6.2f s CPU  %6d MB\n' "$name" "$run" "$runs" "$wall" "$cpu" $((kb / 1024))
     report_failure "$name" "$log"
 }

@@ -53,7 +53,7 @@ def main():
     if whole:
         out += ["Whole `cva churn DIR --model all --format json` runs (reading all files, features at both cutoffs, "
                 "trees, logistic regression, BG/NBD, explanations, rules, evaluation, writing); run 0 also writes "
-                "the exported matrix. Wall and CPU seconds, peak resident memory (GNU time), load average at the start "
+                "the exported matrix. Wall seconds (bash's clock around the run), CPU seconds and peak resident memory (GNU time), load average at the start "
                 "of each run. Target: a minute at 1,000,000 customers.", "",
                 "| customers | run | wall s | CPU s | peak MB | load | AUC gbdt | AUC logistic | AUC btyd |",
                 "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]

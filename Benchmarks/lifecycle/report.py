@@ -50,8 +50,8 @@ def section(results, meta, sets):
                "writes the rates, ARPU, AOV and simple CLV). Peers: `peer_pandas.py` (read_csv, groupby) and "
                "`peer_duckdb.py` (one SQL query over `read_csv` with window functions, `COPY ... TO` CSV, 2 threads), "
                "same definitions. Each contestant is timed as a whole process: start-up, reading the CSV, computing, writing.")
-    out.append("- Measurement: runs interleaved on the same file (in the page cache); wall seconds, peak RSS and "
-               "CPU seconds (user + system) from GNU time; medians. Ratios are peer / cva: above 1 means cva is faster.")
+    out.append("- Measurement: runs interleaved on the same file (in the page cache); wall seconds from bash's clock "
+               "around each run, peak RSS and CPU seconds (user + system) from GNU time; medians. Ratios are peer / cva: above 1 means cva is faster.")
     out.append("- Agreement (`check.py`, last runs): cohort sizes and every active cell's customers and revenue; "
                "per month every count and revenue.")
     for (label, task), entry in sets.items():

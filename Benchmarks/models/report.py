@@ -338,8 +338,8 @@ def build_section(meta, runs, compare):
     out.append(
         f"- Measurement: {meta.get('runs', '?')} runs of each cva command, "
         f"{meta.get('lifetimes_runs', '?')} of each lifetimes script, interleaved, on the same file "
-        "(in the page cache). Process: wall seconds, peak RSS and CPU seconds (user + system) from "
-        "GNU time, interpreter start-up, imports, reading the CSV and writing outputs included. "
+        "(in the page cache). Process: wall seconds (bash's clock around the run), peak RSS and CPU seconds "
+        "(user + system) from GNU time, interpreter start-up, imports, reading the CSV and writing outputs included. "
         "In-process: for `cva fit` its own stderr line `fitted ... in S s` (the fit, reading the "
         "CSV excluded; printed to the millisecond); for lifetimes `time.perf_counter` around the "
         "fit call, or around the three scoring calls; for `cva predict` the `scoring` step of its "

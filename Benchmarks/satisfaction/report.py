@@ -42,7 +42,7 @@ def main():
     for name in ["cva", "pandas"]:
         if name not in runs:
             continue
-        all_runs = ", ".join(f"{r[1]:.2f}" for r in runs[name])
+        all_runs = ", ".join(f"{r[1]:.3f}" for r in runs[name])
         if name not in medians:
             table.append(f"| {names[name]} | failed | failed | | | | {all_runs} |")
             text.append(f"{names[name]}: FAILED ({all_runs})")
@@ -50,8 +50,8 @@ def main():
         wall, mb, cpu = medians[name]
         ratio = f"{wall / base[0]:.1f}" if base and base[0] > 0 else "n/a"
         mem = f"{mb / base[1]:.2f}" if base and base[1] > 0 else "n/a"
-        table.append(f"| {names[name]} | {wall:.2f} | {mb:.0f} | {ratio} | {mem} | {cpu:.2f} | {all_runs} |")
-        text.append(f"{names[name]:14s} median {wall:6.2f} s wall, {mb:5.0f} MB, {cpu:6.2f} s CPU; time ratio vs cva {ratio}")
+        table.append(f"| {names[name]} | {wall:.3f} | {mb:.0f} | {ratio} | {mem} | {cpu:.2f} | {all_runs} |")
+        text.append(f"{names[name]:14s} median {wall:7.3f} s wall, {mb:5.0f} MB, {cpu:6.2f} s CPU; time ratio vs cva {ratio}")
     if check is None:
         agreement = "not checked (an output is missing)"
     elif check["agree"]:
@@ -77,7 +77,8 @@ def main():
                "schema: scales, dates, duplicates); pandas: `read_csv` of 4 columns, then the same sums overall and "
                "`groupby(month)` (`peer_pandas.py`), JSON written. Each timed as a whole process, start-up included.",
                f"- Measurement: {meta.get('runs', '?')} runs each, interleaved, file in the page cache; wall seconds "
-               "and peak RSS from GNU time; medians. Ratio = pandas / cva (above 1: cva is faster).",
+               "from bash's clock around each run (microseconds; it includes starting GNU time, about a millisecond), "
+               "peak RSS and CPU seconds from GNU time; medians. Ratio = pandas / cva (above 1: cva is faster).",
                f"- Correctness (`check.py`): {agreement}.", "", *table, END]
     replace_section(markdown, "\n".join(section), BEGIN, END)
     print("\n".join(text))

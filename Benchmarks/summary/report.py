@@ -127,7 +127,7 @@ def build_section(results_dir, meta, sets):
                "interpreter start-up and imports included.")
     out.append(f"- Measurement: {meta.get('runs', '?')} runs per contestant, interleaved, on the "
                "same file (read once beforehand, so it is in the page cache); wall-clock seconds "
-               "and peak RSS from GNU time (`%e`, `%M`), plus CPU seconds (`%U` + `%S`), which "
+               "from bash's clock around each run, peak RSS from GNU time (`%M`), plus CPU seconds (`%U` + `%S`), which "
                "another process on the machine disturbs less than wall time; medians shown. "
                "Ratios are peer / cva: "
                "above 1 means cva is faster or uses less memory. Load average (1, 5, 15 min) "
