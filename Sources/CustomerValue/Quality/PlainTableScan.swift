@@ -95,44 +95,57 @@ enum PlainTableScan {
             guard offset < fileSize, let lf = memchr(base + offset, 0x0A, fileSize - offset) else { return fileSize }
             return base.distance(to: lf.assumingMemoryBound(to: UInt8.self)) + 1
         }
-        var bounds = [dataStart]
+        // Chunk k holds the records that start in its nominal stretch of `size` bytes (none when a
+        // record runs across the whole stretch). Its bounds are found by the thread that scans it,
+        // just before: finding them all first touched a page of the file per chunk, and the
+        // kernel mapped the pages around each, so the process held much of the file at once.
+        let size: Int
+        let chunkCount: Int
         if let splitAt {
-            bounds.append(lineEnd(from: min(max(splitAt, dataStart), fileSize)))
+            size = max(1, min(max(splitAt, dataStart), fileSize) - dataStart + 1)
+            chunkCount = 2
         } else {
-            let size = max(1, chunkBytes ?? max(MappedWindow.step, (fileSize - dataStart) / maximumChunks + 1))
-            while let last = bounds.last, last < fileSize {
-                bounds.append(lineEnd(from: last + size - 1))
-            }
+            size = max(1, chunkBytes ?? max(MappedWindow.step, (fileSize - dataStart) / maximumChunks + 1))
+            chunkCount = max(1, (fileSize - dataStart + size - 1) / size)
         }
-        if bounds.last != fileSize { bounds.append(fileSize) }
-        let ranges = zip(bounds, bounds.dropFirst()).map { $0..<$1 }
+        /// Where chunk `k` starts: the first record start at or after its nominal start.
+        func bound(_ k: Int) -> Int {
+            if k == 0 { return dataStart }
+            if k >= chunkCount { return fileSize }
+            let nominal = dataStart + k * size
+            return nominal > fileSize ? fileSize : lineEnd(from: nominal - 1)
+        }
 
-        let results = ParallelResults<Part<State>>(count: ranges.count)
+        let results = ParallelResults<Part<State>>(count: chunkCount)
         let context = TableRowContext(header: setup.header, mapping: setup.mapping, slots: setup.slots)
         // Each thread keeps its rows' hashes in buckets of its own, for all its chunks.
         let threadHashes = [RowHashBuckets(), RowHashBuckets()]
-        let chunks = ChunkQueue(count: ranges.count)
+        let chunks = ChunkQueue(count: chunkCount)
         withoutActuallyEscaping(makeState) { makeState in
-            let box = UncheckedBox((setup: setup, makeState: makeState, context: context, base: base, threadHashes: threadHashes))
-            DispatchQueue.concurrentPerform(iterations: 2) { t in
-                while let k = chunks.next() {
-                    var profile = ProfilePart(setup: box.value.setup, expectedBytes: ranges[k].count, deferDuplicates: true)
-                    profile.rowHashes = box.value.threadHashes[t]
-                    var part = Part(part: profile, state: box.value.makeState(k))
-                    scan(box.value.base, range: ranges[k], setup: box.value.setup, context: box.value.context, into: &part)
-                    if !part.plain { chunks.stop() }
-                    results.set(k, part)
+            withoutActuallyEscaping(bound) { bound in
+                let box = UncheckedBox((setup: setup, makeState: makeState, bound: bound, context: context, base: base,
+                                        threadHashes: threadHashes))
+                DispatchQueue.concurrentPerform(iterations: 2) { t in
+                    while let k = chunks.next() {
+                        let range = box.value.bound(k)..<box.value.bound(k + 1)
+                        var profile = ProfilePart(setup: box.value.setup, expectedBytes: range.count, deferDuplicates: true)
+                        profile.rowHashes = box.value.threadHashes[t]
+                        var part = Part(part: profile, state: box.value.makeState(k))
+                        scan(box.value.base, range: range, setup: box.value.setup, context: box.value.context, into: &part)
+                        if !part.plain { chunks.stop() }
+                        results.set(k, part)
+                    }
                 }
             }
         }
         guard !chunks.stopped else { return .notPlain }
 
         // The records the scan left to the general row check, in file order within each chunk.
-        let sinks = ranges.map { _ in QuarantineMemory() }
+        let sinks = (0..<chunkCount).map { _ in QuarantineMemory() }
         var partLine = firstLine
         var states: [State] = []
         var total: ProfilePart?
-        for k in ranges.indices {
+        for k in 0..<chunkCount {
             let part = try results.value(k)
             var state = part.state
             var profile = part.part
