@@ -114,11 +114,8 @@ struct FeedbackCommand: ParsableCommand {
 /// a later part (`deferred`) keeps each text's score and NPS for the caller to add after the
 /// parts before it, so the sums of sentiments are taken in file order, as one pass takes them.
 struct FeedbackPart {
+    /// The texts of this part (tallies add exactly, in any order: see ``FeedbackTally``).
     var tally: FeedbackTally
-    let deferred: Bool
-    var deferredScores: [TextScore] = []
-    /// NPS of each deferred score, NaN when none.
-    var deferredNPS: [Double] = []
     var withoutText = 0
     /// Per kept text: line, customer id, score.
     var line: [Int] = []
@@ -127,20 +124,13 @@ struct FeedbackPart {
     /// Match buffer of the part's thread.
     var matches: [FeedbackMatcher.Match] = []
 
-    /// `tally`: the texts before this part (files read earlier); a deferred part adds nothing to it.
-    init(tally: FeedbackTally, deferred: Bool) {
-        self.tally = tally
-        self.deferred = deferred
+    init(themeCount: Int) {
+        tally = FeedbackTally(themeCount: themeCount)
         matches.reserveCapacity(64)
     }
 
     mutating func add(_ score: TextScore, nps: Double?) {
-        if deferred {
-            deferredScores.append(score)
-            deferredNPS.append(nps ?? .nan)
-        } else {
-            tally.add(score, nps: nps)
-        }
+        tally.add(score, nps: nps)
     }
 }
 
@@ -182,12 +172,13 @@ struct FeedbackTexts {
             }
             let hasNPS = schema.name == FileSchema.surveys.name
             let column = textColumn.map { name in header.firstIndex(of: name) ?? header.firstIndex { $0.lowercased() == name.lowercased() } }
-            // Two threads for a large file (TableProfiler splits it at a record boundary). The
-            // first part tallies as it goes; the second keeps its scores and adds them after, in
-            // file order, so every sum is taken in the order of one pass and the output is the same.
+            // Two threads for a large file (TableProfiler splits it at a record boundary), each
+            // part with a tally of its own; tallies add exactly (sentiment sums in fixed point), so
+            // the output is the same as with one thread.
+            let themeCount = analyzer.lexicon.themes.count
             let (_, parts) = try TableProfiler.profile(
                 path: path, schema: schema, encoding: encoding, quarantine: quarantine,
-                makeState: { [tally] k in FeedbackPart(tally: tally, deferred: k > 0) },
+                makeState: { _ in FeedbackPart(themeCount: themeCount) },
                 visit: { part, row in
                     // Scored on the row's bytes: no String per text.
                     let scored: TextScore?
@@ -207,11 +198,9 @@ struct FeedbackTexts {
                         part.scores.append(score)
                     }
                 })
-            for (p, part) in parts.enumerated() {
+            for part in parts {
                 result.withoutText += part.withoutText
-                // The first part went on from the tally so far; later parts only deferred.
-                if p == 0 { tally = part.tally }
-                for (score, nps) in zip(part.deferredScores, part.deferredNPS) { tally.add(score, nps: nps.isNaN ? nil : nps) }
+                tally.merge(part.tally)
                 if keepTexts {
                     result.source.append(contentsOf: repeatElement(UInt8(k), count: part.scores.count))
                     result.line += part.line
