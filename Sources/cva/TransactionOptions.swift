@@ -83,6 +83,9 @@ struct TransactionOptions: ParsableArguments {
             delimiter: delimiterValue, encoding: encodingValue, columns: columns, dateFormat: dateFormat,
             returns: returns, outlierFactor: outlierFactor, observationEnd: end,
             latestPlausibleDay: end == nil ? today() : nil, keepDuplicates: keepDuplicates)
+        if self.dateFormat == nil && file.dateFormat != nil {
+            options.dateFormatSetting = "\(config.source ?? "cva.yaml")'s transactions.date_format"
+        }
         if let rowBudget {
             guard rowBudget >= 1 else { throw CLIError("--row-budget must be at least 1 row, got \(rowBudget)") }
             options.rowBudget = rowBudget

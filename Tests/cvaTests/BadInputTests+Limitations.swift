@@ -228,3 +228,78 @@ extension BadInputTests {
         #expect(help.stdout.contains("excel for Excel serial"))
     }
 }
+
+extension BadInputTests {
+    /// The message for `--date-format dd/MM/yyyy` on CLI.transactions, whose first row (line 2)
+    /// is dated 2024-01-01, an ISO date that the reading without a format takes as yyyy-MM-dd.
+    static let isoDatesReadDayFirst = "transactions.csv: not one date in column date could be read with --date-format dd/MM/yyyy (the first, on line 2, is \"2024-01-01\"); 2024-01-01 reads as yyyy-MM-dd: drop --date-format or pass --date-format yyyy-MM-dd"
+
+    /// A wrong `--date-format` (day-first on ISO dates) set every row aside and exited 0 with an
+    /// empty table; every command taking --date-format now stops (exit 2) naming the file, the
+    /// date column, the format, the first date as written and the format it reads as.
+    @Test(arguments: ["summary", "rfm", "fit", "predict", "cohorts", "kpis", "lifecycle", "next", "churn", "cluster"])
+    func aDateFormatThatReadsNoDateIsRefused(command: String) throws {
+        let run = try Self.runOnTransactions { [command, $0, "--date-format", "dd/MM/yyyy", "--format", "json"] }
+        Self.expectRefused(run, naming: [Self.isoDatesReadDayFirst], "\(command)")
+        #expect(run.status == 2, "\(command): \(run.stderr)")
+    }
+
+    /// `cva profile` of a folder lists the transactions file as unusable with the message, as it
+    /// does any file it cannot read, and of the file alone stops.
+    @Test func profileNamesADateFormatThatReadsNoDate() throws {
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run(["profile", folder.path, "--date-format", "dd/MM/yyyy", "--format", "json"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("\"unusable\""), "\(run.stdout)")
+        #expect(run.stdout.contains("2024-01-01 reads as yyyy-MM-dd: drop --date-format or pass --date-format yyyy-MM-dd"), "\(run.stdout)")
+        let file = try CLI.run(["profile", folder.appendingPathComponent("transactions.csv").path, "--date-format", "dd/MM/yyyy", "--format", "json"], in: folder)
+        Self.expectRefused(file, naming: [Self.isoDatesReadDayFirst])
+    }
+
+    /// `cva analyze` stops the same way at the transactions file.
+    @Test func analyzeRefusesADateFormatThatReadsNoTransactionDate() throws {
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run(["analyze", folder.path, "--out", folder.appendingPathComponent("out").path, "--date-format", "dd/MM/yyyy"])
+        Self.expectRefused(run, naming: [Self.isoDatesReadDayFirst])
+        #expect(run.status == 2, "\(run.stderr)")
+    }
+
+    /// Dates in no form known without a format: the message says so instead of naming one; a
+    /// format from cva.yaml is named as the setting, with its remedy.
+    @Test func aDateFormatReadingNoDateNamesWhereItCameFrom() throws {
+        let folder = try CLI.folder(with: ["transactions.csv": "customer_id,date,amount\nA,soon,10\nB,later,5\n"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let unknown = try CLI.run(["summary", folder.path, "--date-format", "dd/MM/yyyy", "--format", "csv"])
+        Self.expectRefused(unknown, naming: ["transactions.csv: not one date in column date could be read with --date-format dd/MM/yyyy (the first, on line 2, is \"soon\"), nor in any form read without a format: check --date-format against the dates as written, and the date column"])
+        #expect(unknown.status == 2)
+        let configured = try CLI.folder(with: ["transactions.csv": CLI.transactions, "cva.yaml": "transactions:\n  date_format: dd/MM/yyyy\n"])
+        defer { try? FileManager.default.removeItem(at: configured) }
+        let run = try CLI.run(["summary", configured.path, "--format", "csv"])
+        Self.expectRefused(run, naming: ["not one date in column date could be read with ", "'s transactions.date_format dd/MM/yyyy",
+                                         "2024-01-01 reads as yyyy-MM-dd: remove ", "'s transactions.date_format or set it to yyyy-MM-dd"])
+        #expect(run.status == 2)
+    }
+
+    /// A side file whose cva.yaml date_format reads none of its dates: `cva analyze` lists it as
+    /// unusable (as any side file it cannot use) and goes on; `cva funnel --date-format` stops.
+    /// The surveys' first date is on line 2, the pipeline's first created_at 2024-01-01 (line 2).
+    @Test func aSideFileDateFormatThatReadsNoDateMakesTheFileUnusable() throws {
+        let folder = try CLI.folder(with: [
+            "transactions.csv": CLI.transactions, "surveys.csv": "customer_id,date,nps,comment\nA,2024-01-15,9,fine\nB,2024-01-20,3,slow\n",
+            "cva.yaml": "surveys:\n  date_format: dd/MM/yyyy\n", "opportunities.csv": FunnelCommandTests.pipeline,
+        ])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let analyze = try CLI.run(["analyze", folder.path, "--out", folder.appendingPathComponent("out").path])
+        #expect(analyze.status == 0, "\(analyze.stderr)")
+        #expect(analyze.stdout.contains("UNUSABLE "), "\(analyze.stdout)")
+        #expect(analyze.stdout.contains("surveys.csv: not one date in column date could be read with "), "\(analyze.stdout)")
+        #expect(analyze.stdout.contains("'s surveys.date_format dd/MM/yyyy (the first, on line 2, is \"2024-01-15\"); 2024-01-15 reads as yyyy-MM-dd: remove "), "\(analyze.stdout)")
+        let funnel = try CLI.run(["funnel", folder.appendingPathComponent("opportunities.csv").path, "--date-format", "dd/MM/yyyy", "--format", "json"], in: folder)
+        Self.expectRefused(funnel, naming: ["opportunities.csv: not one date in column created_at could be read with --date-format dd/MM/yyyy (the first, on line 2, is \"2024-01-01\"); 2024-01-01 reads as yyyy-MM-dd: drop --date-format or pass --date-format yyyy-MM-dd"])
+        #expect(funnel.status == 2)
+        let profile = try CLI.run(["profile", folder.appendingPathComponent("surveys.csv").path, "--date-format", "dd/MM/yyyy", "--format", "json"], in: folder)
+        Self.expectRefused(profile, naming: ["surveys.csv: not one date in column date could be read with --date-format dd/MM/yyyy"])
+    }
+}

@@ -50,7 +50,8 @@ public enum TransactionLoader {
     ///     usable row), never. An error it throws ends the load.
     /// - Returns: the ids, the observation end and the file's report.
     /// - Throws: ``InputError``, ``ColumnMappingError`` or ``DateFormatError`` when the file cannot be used at all,
-    ///   and whatever `start` or `periods` throw.
+    ///   ``UnreadableDatesError`` when `options.dateFormat` reads none of its dates, and whatever
+    ///   `start` or `periods` throw.
     public static func stream(
         path: String, options: TransactionIngestOptions = .init(), quarantine: QuarantineSink? = nil,
         progress: ((Int, Int?) -> Void)? = nil,
@@ -193,6 +194,12 @@ public enum TransactionLoader {
         }
         merged.spill = nil
         merged.addCounts(to: &report)
+        if let format = options.dateFormat, report.rejected[RejectReason.unparseableDate.rawValue, default: 0] > 0 {
+            try DateFormatCheck.requireSomeDateRead(
+                path: path, delimiter: reader.delimiter, encoding: reader.encoding, fieldCount: header.count,
+                columns: [(dateColumn, header[dateColumn])], format: format, setting: options.dateFormatSetting,
+                parser: dateParser)
+        }
         var rows = merged.rows
         let ids = merged.ids
         let minDay = merged.minDay
