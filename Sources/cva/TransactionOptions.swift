@@ -150,12 +150,16 @@ func loadSummary(path: String, options: TransactionOptions, summary: SummaryOpti
     }
 }
 
-/// Notes on standard error what was set aside while reading (and dates read as Excel serials
-/// without being asked).
+/// Notes on standard error a date column read as Excel serials without being asked, in any file
+/// (transactions or a side file) and any command: installed by ``runReportingErrors(_:)``, told
+/// once per file by the readers (``DetectedDateFormats``).
+func noteDetectedDateFormat(_ detected: DetectedDateFormat) {
+    guard detected.format == DateParser.excelFormat else { return }
+    Console.note("note: \(detected.file): the dates in column \(detected.column) are whole numbers from \(DateParser.detectedExcelSerials.lowerBound) to \(DateParser.detectedExcelSerials.upperBound): read as Excel serial dates (days since 1899-12-30); pass --date-format to read them otherwise")
+}
+
+/// Notes on standard error what was set aside while reading.
 func noteSetAside(_ report: TransactionFileReport, quarantinePath: String?) {
-    if report.detectedDateFormat == DateParser.excelFormat {
-        Console.note("note: \(report.file): the dates are whole numbers from \(DateParser.detectedExcelSerials.lowerBound) to \(DateParser.detectedExcelSerials.upperBound): read as Excel serial dates (days since 1899-12-30); pass --date-format to read them otherwise")
-    }
     let setAside = report.setAside
     guard setAside > 0 else { return }
     var parts: [String] = []

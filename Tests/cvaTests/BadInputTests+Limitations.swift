@@ -303,3 +303,37 @@ extension BadInputTests {
         Self.expectRefused(profile, naming: ["surveys.csv: not one date in column date could be read with --date-format dd/MM/yyyy"])
     }
 }
+
+extension BadInputTests {
+    /// Side files detected Excel serial dates as transactions do, but only transactions printed
+    /// the note. Every file whose date column is read as serials now has it, once per file
+    /// (`cva satisfaction` reads surveys.csv more than once), in every command, naming the file
+    /// and the column. 45356 is 2024-03-05 (DateParserExcelTests).
+    @Test func excelSerialDatesInASideFileAreNotedOncePerFile() throws {
+        let folder = try CLI.folder(with: [
+            "transactions.csv": "customer_id,date,amount\nA,45356,10\nA,45357,20\nB,45300,5\n",
+            "surveys.csv": "customer_id,answered_at,nps,comment\nA,45356,9,fine\nB,45357,3,slow\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func note(_ file: String, _ column: String) -> String {
+            "note: \(folder.appendingPathComponent(file).path): the dates in column \(column) are whole numbers from 20000 to 80000: read as Excel serial dates (days since 1899-12-30); pass --date-format to read them otherwise\n"
+        }
+        let runs: [[String]] = [
+            ["satisfaction", folder.path, "--format", "csv"],
+            ["feedback", folder.path, "--format", "csv"],
+            ["profile", folder.path, "--format", "csv"],
+            ["analyze", folder.path, "--out", folder.appendingPathComponent("out").path],
+        ]
+        for command in runs {
+            let run = try CLI.run(command, in: folder)
+            #expect(run.status == 0, "\(command): \(run.stderr)")
+            #expect(run.stderr.components(separatedBy: note("surveys.csv", "answered_at")).count == 2, "\(command): \(run.stderr)")
+            if command[0] == "profile" || command[0] == "analyze" {
+                #expect(run.stderr.components(separatedBy: note("transactions.csv", "date")).count == 2, "\(command): \(run.stderr)")
+            }
+        }
+        // `cva profile --format json` reports the format found, as it does for transactions.
+        let json = try CLI.run(["profile", folder.appendingPathComponent("surveys.csv").path, "--format", "json"], in: folder)
+        #expect(json.stdout.contains("\"detected_date_format\" : \"excel\""), "\(json.stdout)")
+    }
+}

@@ -98,7 +98,10 @@ public enum TransactionLoader {
             delimiter: reader.delimiter == 0x09 ? "\\t" : String(UnicodeScalar(reader.delimiter)),
             columns: columnNames)
         report.returns.policy = options.returns
-        if options.dateFormat == nil && dateParser.readsExcelSerials { report.detectedDateFormat = DateParser.excelFormat }
+        if options.dateFormat == nil && dateParser.readsExcelSerials {
+            report.detectedDateFormat = DateParser.excelFormat
+            DetectedDateFormats.announce(dateParser, file: path, column: header[dateColumn])
+        }
         report.outliers.factor = options.outlierFactor
 
         let parseStart = DispatchTime.now()

@@ -35,6 +35,9 @@ public struct TableFileReport: Sendable, Codable, Hashable {
     public var conflictingNames = 0
     /// customers file: ids that appear more than once.
     public var repeatedIDs = 0
+    /// The date format found without being given: `excel` when the first date column held only
+    /// whole numbers from 20000 to 80000 (read as Excel serials); nil (left out of JSON) otherwise.
+    public var detectedDateFormat: String?
     public var examples: [RejectedRow] = []
 
     public var bucketTotal: Int { blankLines + accepted + duplicates + rejected.values.reduce(0, +) }
@@ -45,6 +48,7 @@ public struct TableFileReport: Sendable, Codable, Hashable {
         case emptyCells = "empty_cells", afterObservationEnd = "after_observation_end"
         case unknownCustomers = "unknown_customers", datesOutOfOrder = "dates_out_of_order"
         case conflictingNames = "conflicting_names", repeatedIDs = "repeated_ids"
+        case detectedDateFormat = "detected_date_format"
     }
 }
 
@@ -227,7 +231,7 @@ struct ProfileSetup {
         }
         var columnNames: [String: String] = [:]
         for (role, index) in mapping.indexes { columnNames[role] = header[index] }
-        template = TableFileReport(
+        var template = TableFileReport(
             file: path, kind: schema.name, encoding: reader.encoding.rawValue, columns: columnNames,
             missingColumns: schema.columns.filter { mapping[$0.role] == nil }.map(\.role.name))
         let present = schema.columns.compactMap { spec in mapping[spec.role].map { (spec, $0) } }
@@ -239,8 +243,11 @@ struct ProfileSetup {
                     samples: TransactionLoader.sampleColumn(
                         path: path, options: TransactionIngestOptions(delimiter: delimiter, encoding: encoding),
                         column: first, limit: 5000))
+                DetectedDateFormats.announce(parser, file: path, column: header[first])
+                if parser.readsExcelSerials { template.detectedDateFormat = DateParser.excelFormat }
             }
         }
+        self.template = template
         self.reader = reader
         self.path = path
         self.schema = schema
