@@ -337,3 +337,33 @@ extension BadInputTests {
         #expect(json.stdout.contains("\"detected_date_format\" : \"excel\""), "\(json.stdout)")
     }
 }
+
+extension BadInputTests {
+    /// A summary CSV (`cva fit` / `cva predict` on one row per customer) kept an id holding a
+    /// control character and wrote it into predict's output. Such a row is now set aside as in
+    /// transactions: counted as invalid customer id, named with file, line and column on stderr,
+    /// and left out of the output.
+    @Test func aSummaryCSVIdHoldingAControlCharacterIsSetAside() throws {
+        var csv = "customer_id,frequency,recency,T\n"
+        // 40 ordinary customers (as in ModelCommandTests' summaries), then two damaged ids on lines 42 and 43.
+        for i in 0..<40 {
+            let x = i % 5, age = 30 + Double(i % 20)
+            csv += "C\(i),\(x),\(x == 0 ? 0 : age * Double(1 + i % 7) / 10),\(age)\n"
+        }
+        csv += "X\u{0},2,10,30\nY\u{1B}[0m,1,5,30\n"
+        let folder = try CLI.folder(with: ["summary.csv": csv])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("summary.csv").path
+        let fit = try CLI.run(["fit", path, "--format", "json"])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        #expect(fit.stderr.contains("note: 2 of 42 rows set aside (2 invalid customer id):"), "\(fit.stderr)")
+        #expect(fit.stderr.contains("\(path): line 42, column customer_id: customer id holds the control character U+0000"), "\(fit.stderr)")
+        #expect(fit.stderr.contains("\(path): line 43, column customer_id: customer id holds the control character U+001B"), "\(fit.stderr)")
+        let predict = try CLI.run(["predict", path, "--format", "csv"])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        for control in ["\u{0}", "\u{1B}"] { #expect(!predict.stdout.contains(control)) }
+        // The header and the 40 customers kept.
+        #expect(predict.stdout.split(separator: "\n").count == 41, "\(predict.stdout)")
+        #expect(predict.stderr.contains("note: 2 of 42 rows set aside (2 invalid customer id):"), "\(predict.stderr)")
+    }
+}
