@@ -431,8 +431,10 @@ public enum TransactionLoader {
         return "\(column) holds the control character U+\(String(repeating: "0", count: 4 - code.count))\(code): not an id (a binary or damaged file?)"
     }
 
+    /// `raw` without the blanks and tabs around it (the trimming of every cell the readers check
+    /// on its bytes).
     @inline(__always)
-    static func trimmed(_ raw: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    public static func trimmed(_ raw: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         var lo = 0
         var hi = raw.count
         while lo < hi && (raw[lo] == 0x20 || raw[lo] == 0x09) { lo += 1 }
