@@ -198,7 +198,16 @@ struct ChurnTrainResult: Encodable {
 }
 
 /// Reads a feature matrix CSV (customer_id, features..., label, split) into one matrix per split.
+///
+/// Each cell is read from the record's bytes (``CSVReader/withField(_:_:)``): the split and the
+/// label are compared as bytes, and a feature is parsed by ``number(_:)``, without the String
+/// steps of AmountParser's general path. A cell in another form (spaces other than blanks and
+/// tabs, an amount with a currency sign or separators) takes the general path, the one every
+/// cell took before (Foundation's trimming, AmountParser), so values and messages are the same.
 enum ChurnMatrixFile {
+    /// The split names, in the order of the parts.
+    static let splitNames = ["train", "validation", "test"]
+
     static func read(path: String) throws -> [String: FeatureMatrix] {
         let reader = try CSVReader(path: path)
         try reader.readHeader(expecting: "customer_id, the features, label and split")
@@ -209,35 +218,104 @@ enum ChurnMatrixFile {
         let featureColumns = header.indices.filter { $0 != labelColumn && $0 != splitColumn && $0 != idColumn }
         guard !featureColumns.isEmpty else { throw CLIError("\(path): no feature columns besides customer_id, label and split") }
         let names = featureColumns.map { header[$0] }
-        struct Part { var ids: [String] = []; var values: [Double] = []; var labels: [UInt8] = [] }
-        var parts: [String: Part] = [:]
+        struct Part { var ids: [String] = []; var values: [Double] = []; var labels: [UInt8] = []; var seen = false }
+        var parts = [Part](repeating: Part(), count: splitNames.count)
         while try reader.next() {
             if reader.isBlankLine { continue }
             guard reader.fieldCount == header.count else {
                 throw CLIError("\(path): line \(reader.line): \(reader.fieldCount) fields, the header has \(header.count)")
             }
-            let split = reader.string(splitColumn).trimmingCharacters(in: .whitespaces).lowercased()
-            guard ["train", "validation", "test"].contains(split) else {
-                throw CLIError("\(path): line \(reader.line), column split: expected train, validation or test, got \"\(reader.string(splitColumn))\"")
+            let splitIndex: Int
+            if let k = reader.withField(splitColumn, { splitIndexOf($0) }) {
+                splitIndex = k
+            } else {
+                let split = reader.string(splitColumn).trimmingCharacters(in: .whitespaces).lowercased()
+                guard let k = splitNames.firstIndex(of: split) else {
+                    throw CLIError("\(path): line \(reader.line), column split: expected train, validation or test, got \"\(reader.string(splitColumn))\"")
+                }
+                splitIndex = k
             }
             let label: UInt8
-            switch reader.string(labelColumn).trimmingCharacters(in: .whitespaces) {
-            case "0", "0.0": label = 0
-            case "1", "1.0": label = 1
-            case let other: throw CLIError("\(path): line \(reader.line), column label: expected 0 or 1, got \"\(other)\"")
+            if let value = reader.withField(labelColumn, { labelOf($0) }) {
+                label = value
+            } else {
+                switch reader.string(labelColumn).trimmingCharacters(in: .whitespaces) {
+                case "0", "0.0": label = 0
+                case "1", "1.0": label = 1
+                case let other: throw CLIError("\(path): line \(reader.line), column label: expected 0 or 1, got \"\(other)\"")
+                }
             }
-            var part = parts[split, default: Part()]
-            parts[split] = nil   // keep the arrays uniquely referenced while appending
-            part.ids.append(reader.string(idColumn))
-            part.labels.append(label)
+            parts[splitIndex].seen = true
+            parts[splitIndex].ids.append(reader.string(idColumn))
+            parts[splitIndex].labels.append(label)
             for c in featureColumns {
-                guard let v = reader.withField(c, { AmountParser.parse($0) }), v.isFinite else {
+                guard let v = reader.withField(c, { number($0) }), v.isFinite else {
                     throw CLIError("\(path): line \(reader.line), column \(header[c]): expected a finite number, got \"\(reader.string(c))\"")
                 }
-                part.values.append(v)
+                parts[splitIndex].values.append(v)
             }
-            parts[split] = part
         }
-        return parts.mapValues { FeatureMatrix(featureNames: names, customerIDs: $0.ids, values: $0.values, labels: $0.labels) }
+        var matrices: [String: FeatureMatrix] = [:]
+        for (k, part) in parts.enumerated() where part.seen {
+            matrices[splitNames[k]] = FeatureMatrix(featureNames: names, customerIDs: part.ids, values: part.values, labels: part.labels)
+        }
+        return matrices
+    }
+
+    /// The part of a split cell that is `train`, `validation` or `test` in ASCII letters of
+    /// any case, blanks and tabs around; nil for anything else (the general path decides).
+    @inline(__always)
+    static func splitIndexOf(_ raw: UnsafeBufferPointer<UInt8>) -> Int? {
+        let cell = TransactionLoader.trimmed(raw)
+        for (k, name) in splitASCII.enumerated() where cell.count == name.count {
+            var same = true
+            for i in 0..<cell.count where cell[i] | 0x20 != name[i] { same = false; break }
+            if same { return k }
+        }
+        return nil
+    }
+    private static let splitASCII = splitNames.map { Array($0.utf8) }
+
+    /// 0 or 1 for a label cell `0`, `0.0`, `1` or `1.0` (blanks and tabs around); nil for
+    /// anything else (the general path decides).
+    @inline(__always)
+    static func labelOf(_ raw: UnsafeBufferPointer<UInt8>) -> UInt8? {
+        let cell = TransactionLoader.trimmed(raw)
+        guard cell.count == 1 || (cell.count == 3 && cell[1] == 0x2E && cell[2] == 0x30) else { return nil }
+        switch cell[0] {
+        case 0x30: return 0
+        case 0x31: return 1
+        default: return nil
+        }
+    }
+
+    /// A feature cell's value, as ``AmountParser/parse(_:)`` gives it. A plain decimal (`-`,
+    /// digits, `.`, digits, an exponent) with more than 15 digits or an exponent is converted
+    /// by `Double(String)`, as AmountParser's general path ends up doing after a dozen String
+    /// steps (currency signs, separators): the exported matrices are full of 17-digit values
+    /// (`136.70999999999998`), which took that path. Everything else goes to AmountParser.
+    @inline(__always)
+    static func number(_ raw: UnsafeBufferPointer<UInt8>) -> Double? {
+        let n = raw.count
+        var i = n > 0 && raw[0] == 0x2D ? 1 : 0
+        var digits = 0
+        while i < n, raw[i] &- 0x30 < 10 { i += 1; digits += 1 }
+        if i < n, raw[i] == 0x2E {
+            i += 1
+            while i < n, raw[i] &- 0x30 < 10 { i += 1; digits += 1 }
+        }
+        var exponent = false
+        if i < n, digits > 0, raw[i] | 0x20 == 0x65 {
+            var j = i + 1
+            if j < n, raw[j] == 0x2B || raw[j] == 0x2D { j += 1 }
+            let start = j
+            while j < n, raw[j] &- 0x30 < 10 { j += 1 }
+            guard j > start else { return AmountParser.parse(raw) }
+            i = j
+            exponent = true
+        }
+        guard i == n, digits > 15 || exponent else { return AmountParser.parse(raw) }
+        guard let value = Double(String(decoding: raw, as: UTF8.self)) else { return AmountParser.parse(raw) }
+        return value.isFinite ? value : nil   // AmountParser refuses 1e400 too
     }
 }

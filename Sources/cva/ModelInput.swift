@@ -28,6 +28,7 @@ struct ModelInput {
             // A summary has no dates: the day its T is counted to comes from --observation-end, if given.
             let end = try transactions.observationEnd.map { try parseDay($0, flag: "--observation-end") }
             let file = try SummaryFile(path: input)
+            noteSetAside(file)
             return ModelInput(customerIDs: file.customerIDs, data: try file.purchaseData(file: input),
                               monetary: file.monetary, observationEnd: end, unit: unit)
         }

@@ -55,7 +55,8 @@ struct ProfileCommand: ParsableCommand {
         let stem = ((input as NSString).lastPathComponent as NSString).deletingPathExtension.lowercased()
         if let schema = FileSchema.dataSetFiles.first(where: { $0.name == stem }) {
             let report = try TableProfiler.profile(
-                path: input, schema: schema, delimiter: options.delimiter, encoding: options.encoding, quarantine: sink)
+                path: input, schema: schema, delimiter: options.delimiter, encoding: options.encoding,
+                dateFormat: transactions.dateFormat, quarantine: sink)
             return DataSetProfile(transactions: nil, files: [report], unusable: [], unrecognized: [])
         }
         // Only the report is wanted: the purchase periods are dropped block by block.

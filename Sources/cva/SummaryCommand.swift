@@ -96,8 +96,11 @@ extension CustomerSummary {
     }
 }
 
-/// Runs `body`, turning any error into one message on standard error and a non-zero exit.
+/// Runs `body`, turning any error into one message on standard error and a non-zero exit; the
+/// date formats the readers detect on the way are noted on standard error
+/// (``noteDetectedDateFormat(_:)``).
 func runReportingErrors(_ body: () throws -> Void) throws {
+    DetectedDateFormats.observe(noteDetectedDateFormat)
     do {
         try body()
     } catch let error as ExitCode {

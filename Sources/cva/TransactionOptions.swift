@@ -83,6 +83,9 @@ struct TransactionOptions: ParsableArguments {
             delimiter: delimiterValue, encoding: encodingValue, columns: columns, dateFormat: dateFormat,
             returns: returns, outlierFactor: outlierFactor, observationEnd: end,
             latestPlausibleDay: end == nil ? today() : nil, keepDuplicates: keepDuplicates)
+        if self.dateFormat == nil && file.dateFormat != nil {
+            options.dateFormatSetting = "\(config.source ?? "cva.yaml")'s transactions.date_format"
+        }
         if let rowBudget {
             guard rowBudget >= 1 else { throw CLIError("--row-budget must be at least 1 row, got \(rowBudget)") }
             options.rowBudget = rowBudget
@@ -147,12 +150,16 @@ func loadSummary(path: String, options: TransactionOptions, summary: SummaryOpti
     }
 }
 
-/// Notes on standard error what was set aside while reading (and dates read as Excel serials
-/// without being asked).
+/// Notes on standard error a date column read as Excel serials without being asked, in any file
+/// (transactions or a side file) and any command: installed by ``runReportingErrors(_:)``, told
+/// once per file by the readers (``DetectedDateFormats``).
+func noteDetectedDateFormat(_ detected: DetectedDateFormat) {
+    guard detected.format == DateParser.excelFormat else { return }
+    Console.note("note: \(detected.file): the dates in column \(detected.column) are whole numbers from \(DateParser.detectedExcelSerials.lowerBound) to \(DateParser.detectedExcelSerials.upperBound): read as Excel serial dates (days since 1899-12-30); pass --date-format to read them otherwise")
+}
+
+/// Notes on standard error what was set aside while reading.
 func noteSetAside(_ report: TransactionFileReport, quarantinePath: String?) {
-    if report.detectedDateFormat == DateParser.excelFormat {
-        Console.note("note: \(report.file): the dates are whole numbers from \(DateParser.detectedExcelSerials.lowerBound) to \(DateParser.detectedExcelSerials.upperBound): read as Excel serial dates (days since 1899-12-30); pass --date-format to read them otherwise")
-    }
     let setAside = report.setAside
     guard setAside > 0 else { return }
     var parts: [String] = []
@@ -160,12 +167,26 @@ func noteSetAside(_ report: TransactionFileReport, quarantinePath: String?) {
     if report.cancelled > 0 { parts.append("\(report.cancelled) cancelled") }
     if report.afterObservationEnd > 0 { parts.append("\(report.afterObservationEnd) after the observation end") }
     if report.returns.dropped + report.returns.unmatched > 0 { parts.append("\(report.returns.dropped + report.returns.unmatched) returns") }
-    for (reason, n) in report.rejected.sorted(by: { $0.key < $1.key }) { parts.append("\(n) \(reason.replacingOccurrences(of: "_", with: " "))") }
     let whereTo = quarantinePath.map { "written to \($0)" } ?? "pass --quarantine FILE to keep them"
-    Console.note("note: \(setAside) of \(report.rowsRead) rows set aside (\(parts.joined(separator: ", "))); \(whereTo)")
+    Console.note("note: \(setAside) of \(report.rowsRead) rows set aside (\((parts + rejectedParts(report.rejected)).joined(separator: ", "))); \(whereTo)")
     if report.rejected[TransactionLoader.RejectReason.unparseableDate.rawValue] == report.rowsRead {
         Console.note("note: no row's date could be used: check --date-format (or cva.yaml's date_format) against the dates as written, or --date-col")
     }
+}
+
+/// "2 unparseable date", ...: rows set aside by reason, in the order of the reasons' keys.
+func rejectedParts(_ rejected: [String: Int]) -> [String] {
+    rejected.sorted(by: { $0.key < $1.key }).map { "\($1) \($0.replacingOccurrences(of: "_", with: " "))" }
+}
+
+/// Notes on standard error the rows of a summary CSV set aside: their count by reason, and each
+/// row's file, line, column and reason (the first 20), since `cva fit` and `cva predict` keep
+/// no quarantine file.
+func noteSetAside(_ file: SummaryFile) {
+    let setAside = file.rejected.values.reduce(0, +)
+    guard setAside > 0 else { return }
+    Console.note("note: \(setAside) of \(file.rowsRead) rows set aside (\(rejectedParts(file.rejected).joined(separator: ", "))):")
+    for row in file.examples { Console.note("  \(row.file): line \(row.line), column \(row.column ?? ""): \(row.reason)") }
 }
 
 /// "1 customer has" / "n customers have": the subject of the notes about customers left out.

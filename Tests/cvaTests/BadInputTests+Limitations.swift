@@ -228,3 +228,142 @@ extension BadInputTests {
         #expect(help.stdout.contains("excel for Excel serial"))
     }
 }
+
+extension BadInputTests {
+    /// The message for `--date-format dd/MM/yyyy` on CLI.transactions, whose first row (line 2)
+    /// is dated 2024-01-01, an ISO date that the reading without a format takes as yyyy-MM-dd.
+    static let isoDatesReadDayFirst = "transactions.csv: not one date in column date could be read with --date-format dd/MM/yyyy (the first, on line 2, is \"2024-01-01\"); 2024-01-01 reads as yyyy-MM-dd: drop --date-format or pass --date-format yyyy-MM-dd"
+
+    /// A wrong `--date-format` (day-first on ISO dates) set every row aside and exited 0 with an
+    /// empty table; every command taking --date-format now stops (exit 2) naming the file, the
+    /// date column, the format, the first date as written and the format it reads as.
+    @Test(arguments: ["summary", "rfm", "fit", "predict", "cohorts", "kpis", "lifecycle", "next", "churn", "cluster"])
+    func aDateFormatThatReadsNoDateIsRefused(command: String) throws {
+        let run = try Self.runOnTransactions { [command, $0, "--date-format", "dd/MM/yyyy", "--format", "json"] }
+        Self.expectRefused(run, naming: [Self.isoDatesReadDayFirst], "\(command)")
+        #expect(run.status == 2, "\(command): \(run.stderr)")
+    }
+
+    /// `cva profile` of a folder lists the transactions file as unusable with the message, as it
+    /// does any file it cannot read, and of the file alone stops.
+    @Test func profileNamesADateFormatThatReadsNoDate() throws {
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run(["profile", folder.path, "--date-format", "dd/MM/yyyy", "--format", "json"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("\"unusable\""), "\(run.stdout)")
+        #expect(run.stdout.contains("2024-01-01 reads as yyyy-MM-dd: drop --date-format or pass --date-format yyyy-MM-dd"), "\(run.stdout)")
+        let file = try CLI.run(["profile", folder.appendingPathComponent("transactions.csv").path, "--date-format", "dd/MM/yyyy", "--format", "json"], in: folder)
+        Self.expectRefused(file, naming: [Self.isoDatesReadDayFirst])
+    }
+
+    /// `cva analyze` stops the same way at the transactions file.
+    @Test func analyzeRefusesADateFormatThatReadsNoTransactionDate() throws {
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run(["analyze", folder.path, "--out", folder.appendingPathComponent("out").path, "--date-format", "dd/MM/yyyy"])
+        Self.expectRefused(run, naming: [Self.isoDatesReadDayFirst])
+        #expect(run.status == 2, "\(run.stderr)")
+    }
+
+    /// Dates in no form known without a format: the message says so instead of naming one; a
+    /// format from cva.yaml is named as the setting, with its remedy.
+    @Test func aDateFormatReadingNoDateNamesWhereItCameFrom() throws {
+        let folder = try CLI.folder(with: ["transactions.csv": "customer_id,date,amount\nA,soon,10\nB,later,5\n"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let unknown = try CLI.run(["summary", folder.path, "--date-format", "dd/MM/yyyy", "--format", "csv"])
+        Self.expectRefused(unknown, naming: ["transactions.csv: not one date in column date could be read with --date-format dd/MM/yyyy (the first, on line 2, is \"soon\"), nor in any form read without a format: check --date-format against the dates as written, and the date column"])
+        #expect(unknown.status == 2)
+        let configured = try CLI.folder(with: ["transactions.csv": CLI.transactions, "cva.yaml": "transactions:\n  date_format: dd/MM/yyyy\n"])
+        defer { try? FileManager.default.removeItem(at: configured) }
+        let run = try CLI.run(["summary", configured.path, "--format", "csv"])
+        Self.expectRefused(run, naming: ["not one date in column date could be read with ", "'s transactions.date_format dd/MM/yyyy",
+                                         "2024-01-01 reads as yyyy-MM-dd: remove ", "'s transactions.date_format or set it to yyyy-MM-dd"])
+        #expect(run.status == 2)
+    }
+
+    /// A side file whose cva.yaml date_format reads none of its dates: `cva analyze` lists it as
+    /// unusable (as any side file it cannot use) and goes on; `cva funnel --date-format` stops.
+    /// The surveys' first date is on line 2, the pipeline's first created_at 2024-01-01 (line 2).
+    @Test func aSideFileDateFormatThatReadsNoDateMakesTheFileUnusable() throws {
+        let folder = try CLI.folder(with: [
+            "transactions.csv": CLI.transactions, "surveys.csv": "customer_id,date,nps,comment\nA,2024-01-15,9,fine\nB,2024-01-20,3,slow\n",
+            "cva.yaml": "surveys:\n  date_format: dd/MM/yyyy\n", "opportunities.csv": FunnelCommandTests.pipeline,
+        ])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let analyze = try CLI.run(["analyze", folder.path, "--out", folder.appendingPathComponent("out").path])
+        #expect(analyze.status == 0, "\(analyze.stderr)")
+        #expect(analyze.stdout.contains("UNUSABLE "), "\(analyze.stdout)")
+        #expect(analyze.stdout.contains("surveys.csv: not one date in column date could be read with "), "\(analyze.stdout)")
+        #expect(analyze.stdout.contains("'s surveys.date_format dd/MM/yyyy (the first, on line 2, is \"2024-01-15\"); 2024-01-15 reads as yyyy-MM-dd: remove "), "\(analyze.stdout)")
+        let funnel = try CLI.run(["funnel", folder.appendingPathComponent("opportunities.csv").path, "--date-format", "dd/MM/yyyy", "--format", "json"], in: folder)
+        Self.expectRefused(funnel, naming: ["opportunities.csv: not one date in column created_at could be read with --date-format dd/MM/yyyy (the first, on line 2, is \"2024-01-01\"); 2024-01-01 reads as yyyy-MM-dd: drop --date-format or pass --date-format yyyy-MM-dd"])
+        #expect(funnel.status == 2)
+        let profile = try CLI.run(["profile", folder.appendingPathComponent("surveys.csv").path, "--date-format", "dd/MM/yyyy", "--format", "json"], in: folder)
+        Self.expectRefused(profile, naming: ["surveys.csv: not one date in column date could be read with --date-format dd/MM/yyyy"])
+    }
+}
+
+extension BadInputTests {
+    /// Side files detected Excel serial dates as transactions do, but only transactions printed
+    /// the note. Every file whose date column is read as serials now has it, once per file
+    /// (`cva satisfaction` reads surveys.csv more than once), in every command, naming the file
+    /// and the column. 45356 is 2024-03-05 (DateParserExcelTests).
+    @Test func excelSerialDatesInASideFileAreNotedOncePerFile() throws {
+        let folder = try CLI.folder(with: [
+            "transactions.csv": "customer_id,date,amount\nA,45356,10\nA,45357,20\nB,45300,5\n",
+            "surveys.csv": "customer_id,answered_at,nps,comment\nA,45356,9,fine\nB,45357,3,slow\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func note(_ file: String, _ column: String) -> String {
+            "note: \(folder.appendingPathComponent(file).path): the dates in column \(column) are whole numbers from 20000 to 80000: read as Excel serial dates (days since 1899-12-30); pass --date-format to read them otherwise\n"
+        }
+        let runs: [[String]] = [
+            ["satisfaction", folder.path, "--format", "csv"],
+            ["feedback", folder.path, "--format", "csv"],
+            ["profile", folder.path, "--format", "csv"],
+            ["analyze", folder.path, "--out", folder.appendingPathComponent("out").path],
+        ]
+        for command in runs {
+            let run = try CLI.run(command, in: folder)
+            #expect(run.status == 0, "\(command): \(run.stderr)")
+            #expect(run.stderr.components(separatedBy: note("surveys.csv", "answered_at")).count == 2, "\(command): \(run.stderr)")
+            if command[0] == "profile" || command[0] == "analyze" {
+                #expect(run.stderr.components(separatedBy: note("transactions.csv", "date")).count == 2, "\(command): \(run.stderr)")
+            }
+        }
+        // `cva profile --format json` reports the format found, as it does for transactions.
+        let json = try CLI.run(["profile", folder.appendingPathComponent("surveys.csv").path, "--format", "json"], in: folder)
+        #expect(json.stdout.contains("\"detected_date_format\" : \"excel\""), "\(json.stdout)")
+    }
+}
+
+extension BadInputTests {
+    /// A summary CSV (`cva fit` / `cva predict` on one row per customer) kept an id holding a
+    /// control character and wrote it into predict's output. Such a row is now set aside as in
+    /// transactions: counted as invalid customer id, named with file, line and column on stderr,
+    /// and left out of the output.
+    @Test func aSummaryCSVIdHoldingAControlCharacterIsSetAside() throws {
+        var csv = "customer_id,frequency,recency,T\n"
+        // 40 ordinary customers (as in ModelCommandTests' summaries), then two damaged ids on lines 42 and 43.
+        for i in 0..<40 {
+            let x = i % 5, age = 30 + Double(i % 20)
+            csv += "C\(i),\(x),\(x == 0 ? 0 : age * Double(1 + i % 7) / 10),\(age)\n"
+        }
+        csv += "X\u{0},2,10,30\nY\u{1B}[0m,1,5,30\n"
+        let folder = try CLI.folder(with: ["summary.csv": csv])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("summary.csv").path
+        let fit = try CLI.run(["fit", path, "--format", "json"])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        #expect(fit.stderr.contains("note: 2 of 42 rows set aside (2 invalid customer id):"), "\(fit.stderr)")
+        #expect(fit.stderr.contains("\(path): line 42, column customer_id: customer id holds the control character U+0000"), "\(fit.stderr)")
+        #expect(fit.stderr.contains("\(path): line 43, column customer_id: customer id holds the control character U+001B"), "\(fit.stderr)")
+        let predict = try CLI.run(["predict", path, "--format", "csv"])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        for control in ["\u{0}", "\u{1B}"] { #expect(!predict.stdout.contains(control)) }
+        // The header and the 40 customers kept.
+        #expect(predict.stdout.split(separator: "\n").count == 41, "\(predict.stdout)")
+        #expect(predict.stderr.contains("note: 2 of 42 rows set aside (2 invalid customer id):"), "\(predict.stderr)")
+    }
+}

@@ -125,6 +125,10 @@ public struct DataSetProfile: Sendable, Codable {
                     path: path, schema: schema, delimiter: read.delimiter, encoding: read.encoding, dateFormat: read.dateFormat,
                     knownCustomers: known?.customers, observationEnd: known?.end, quarantine: quarantine,
                     columns: read.columns))
+            } catch var error as UnreadableDatesError {
+                // The format of a side file comes from cva.yaml, not from --date-format.
+                error.setting = "\(dataSet.config.source ?? "cva.yaml")'s \(schema.name).date_format"
+                profile.unusable.append(UnusableFile(file: path, message: "\(error)"))
             } catch {
                 profile.unusable.append(UnusableFile(file: path, message: "\(error)"))
             }

@@ -265,6 +265,56 @@ public struct DateParser: Sendable {
         return DateParser(order: try inferOrder(from: samples))
     }
 
+    /// The `--date-format` pattern that reads `value` as the reading without a format does
+    /// (``automatic(samples:)`` over `samples`, which settles the day/month order): `yyyy-MM-dd`
+    /// for `2024-03-05`, `dd/MM/yyyy` for `25/03/2024`, `yyyyMMdd`, `yyyy年M月d日`, `excel` for
+    /// `45356`, ... A pattern takes the digits of the value's numbers (`MM` for `03`, `M` for `3`).
+    /// - Returns: nil when the automatic reading does not read `value`, or no pattern reads it
+    ///   to the same day.
+    public static func pattern(reading value: String, samples: [String]) -> String? {
+        guard let automatic = try? automatic(samples: samples), let day = automatic.parse(value) else { return nil }
+        if automatic.readsExcelSerials { return excelFormat }
+        let bytes = Array(value.trimmingCharacters(in: .whitespaces).utf8)
+        // The date's numbers (their digit counts) and the separators between them, as
+        // ``parseGeneral`` splits them; a time after the date is left out.
+        var lengths: [Int] = []
+        var separators: [[UInt8]] = []
+        var i = 0
+        while i < bytes.count {
+            let start = i
+            while i < bytes.count, bytes[i] &- 0x30 < 10 { i += 1 }
+            guard i > start else { return nil }
+            lengths.append(i - start)
+            if lengths.count == 3 || i >= bytes.count || (lengths.count == 1 && i - start == 8) { break }
+            let width = bytes[i] < 0x80 ? 1 : 3   // one ASCII byte, or 年 / 月
+            guard i + width <= bytes.count else { return nil }
+            separators.append(Array(bytes[i..<(i + width)]))
+            i += width
+        }
+        let dayMark: [UInt8] = [0xE6, 0x97, 0xA5]   // 日
+        let tail = i + 3 <= bytes.count && Array(bytes[i..<(i + 3)]) == dayMark ? dayMark : []
+        var candidates: [[UInt8]] = []
+        if lengths == [8] {
+            candidates = [Array("yyyyMMdd".utf8)]
+        } else if lengths.count == 3 {
+            func token(_ role: UInt8, _ length: Int) -> [UInt8] {
+                role == UInt8(ascii: "y") ? Array("yyyy".utf8) : [UInt8](repeating: role, count: min(max(length, 1), 2))
+            }
+            let y = UInt8(ascii: "y"), m = UInt8(ascii: "M"), d = UInt8(ascii: "d")
+            // Year first, then the order the samples settle (day-first when they do not).
+            let orders: [[UInt8]] = automatic.order == .monthFirst ? [[y, m, d], [m, d, y], [d, m, y]] : [[y, m, d], [d, m, y], [m, d, y]]
+            for order in orders {
+                candidates.append(token(order[0], lengths[0]) + separators[0] + token(order[1], lengths[1]) + separators[1]
+                                  + token(order[2], lengths[2]) + tail)
+            }
+        }
+        for candidate in candidates {
+            let text = String(decoding: candidate, as: UTF8.self)
+            if let parser = try? DateParser(pattern: text), parser.parse(value) == day { return text }
+        }
+        return nil
+    }
+
     /// Infers the day/month order from sample date texts: a first part above 12 means day-first,
     /// a second part above 12 month-first.
     /// - Returns: the order, or nil when the samples hold no `a/b/yyyy` date or none decides it.

@@ -19,6 +19,9 @@ public struct TransactionIngestOptions: Sendable {
     public var columns: [String: String]
     /// An explicit date pattern such as `dd/MM/yyyy`; nil for automatic.
     public var dateFormat: String?
+    /// Where ``dateFormat`` was given when not by `--date-format` (such as "cva.yaml's
+    /// transactions.date_format"), for the message when it reads no date; nil for the flag.
+    public var dateFormatSetting: String?
     /// Returns policy.
     public var returns: ReturnPolicy
     /// An order above this multiple of the median order is flagged as an outlier (not dropped).

@@ -50,7 +50,8 @@ public enum TransactionLoader {
     ///     usable row), never. An error it throws ends the load.
     /// - Returns: the ids, the observation end and the file's report.
     /// - Throws: ``InputError``, ``ColumnMappingError`` or ``DateFormatError`` when the file cannot be used at all,
-    ///   and whatever `start` or `periods` throw.
+    ///   ``UnreadableDatesError`` when `options.dateFormat` reads none of its dates, and whatever
+    ///   `start` or `periods` throw.
     public static func stream(
         path: String, options: TransactionIngestOptions = .init(), quarantine: QuarantineSink? = nil,
         progress: ((Int, Int?) -> Void)? = nil,
@@ -97,7 +98,10 @@ public enum TransactionLoader {
             delimiter: reader.delimiter == 0x09 ? "\\t" : String(UnicodeScalar(reader.delimiter)),
             columns: columnNames)
         report.returns.policy = options.returns
-        if options.dateFormat == nil && dateParser.readsExcelSerials { report.detectedDateFormat = DateParser.excelFormat }
+        if options.dateFormat == nil && dateParser.readsExcelSerials {
+            report.detectedDateFormat = DateParser.excelFormat
+            DetectedDateFormats.announce(dateParser, file: path, column: header[dateColumn])
+        }
         report.outliers.factor = options.outlierFactor
 
         let parseStart = DispatchTime.now()
@@ -193,6 +197,12 @@ public enum TransactionLoader {
         }
         merged.spill = nil
         merged.addCounts(to: &report)
+        if let format = options.dateFormat, report.rejected[RejectReason.unparseableDate.rawValue, default: 0] > 0 {
+            try DateFormatCheck.requireSomeDateRead(
+                path: path, delimiter: reader.delimiter, encoding: reader.encoding, fieldCount: header.count,
+                columns: [(dateColumn, header[dateColumn])], format: format, setting: options.dateFormatSetting,
+                parser: dateParser)
+        }
         var rows = merged.rows
         let ids = merged.ids
         let minDay = merged.minDay
@@ -421,8 +431,10 @@ public enum TransactionLoader {
         return "\(column) holds the control character U+\(String(repeating: "0", count: 4 - code.count))\(code): not an id (a binary or damaged file?)"
     }
 
+    /// `raw` without the blanks and tabs around it (the trimming of every cell the readers check
+    /// on its bytes).
     @inline(__always)
-    static func trimmed(_ raw: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    public static func trimmed(_ raw: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         var lo = 0
         var hi = raw.count
         while lo < hi && (raw[lo] == 0x20 || raw[lo] == 0x09) { lo += 1 }

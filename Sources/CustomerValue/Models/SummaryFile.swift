@@ -17,6 +17,13 @@ public struct SummaryFile: Sendable {
     public var counts: [Double]?
     /// File line of each row, for messages.
     public var lines: [Int]
+    /// Data rows read (blank lines excluded), those set aside included.
+    public var rowsRead = 0
+    /// Rows set aside, by reason: `invalid_customer_id` for an id holding a control character
+    /// other than tab (a NUL or an escape, from a binary or damaged file), as transactions do.
+    public var rejected: [String: Int] = [:]
+    /// The first rows set aside (all of them go to the quarantine).
+    public var examples: [RejectedRow] = []
 
     /// Whether a header names the summary columns (frequency, recency and T).
     public static func isSummaryHeader(_ header: [String]) -> Bool {
@@ -24,12 +31,15 @@ public struct SummaryFile: Sendable {
         return names.contains("frequency") && names.contains("recency") && names.contains("t")
     }
 
-    /// Reads `path`.
+    /// Reads `path`. A row whose id holds a control character other than tab is set aside (its
+    /// file, line, column and reason to `quarantine`, counted in ``rejected``), so it never
+    /// reaches an output.
     /// - Throws: ``InputError`` for a file that cannot be read, ``ModelInputError`` naming the
     ///   line and column of a cell that is not a number.
-    public init(path: String) throws {
+    public init(path: String, quarantine: QuarantineSink? = nil) throws {
         let reader = try CSVReader(path: path)
         try reader.readHeader(expecting: "frequency, recency and T columns")
+        let names = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         let header = reader.fields.map(ColumnMapping.normalize)
         func column(_ names: String...) -> Int? { names.lazy.compactMap { header.firstIndex(of: $0) }.first }
         guard let f = column("frequency"), let r = column("recency"), let t = column("t") else {
@@ -42,6 +52,16 @@ public struct SummaryFile: Sendable {
         var monetary: [Double] = [], counts: [Double] = []
         while try reader.next() {
             if reader.isBlankLine { continue }
+            rowsRead += 1
+            if let id, id < reader.fieldCount,
+               let control = reader.withField(id, { TransactionLoader.controlCharacter(in: TransactionLoader.trimmed($0)) }) {
+                let row = RejectedRow(file: path, line: reader.line, column: names[id],
+                                      reason: TransactionLoader.controlCharacterReason("customer id", control), raw: reader.rawRecord)
+                rejected[TransactionLoader.RejectReason.invalidCustomerID.rawValue, default: 0] += 1
+                if examples.count < 20 { examples.append(row) }
+                try quarantine?.record(row)
+                continue
+            }
             func number(_ k: Int, _ name: String) throws -> Double { try reader.modelNumber(k, column: name, path: path) }
             customerIDs.append(id.map { reader.string($0) } ?? String(reader.line - 1))
             frequency.append(try number(f, "frequency"))

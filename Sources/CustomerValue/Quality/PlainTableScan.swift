@@ -163,7 +163,7 @@ enum PlainTableScan {
         if let quarantine {
             for sink in sinks { for row in sink.rows { try quarantine.record(row) } }
         }
-        return .done(total.finish(setup: setup), states)
+        return .done(try total.finish(setup: setup), states)
     }
 
     /// Byte classes of the scan: 0 plain ASCII, 1 the delimiter, 2 a line feed, 3 a byte of a

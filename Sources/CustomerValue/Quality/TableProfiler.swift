@@ -35,6 +35,9 @@ public struct TableFileReport: Sendable, Codable, Hashable {
     public var conflictingNames = 0
     /// customers file: ids that appear more than once.
     public var repeatedIDs = 0
+    /// The date format found without being given: `excel` when the first date column held only
+    /// whole numbers from 20000 to 80000 (read as Excel serials); nil (left out of JSON) otherwise.
+    public var detectedDateFormat: String?
     public var examples: [RejectedRow] = []
 
     public var bucketTotal: Int { blankLines + accepted + duplicates + rejected.values.reduce(0, +) }
@@ -45,6 +48,7 @@ public struct TableFileReport: Sendable, Codable, Hashable {
         case emptyCells = "empty_cells", afterObservationEnd = "after_observation_end"
         case unknownCustomers = "unknown_customers", datesOutOfOrder = "dates_out_of_order"
         case conflictingNames = "conflicting_names", repeatedIDs = "repeated_ids"
+        case detectedDateFormat = "detected_date_format"
     }
 }
 
@@ -77,7 +81,7 @@ public enum TableProfiler {
         } else {
             try part.scan(setup.reader, setup: setup, quarantine: quarantine, visits: false) { _ in }
         }
-        return part.finish(setup: setup)
+        return try part.finish(setup: setup)
     }
 
     /// Profiles `path` as ``profile(path:schema:delimiter:encoding:dateFormat:knownCustomers:observationEnd:quarantine:columns:visit:)``
@@ -124,7 +128,7 @@ public enum TableProfiler {
             var state = makeState(0)
             var part = ProfilePart(setup: setup)
             try part.scan(reader, setup: setup, quarantine: quarantine) { row in try visit(&state, row) }
-            return (part.finish(setup: setup), [state])
+            return (try part.finish(setup: setup), [state])
         }
         // The customers file's checks (one id, two names) follow ids across the whole file.
         guard parallel, schema.name != FileSchema.customers.name, let fileSize = setup.reader.fileSize else { return try oneThread() }
@@ -168,7 +172,7 @@ public enum TableProfiler {
             for row in sinkOne.rows { try quarantine.record(row) }
             for row in sinkTwo.rows { try quarantine.record(row) }
         }
-        return (one.finish(setup: setup), [stateOne, stateTwo])
+        return (try one.finish(setup: setup), [stateOne, stateTwo])
     }
 }
 
@@ -185,6 +189,8 @@ struct ProfileSetup {
     let template: TableFileReport
     let present: [(ColumnSpec, Int)]
     let parser: DateParser
+    /// The date format given (nil: read without one).
+    let dateFormat: String?
     let customerColumn: Int?
     let nameColumn: Int?
     let isCustomersFile: Bool
@@ -225,7 +231,7 @@ struct ProfileSetup {
         }
         var columnNames: [String: String] = [:]
         for (role, index) in mapping.indexes { columnNames[role] = header[index] }
-        template = TableFileReport(
+        var template = TableFileReport(
             file: path, kind: schema.name, encoding: reader.encoding.rawValue, columns: columnNames,
             missingColumns: schema.columns.filter { mapping[$0.role] == nil }.map(\.role.name))
         let present = schema.columns.compactMap { spec in mapping[spec.role].map { (spec, $0) } }
@@ -237,8 +243,11 @@ struct ProfileSetup {
                     samples: TransactionLoader.sampleColumn(
                         path: path, options: TransactionIngestOptions(delimiter: delimiter, encoding: encoding),
                         column: first, limit: 5000))
+                DetectedDateFormats.announce(parser, file: path, column: header[first])
+                if parser.readsExcelSerials { template.detectedDateFormat = DateParser.excelFormat }
             }
         }
+        self.template = template
         self.reader = reader
         self.path = path
         self.schema = schema
@@ -246,6 +255,7 @@ struct ProfileSetup {
         self.mapping = mapping
         self.present = present
         self.parser = parser
+        self.dateFormat = dateFormat
         self.knownCustomers = knownCustomers
         self.observationEnd = observationEnd
         customerColumn = mapping[.customerID]
@@ -323,7 +333,15 @@ struct ProfilePart {
     }
 
     /// The report, with the empty cells per column.
-    func finish(setup: ProfileSetup) -> TableFileReport {
+    /// - Throws: ``UnreadableDatesError`` when the date format given reads none of the file's dates.
+    func finish(setup: ProfileSetup) throws -> TableFileReport {
+        if let format = setup.dateFormat,
+           setup.present.contains(where: { $0.0.kind == .date && self.report.rejected["unparseable_\($0.0.role.name)", default: 0] > 0 }) {
+            try DateFormatCheck.requireSomeDateRead(
+                path: setup.path, delimiter: setup.reader.delimiter, encoding: setup.reader.encoding, fieldCount: setup.header.count,
+                columns: setup.present.filter { $0.0.kind == .date }.map { ($0.1, setup.header[$0.1]) },
+                format: format, setting: nil, parser: setup.parser)
+        }
         var report = report
         for (k, count) in emptyCounts.enumerated() where count > 0 { report.emptyCells[setup.checkName[k], default: 0] += count }
         return report
