@@ -88,8 +88,21 @@ struct FeedbackCommand: ParsableCommand {
     /// - Returns: the paths written, and one digest line; empty and nil when there is no text.
     /// - Throws: ``FeedbackLexiconError`` for a bad lexicon, the reader's errors for unusable files.
     static func analyzeSection(dataSet: DataSet, outputFolder: String, lexiconPath: String? = nil) throws -> (written: [String], digest: String?) {
-        let sources = [FileSchema.surveys, .tickets].compactMap { schema in dataSet.files[schema.name].map { ($0, schema) } }
-        guard !sources.isEmpty else { return ([], nil) }
+        var sources: [(path: String, schema: FileSchema)] = []
+        var withoutText: [String] = []
+        for schema in [FileSchema.surveys, .tickets] {
+            guard let path = dataSet.files[schema.name] else { continue }
+            // A surveys file of scores only (or tickets without text) is fine for the other
+            // analyses; it has no texts to tag.
+            if try FeedbackTexts.hasTextColumn(path: path, schema: schema) {
+                sources.append((path, schema))
+            } else {
+                withoutText.append("\((path as NSString).lastPathComponent) has no \(FeedbackTexts.textRole(of: schema)) column")
+            }
+        }
+        guard !sources.isEmpty else {
+            return ([], withoutText.isEmpty ? nil : "feedback: skipped (\(withoutText.joined(separator: "; ")))")
+        }
         let analyzer = try FeedbackAnalyzer(lexicon: try lexiconPath.map { try FeedbackLexicon.load(path: $0) } ?? .builtIn)
         // Rows set aside were already reported by the data-quality step.
         let texts = try FeedbackTexts.read(sources: sources, textColumn: nil, analyzer: analyzer, keepTexts: true, encoding: nil, quarantine: nil)
@@ -110,9 +123,8 @@ struct FeedbackCommand: ParsableCommand {
     }
 }
 
-/// The scores of one part of a file read on two threads. The first part tallies as it goes;
-/// a later part (`deferred`) keeps each text's score and NPS for the caller to add after the
-/// parts before it, so the sums of sentiments are taken in file order, as one pass takes them.
+/// The scores of one part of a file read on two threads: its own tally (added to the others'
+/// after), and each text's score when the texts are kept.
 struct FeedbackPart {
     /// The texts of this part (tallies add exactly, in any order: see ``FeedbackTally``).
     var tally: FeedbackTally
@@ -147,6 +159,21 @@ struct FeedbackTexts {
     var withoutText = 0
     let analyzer: FeedbackAnalyzer
 
+    /// The column the texts of a `schema` file are in: `comment` in surveys, `text` in tickets.
+    static func textRole(of schema: FileSchema) -> String {
+        schema.name == FileSchema.surveys.name ? "comment" : "text"
+    }
+
+    /// Whether `path`'s header has the column of ``textRole(of:)`` (by its name or an alias).
+    /// - Throws: ``InputError`` or ``ColumnMappingError`` when the header cannot be read.
+    static func hasTextColumn(path: String, schema: FileSchema) throws -> Bool {
+        let reader = try CSVReader(path: path)
+        try reader.readHeader(expecting: "a \(textRole(of: schema)) column")
+        let header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        let mapping = try ColumnMapping(header: header, roles: schema.columns.map(\.role), file: path, line: reader.line)
+        return mapping.indexes[textRole(of: schema)] != nil
+    }
+
     /// Reads and scores every text of `sources`.
     static func read(sources: [(path: String, schema: FileSchema)], textColumn: String?, analyzer: FeedbackAnalyzer,
                      keepTexts: Bool, encoding: TextEncoding?, quarantine: QuarantineSink?) throws -> FeedbackTexts {
@@ -155,7 +182,7 @@ struct FeedbackTexts {
         var tally = FeedbackTally(themeCount: analyzer.lexicon.themes.count)
         for (k, (path, schema)) in sources.enumerated() {
             result.sourceNames.append(schema.name)
-            let role = schema.name == FileSchema.surveys.name ? "comment" : "text"
+            let role = textRole(of: schema)
             let reader = try CSVReader(path: path, encoding: encoding)
             try reader.readHeader(expecting: "a \(role) column")
             let header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces) }

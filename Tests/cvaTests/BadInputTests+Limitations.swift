@@ -367,3 +367,30 @@ extension BadInputTests {
         #expect(predict.stderr.contains("note: 2 of 42 rows set aside (2 invalid customer id):"), "\(predict.stderr)")
     }
 }
+
+extension BadInputTests {
+    /// A surveys file of scores only (no comment column): `cva analyze` once stopped at its
+    /// feedback step ("no text column ...; pass --text-col NAME", an option analyze lacks) and
+    /// lost every other analysis. It now writes the satisfaction scores, skips the feedback part
+    /// and says why in its digest; tickets with text are still tagged.
+    @Test func analyzeSkipsFeedbackForSurveysWithoutComments() throws {
+        let surveys = "customer_id,date,nps,csat\nA,2024-01-15,9,5\nB,2024-01-20,3,2\n"
+        let folder = try CLI.folder(with: ["transactions.csv": CLI.transactions, "surveys.csv": surveys])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out")
+        let run = try CLI.run(["analyze", folder.path, "--out", out.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("feedback: skipped (surveys.csv has no comment column)"), "\(run.stdout)")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("satisfaction.json").path))
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("feedback.csv").path))
+
+        // With tickets that have text, those are tagged; the surveys are still skipped.
+        let tickets = "ticket_id,customer_id,created_at,text\nT1,A,2024-01-16,物流太慢\nT2,B,2024-01-21,great service\n"
+        let both = try CLI.folder(with: ["transactions.csv": CLI.transactions, "surveys.csv": surveys, "tickets.csv": tickets])
+        defer { try? FileManager.default.removeItem(at: both) }
+        let withTickets = try CLI.run(["analyze", both.path, "--out", both.appendingPathComponent("out").path])
+        #expect(withTickets.status == 0, "\(withTickets.stderr)")
+        #expect(withTickets.stdout.contains("feedback: 2 texts"), "\(withTickets.stdout)")
+        #expect(FileManager.default.fileExists(atPath: both.appendingPathComponent("out/feedback.csv").path))
+    }
+}
