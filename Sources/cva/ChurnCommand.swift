@@ -136,7 +136,7 @@ struct ChurnCommand: ParsableCommand {
         let path = try transactionsPath(input)
         let ingest = try transactions.ingestOptions()
         let history = try loadTransactions(path: path, options: transactions, quarantine: nil)
-        noteSetAside(history.report, quarantinePath: nil)
+        noteSetAside(history.report, quarantinePath: nil, commandKeepsRows: false)
         step("reading transactions")
         defer { step("reading side files") }
         var isDirectory: ObjCBool = false

@@ -34,7 +34,7 @@ struct ModelInput {
         }
         let path = try transactionsPath(input)
         let history = try loadTransactions(path: path, options: transactions, quarantine: nil)
-        noteSetAside(history.report, quarantinePath: nil)
+        noteSetAside(history.report, quarantinePath: nil, commandKeepsRows: false)
         let options = SummaryOptions(unit: unit, calibrationEnd: try calibrationEnd.map { try parseDay($0, flag: "--calibration-end") })
         let summary = try CustomerSummary(history: history, options: options)
         return ModelInput(
@@ -89,7 +89,7 @@ struct DiscreteInput {
         }
         let path = try transactionsPath(input)
         let history = try loadTransactions(path: path, options: transactions, quarantine: nil)
-        noteSetAside(history.report, quarantinePath: nil)
+        noteSetAside(history.report, quarantinePath: nil, commandKeepsRows: false)
         let calibration = try calibrationEnd.map { try parseDay($0, flag: "--calibration-end") }
         let summary = try DiscreteSummary(history: history, period: period, calibrationEnd: calibration)
         let lastDay = period.lastDay(of: summary.lastObservedPeriod)

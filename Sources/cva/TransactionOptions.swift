@@ -158,8 +158,10 @@ func noteDetectedDateFormat(_ detected: DetectedDateFormat) {
     Console.note("note: \(detected.file): the dates in column \(detected.column) are whole numbers from \(DateParser.detectedExcelSerials.lowerBound) to \(DateParser.detectedExcelSerials.upperBound): read as Excel serial dates (days since 1899-12-30); pass --date-format to read them otherwise")
 }
 
-/// Notes on standard error what was set aside while reading.
-func noteSetAside(_ report: TransactionFileReport, quarantinePath: String?) {
+/// Notes on standard error what was set aside while reading. `commandKeepsRows`: the command has
+/// a `--quarantine` option (the note suggests it); otherwise it points to `cva profile`, which
+/// writes every row set aside of the same file.
+func noteSetAside(_ report: TransactionFileReport, quarantinePath: String?, commandKeepsRows: Bool = true) {
     let setAside = report.setAside
     guard setAside > 0 else { return }
     var parts: [String] = []
@@ -167,7 +169,8 @@ func noteSetAside(_ report: TransactionFileReport, quarantinePath: String?) {
     if report.cancelled > 0 { parts.append("\(report.cancelled) cancelled") }
     if report.afterObservationEnd > 0 { parts.append("\(report.afterObservationEnd) after the observation end") }
     if report.returns.dropped + report.returns.unmatched > 0 { parts.append("\(report.returns.dropped + report.returns.unmatched) returns") }
-    let whereTo = quarantinePath.map { "written to \($0)" } ?? "pass --quarantine FILE to keep them"
+    let keep = commandKeepsRows ? "pass --quarantine FILE to keep them" : "cva profile lists them (its --quarantine file)"
+    let whereTo = quarantinePath.map { "written to \($0)" } ?? keep
     Console.note("note: \(setAside) of \(report.rowsRead) rows set aside (\((parts + rejectedParts(report.rejected)).joined(separator: ", "))); \(whereTo)")
     if report.rejected[TransactionLoader.RejectReason.unparseableDate.rawValue] == report.rowsRead {
         Console.note("note: no row's date could be used: check --date-format (or cva.yaml's date_format) against the dates as written, or --date-col")

@@ -53,7 +53,7 @@ struct ValidateCommand: ParsableCommand {
             }
             let path = try transactionsPath(input)
             let history = try loadTransactions(path: path, options: transactions, quarantine: nil)
-            noteSetAside(history.report, quarantinePath: nil)
+            noteSetAside(history.report, quarantinePath: nil, commandKeepsRows: false)
             let summary = try CustomerSummary(history: history, options: SummaryOptions(
                 unit: unit, calibrationEnd: try parseDay(calibrationEnd, flag: "--calibration-end")))
             guard trackingDays >= 1 else { throw CLIError("--tracking-days must be at least 1") }

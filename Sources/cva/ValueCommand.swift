@@ -59,7 +59,7 @@ struct ValueCommand: ParsableCommand {
             let clv = try CLVSettings(config: config, clvMonths: clvMonths, discountRate: discountRate)
             let path = try transactionsPath(input)
             let history = try loadTransactions(path: path, options: transactions, quarantine: nil)
-            noteSetAside(history.report, quarantinePath: nil)
+            noteSetAside(history.report, quarantinePath: nil, commandKeepsRows: false)
             let summary = try CustomerSummary(history: history, options: SummaryOptions())
             var surveysPath: String?
             var isDirectory: ObjCBool = false

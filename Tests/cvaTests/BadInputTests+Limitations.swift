@@ -394,3 +394,19 @@ extension BadInputTests {
         #expect(FileManager.default.fileExists(atPath: both.appendingPathComponent("out/feedback.csv").path))
     }
 }
+
+extension BadInputTests {
+    /// Commands without a --quarantine option (fit, predict, validate, value, churn) once told the
+    /// user to "pass --quarantine FILE", which they refuse; they now point to `cva profile`. The
+    /// shared transactions have a row without a customer id (line 6), set aside.
+    @Test(arguments: ["fit", "predict", "value"])
+    func setAsideNoteNamesAnOptionTheCommandHas(command: String) throws {
+        let run = try Self.runOnTransactions { [command, $0, "--format", "json"] }
+        #expect(run.stderr.contains("rows set aside"), "\(run.stderr)")
+        #expect(run.stderr.contains("cva profile lists them (its --quarantine file)"), "\(run.stderr)")
+        #expect(!run.stderr.contains("pass --quarantine"), "\(run.stderr)")
+        // A command that has the option still suggests it.
+        let summary = try Self.runOnTransactions { ["summary", $0, "--format", "csv"] }
+        #expect(summary.stderr.contains("pass --quarantine FILE to keep them"), "\(summary.stderr)")
+    }
+}
