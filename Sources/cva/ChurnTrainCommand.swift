@@ -218,7 +218,7 @@ enum ChurnMatrixFile {
         let featureColumns = header.indices.filter { $0 != labelColumn && $0 != splitColumn && $0 != idColumn }
         guard !featureColumns.isEmpty else { throw CLIError("\(path): no feature columns besides customer_id, label and split") }
         let names = featureColumns.map { header[$0] }
-        struct Part { var ids: [String] = []; var values: [Double] = []; var labels: [UInt8] = []; var seen = false }
+        struct Part { var ids: [String] = []; var values: [Double] = []; var labels: [UInt8] = [] }
         var parts = [Part](repeating: Part(), count: splitNames.count)
         while try reader.next() {
             if reader.isBlankLine { continue }
@@ -245,7 +245,6 @@ enum ChurnMatrixFile {
                 case let other: throw CLIError("\(path): line \(reader.line), column label: expected 0 or 1, got \"\(other)\"")
                 }
             }
-            parts[splitIndex].seen = true
             parts[splitIndex].ids.append(reader.string(idColumn))
             parts[splitIndex].labels.append(label)
             for c in featureColumns {
@@ -256,7 +255,7 @@ enum ChurnMatrixFile {
             }
         }
         var matrices: [String: FeatureMatrix] = [:]
-        for (k, part) in parts.enumerated() where part.seen {
+        for (k, part) in parts.enumerated() where !part.ids.isEmpty {
             matrices[splitNames[k]] = FeatureMatrix(featureNames: names, customerIDs: part.ids, values: part.values, labels: part.labels)
         }
         return matrices

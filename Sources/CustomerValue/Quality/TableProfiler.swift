@@ -165,7 +165,7 @@ public enum TableProfiler {
         // hash repeats (within a half or across: a repeated row, or two rows that merely share
         // a hash), the file is read again on one thread with the exact check row by row, so the
         // first copy is kept and every later one set aside.
-        if RowHashes.containsDuplicate([firstPart.rowHashes, two.rowHashes] as [RowHashBuckets]) { return try oneThread() }
+        if RowHashes.containsDuplicate([firstPart.rowHashes, two.rowHashes]) { return try oneThread() }
         var one = firstPart
         one.merge(two)
         if let quarantine {
